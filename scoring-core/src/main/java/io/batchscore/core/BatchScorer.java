@@ -1,0 +1,301 @@
+package io.batchscore.core;
+
+import io.batchscore.core.cache.CacheKey;
+import io.batchscore.core.cache.ModelHandle;
+import io.batchscore.core.column.Column;
+import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.device.DevicePlan;
+import io.batchscore.core.device.DevicePlanner;
+import io.batchscore.core.engine.Engine;
+import io.batchscore.core.engine.EngineSession;
+import io.batchscore.core.engine.HostTensor;
+import io.batchscore.core.engine.OutputValue;
+import io.batchscore.core.engine.Runner;
+import io.batchscore.core.engine.SessionRequest;
+import io.batchscore.core.impl.InputAssembler;
+import io.batchscore.core.impl.NullScan;
+import io.batchscore.core.impl.OutputWriter;
+import io.batchscore.core.impl.WarmUp;
+import io.batchscore.core.model.ModelInfo;
+import io.batchscore.core.model.ModelSignature;
+import io.batchscore.core.model.ModelSource;
+import io.batchscore.core.spec.NullPolicy;
+import io.batchscore.core.spec.OutputBinding;
+import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.core.spec.SpecValidator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Scores batches of rows with one ONNX model as a scoring spec describes.
+ *
+ * <p>{@link #open} finds the model's session in the per-JVM {@link
+ * io.batchscore.core.cache.ModelCache} (loading and warming it up once per process), checks the
+ * spec against the model's signature and the caller's input schema, and reports every problem at
+ * once. {@link #score} takes a {@link ColumnBatch} and returns the passthrough and prediction
+ * columns; batches larger than the spec's batch size are run in chunks of that size.
+ *
+ * <p>A scorer is for one thread: it owns reusable tensors. Open one per thread; they share the
+ * cached session. Closing the scorer releases its reference to the session.
+ *
+ * <pre>{@code
+ * ScoringSpec spec = ScoringSpec.load(Path.of("spec.yaml"));
+ * try (BatchScorer scorer = BatchScorer.open(spec, ScorerOptions.defaults())) {
+ *   ScoreResult r = scorer.score(batch);
+ * }
+ * }</pre>
+ */
+public final class BatchScorer implements AutoCloseable {
+  private final ScoringSpec spec;
+  private final ModelHandle handle;
+  private final EngineSession session;
+  private final ModelInfo model;
+  private final List<InputAssembler> assemblers = new ArrayList<>();
+  private final List<OutputColumn> outputColumns;
+  private final Map<OutputBinding, List<OutputColumn>> columnsByBinding = new LinkedHashMap<>();
+  private final Set<String> fetch = new LinkedHashSet<>();
+  private final DevicePlan device;
+  private Runner runner;
+  private boolean closed;
+
+  private BatchScorer(
+      ScoringSpec spec, ModelHandle handle, ModelInfo model, DevicePlan device,
+      List<OutputColumn> outputs) {
+    this.spec = spec;
+    this.handle = handle;
+    this.session = handle.session();
+    this.model = model;
+    this.device = device;
+    this.outputColumns = List.copyOf(outputs);
+    ModelSignature sig = model.signature();
+    spec.inputs().forEach(b -> assemblers.add(new InputAssembler(b, sig.input(b.input()))));
+    for (OutputColumn c : outputs) {
+      columnsByBinding.computeIfAbsent(c.binding(), k -> new ArrayList<>()).add(c);
+      fetch.add(c.binding().output());
+    }
+  }
+
+  /**
+   * Opens a scorer for a spec: loads (or reuses) the model and validates the spec against it and
+   * the options' input schema.
+   *
+   * @throws ModelLoadException the model is missing, corrupt, or the device is unavailable
+   * @throws SpecException the spec does not fit the model or the schema (every problem listed)
+   */
+  public static BatchScorer open(ScoringSpec spec, ScorerOptions options)
+      throws ModelLoadException, SpecException {
+    ModelSource source = ModelSource.of(spec.resolvedModelPath());
+    return open(spec, source, options);
+  }
+
+  /** Opens a scorer with the model from {@code source} instead of the spec's path. */
+  public static BatchScorer open(ScoringSpec spec, ModelSource source, ScorerOptions options)
+      throws ModelLoadException, SpecException {
+    source.checkReadable();
+    String sha = source.sha256();
+    if (spec.modelSha256() != null && !spec.modelSha256().equalsIgnoreCase(sha)) {
+      throw new ModelLoadException(
+          source.name(),
+          "SHA-256 is " + sha + " but the spec expects " + spec.modelSha256());
+    }
+    Engine engine;
+    try {
+      engine = Engine.of(spec.engine());
+    } catch (UnsupportedOperationException e) {
+      throw new SpecException(spec.origin(), List.of(new Problem("engine", e.getMessage())));
+    }
+    DevicePlan plan =
+        DevicePlanner.plan(
+            spec.device(), engine.availableProviders(), options.gpuAddresses(), source.name());
+    int threads =
+        spec.session().intraOpThreads() != null
+            ? spec.session().intraOpThreads()
+            : options.cpuShare();
+    CacheKey key =
+        new CacheKey(
+            sha, spec.engine().specName(), plan.key(), spec.session().fingerprint(threads));
+    SessionRequest req = new SessionRequest(source, plan, spec.session(), threads);
+    ModelHandle handle =
+        options
+            .cache()
+            .acquire(
+                key,
+                () -> {
+                  EngineSession s = engine.open(req);
+                  WarmUp.run(s, source.name());
+                  return s;
+                });
+    try {
+      ModelSignature sig = handle.session().signature();
+      List<Problem> problems = SpecValidator.validate(spec, sig, options.inputSchema());
+      List<OutputColumn> outputs = SpecValidator.outputColumns(spec, sig, new ArrayList<>());
+      if (!problems.isEmpty()) {
+        throw new SpecException(spec.origin(), problems);
+      }
+      ModelInfo info = new ModelInfo(source.name(), sha, size(source), sig);
+      return new BatchScorer(spec, handle, info, plan, outputs);
+    } catch (SpecException | RuntimeException e) {
+      handle.close();
+      throw e;
+    }
+  }
+
+  private static long size(ModelSource s) {
+    if (s.bytes() != null) {
+      return s.bytes().length;
+    }
+    try {
+      return Files.size(s.path());
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  public ScoringSpec spec() {
+    return spec;
+  }
+
+  /** The model: source, SHA-256, size, signature. */
+  public ModelInfo model() {
+    return model;
+  }
+
+  /** The version written to output rows: the spec's, else the model's metadata version. */
+  public String modelVersion() {
+    return spec.version() != null
+        ? spec.version()
+        : Long.toString(model.signature().metadata().version());
+  }
+
+  /** The device the session runs on: {@code cpu} or {@code cuda:N}. */
+  public String device() {
+    return session.device();
+  }
+
+  /** Why this device was chosen. */
+  public DevicePlan devicePlan() {
+    return device;
+  }
+
+  /** The engine's name and version. */
+  public String engineDescription() {
+    return session.engineDescription();
+  }
+
+  /** The prediction columns this scorer writes, in order (passthrough columns not included). */
+  public List<OutputColumn> outputColumns() {
+    return outputColumns;
+  }
+
+  /**
+   * Scores a batch. Rows with null or NaN features follow the spec's null policy.
+   *
+   * @throws BadInputException a value the model cannot take, naming the column and row
+   * @throws ScoringException the engine failed
+   */
+  public ScoreResult score(ColumnBatch batch) {
+    if (closed) {
+      throw new IllegalStateException("scorer is closed");
+    }
+    int rowsIn = batch.rowCount();
+    NullScan.Outcome scan = NullScan.scan(batch, assemblers, spec.nullPolicy());
+    int[] kept = null;
+    int n = rowsIn;
+    if (scan.rejectedCount > 0) {
+      n = rowsIn - scan.rejectedCount;
+      kept = new int[n];
+      for (int r = 0, j = 0; r < rowsIn; r++) {
+        if (!scan.rejected[r]) {
+          kept[j++] = r;
+        }
+      }
+    }
+    Map<OutputBinding, OutputWriter> writers = new LinkedHashMap<>();
+    for (Map.Entry<OutputBinding, List<OutputColumn>> e : columnsByBinding.entrySet()) {
+      writers.put(e.getKey(), OutputWriter.create(e.getValue(), n, model.source()));
+    }
+    if (runner == null) {
+      runner = session.newRunner();
+    }
+    int chunk = spec.batchSize();
+    for (int from = 0; from < n; from += chunk) {
+      int to = Math.min(n, from + chunk);
+      for (int a = 0; a < assemblers.size(); a++) {
+        HostTensor t = assemblers.get(a).fill(batch, kept, from, to, runner);
+        if (spec.nullPolicy() == NullPolicy.FILL) {
+          applyFills(t, scan.fills.get(a), from, to);
+        }
+      }
+      Map<String, OutputValue> values = runner.run(fetch);
+      for (Map.Entry<OutputBinding, OutputWriter> w : writers.entrySet()) {
+        w.getValue().write(values.get(w.getKey().output()), from, to - from);
+      }
+    }
+    ColumnBatch.Builder out = ColumnBatch.builder(n);
+    for (String p : spec.passthrough()) {
+      Column c = batch.column(p);
+      if (c == null) {
+        throw new BadInputException(
+            p, -1, null, "the batch has no passthrough column '" + p + "'; it has " + batch.names());
+      }
+      out.add(p, kept == null ? c : c.select(kept, n));
+    }
+    for (Map.Entry<OutputBinding, OutputWriter> w : writers.entrySet()) {
+      List<Column> cols = w.getValue().finish();
+      List<OutputColumn> names = columnsByBinding.get(w.getKey());
+      for (int i = 0; i < cols.size(); i++) {
+        out.add(names.get(i).name(), cols.get(i));
+      }
+    }
+    return new ScoreResult(rowsIn, out.build(), kept, scan.rejections);
+  }
+
+  private void applyFills(HostTensor t, List<int[]> fills, int from, int to) {
+    if (fills.isEmpty()) {
+      return;
+    }
+    int perRow = (int) (HostTensor.count(t.shape()) / Math.max(1, t.shape()[0]));
+    for (int[] f : fills) {
+      if (f[0] >= from && f[0] < to) {
+        InputAssembler.patch(t, (f[0] - from) * perRow + f[1], spec.fillValue());
+      }
+    }
+  }
+
+  /**
+   * Scores one row given as column name to value (Float, Double, Long, Integer, Boolean, String,
+   * or a float[]/double[] for array inputs). A convenience over {@link #score}; for many rows,
+   * build a batch.
+   */
+  public Map<String, Object> scoreRow(Map<String, Object> row) {
+    ColumnBatch batch = SingleRow.toBatch(row);
+    ScoreResult r = score(batch);
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (r.rowsScored() == 0) {
+      return out;
+    }
+    r.columns().columns().forEach((name, c) -> out.put(name, c.get(0)));
+    return out;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (runner != null) {
+        runner.close();
+      }
+    } finally {
+      handle.close();
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package io.batchscore.core.impl;
+
+import io.batchscore.core.BadInputException;
+import io.batchscore.core.RowRejection;
+import io.batchscore.core.column.ArrayColumn;
+import io.batchscore.core.column.Column;
+import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.column.DoubleColumn;
+import io.batchscore.core.column.FloatColumn;
+import io.batchscore.core.spec.NullPolicy;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds null and NaN features before a batch is assembled and applies the spec's policy: throw
+ * naming the first bad row ({@code fail}), mark rows to leave out ({@code skip}), or note the
+ * tensor positions to overwrite with the fill value ({@code fill}). Columns with no null mask and
+ * no floating-point values cost nothing; floating-point columns cost one pass.
+ */
+public final class NullScan {
+  /** Rows left out (skip), and per assembler the (row, element) positions to fill. */
+  public static final class Outcome {
+    public final boolean[] rejected;
+    public final List<RowRejection> rejections = new ArrayList<>();
+    public final List<List<int[]>> fills = new ArrayList<>();
+    public int rejectedCount;
+
+    Outcome(int rows, int assemblers, boolean skip) {
+      this.rejected = skip ? new boolean[rows] : null;
+      for (int i = 0; i < assemblers; i++) {
+        fills.add(new ArrayList<>());
+      }
+    }
+  }
+
+  private NullScan() {}
+
+  public static Outcome scan(ColumnBatch batch, List<InputAssembler> assemblers, NullPolicy policy) {
+    Outcome out = new Outcome(batch.rowCount(), assemblers.size(), policy == NullPolicy.SKIP);
+    for (int a = 0; a < assemblers.size(); a++) {
+      InputAssembler asm = assemblers.get(a);
+      List<String> cols = asm.binding().columns();
+      for (int j = 0; j < cols.size(); j++) {
+        Column c = batch.column(cols.get(j));
+        if (c == null) {
+          continue; // the assembler reports the missing column
+        }
+        if (c instanceof ArrayColumn arr) {
+          scanArray(arr, cols.get(j), asm.input(), a, policy, out);
+        } else {
+          scanScalar(c, cols.get(j), asm.input(), a, j, policy, out);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void scanScalar(
+      Column c, String name, String input, int a, int element, NullPolicy p, Outcome out) {
+    int n = c.size();
+    if (c.mayHaveNulls()) {
+      for (int r = 0; r < n; r++) {
+        if (c.isNull(r)) {
+          bad(r, element, name, input, "null", a, p, out, -1);
+        }
+      }
+    }
+    if (c instanceof FloatColumn f) {
+      float[] v = f.values();
+      for (int r = 0; r < n; r++) {
+        if (v[r] != v[r] && !c.isNull(r)) {
+          bad(r, element, name, input, "NaN", a, p, out, -1);
+        }
+      }
+    } else if (c instanceof DoubleColumn d) {
+      double[] v = d.values();
+      for (int r = 0; r < n; r++) {
+        if (v[r] != v[r] && !c.isNull(r)) {
+          bad(r, element, name, input, "NaN", a, p, out, -1);
+        }
+      }
+    }
+  }
+
+  private static void scanArray(
+      ArrayColumn c, String name, String input, int a, NullPolicy p, Outcome out) {
+    int n = c.size();
+    int[] off = c.offsets();
+    Column child = c.values();
+    if (c.mayHaveNulls()) {
+      for (int r = 0; r < n; r++) {
+        if (c.isNull(r)) {
+          if (p == NullPolicy.FILL) {
+            throw new BadInputException(
+                name,
+                r,
+                input,
+                "column '"
+                    + name
+                    + "' row "
+                    + r
+                    + " is a null array; the fill policy fills values, not whole arrays"
+                    + " (use nulls: skip to leave such rows out)");
+          }
+          bad(r, 0, name, input, "null", a, p, out, -1);
+        }
+      }
+    }
+    boolean childNulls = child.mayHaveNulls();
+    float[] fv = child instanceof FloatColumn f ? f.values() : null;
+    double[] dv = child instanceof DoubleColumn d ? d.values() : null;
+    if (!childNulls && fv == null && dv == null) {
+      return;
+    }
+    for (int r = 0; r < n; r++) {
+      if (c.isNull(r)) {
+        continue;
+      }
+      for (int e = off[r]; e < off[r + 1]; e++) {
+        boolean isNull = childNulls && child.isNull(e);
+        boolean isNan = (fv != null && fv[e] != fv[e]) || (dv != null && dv[e] != dv[e]);
+        if (isNull || isNan) {
+          bad(r, e - off[r], name, input, isNull ? "null" : "NaN", a, p, out, e - off[r]);
+          if (p == NullPolicy.SKIP) {
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  private static void bad(
+      int row,
+      int element,
+      String column,
+      String input,
+      String what,
+      int assembler,
+      NullPolicy p,
+      Outcome out,
+      int arrayElement) {
+    switch (p) {
+      case FAIL:
+        throw new BadInputException(
+            column,
+            row,
+            input,
+            "column '"
+                + column
+                + "' row "
+                + row
+                + (arrayElement >= 0 ? " element " + arrayElement : "")
+                + " is "
+                + what
+                + " (model input '"
+                + input
+                + "'); the spec's null policy is fail (nulls: skip or fill scores around it)");
+      case SKIP:
+        if (!out.rejected[row]) {
+          out.rejected[row] = true;
+          out.rejectedCount++;
+          out.rejections.add(new io.batchscore.core.RowRejection(row, column, input, what));
+        }
+        return;
+      case FILL:
+      default:
+        out.fills.get(assembler).add(new int[] {row, element});
+    }
+  }
+}

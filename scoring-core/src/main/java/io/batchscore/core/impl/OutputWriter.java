@@ -1,0 +1,491 @@
+package io.batchscore.core.impl;
+
+import io.batchscore.core.ElementType;
+import io.batchscore.core.OutputColumn;
+import io.batchscore.core.ScoringException;
+import io.batchscore.core.column.ArrayColumn;
+import io.batchscore.core.column.BoolColumn;
+import io.batchscore.core.column.Column;
+import io.batchscore.core.column.DoubleColumn;
+import io.batchscore.core.column.FloatColumn;
+import io.batchscore.core.column.IntColumn;
+import io.batchscore.core.column.LongColumn;
+import io.batchscore.core.column.MapColumn;
+import io.batchscore.core.column.StringColumn;
+import io.batchscore.core.engine.OutputValue;
+import io.batchscore.core.spec.OutputBinding;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns one model output, chunk by chunk, into the column(s) of one output binding. Writers are
+ * made per scored batch with the batch's row count and write each chunk at its row offset.
+ */
+public abstract class OutputWriter {
+  protected final OutputBinding binding;
+  protected final int rows;
+  protected final String model;
+
+  OutputWriter(OutputBinding binding, int rows, String model) {
+    this.binding = binding;
+    this.rows = rows;
+    this.model = model;
+  }
+
+  /** Writes the chunk's values for rows {@code [offset, offset + n)}. */
+  public abstract void write(OutputValue value, int offset, int n);
+
+  /** The finished column(s): one, or two for top_k with a scores column. */
+  public abstract List<Column> finish();
+
+  /** A writer for a binding; {@code columns} are the output columns the binding makes. */
+  public static OutputWriter create(List<OutputColumn> columns, int rows, String model) {
+    OutputColumn main = columns.get(0);
+    OutputBinding b = main.binding();
+    switch (b.transform()) {
+      case NONE:
+        if (main.type().isMap()) {
+          return new MapWriter(b, rows, model, main);
+        }
+        return main.type().isScalar()
+            ? new ScalarWriter(b, rows, model, main.type().element())
+            : new ArrayWriter(b, rows, model, main.type().element());
+      case SOFTMAX:
+        return new SoftmaxWriter(b, rows, model);
+      case ARGMAX:
+      case TOP_K:
+        return new RankWriter(b, rows, model, main, columns.size() > 1);
+      case POSITIVE_CLASS:
+        return new PositiveClassWriter(b, rows, model);
+      default:
+        throw new IllegalStateException(b.transform().toString());
+    }
+  }
+
+  ScoringException unexpected(OutputValue v, String wanted) {
+    String got =
+        v instanceof OutputValue.Dense d
+            ? d.type() + Arrays.toString(d.shape())
+            : "a sequence of maps";
+    return new ScoringException(
+        model + ": output '" + binding.output() + "' is " + got + ", expected " + wanted);
+  }
+
+  OutputValue.Dense dense(OutputValue v, String wanted) {
+    if (v instanceof OutputValue.Dense d) {
+      return d;
+    }
+    throw unexpected(v, wanted);
+  }
+
+  /** Values per row of a dense output (product of the dims after the first). */
+  static int perRow(OutputValue.Dense d) {
+    long n = 1;
+    for (int i = 1; i < d.shape().length; i++) {
+      n *= d.shape()[i];
+    }
+    return Math.toIntExact(n);
+  }
+
+  /** Element {@code i} of a float or double output as a double. */
+  static double number(Buffer b, int i) {
+    if (b instanceof FloatBuffer f) {
+      return f.get(i);
+    }
+    if (b instanceof DoubleBuffer d) {
+      return d.get(i);
+    }
+    if (b instanceof LongBuffer l) {
+      return l.get(i);
+    }
+    if (b instanceof IntBuffer n) {
+      return n.get(i);
+    }
+    return ((ByteBuffer) b).get(i);
+  }
+
+  /** A growable flat child for array columns, in the output's element type. */
+  static final class Flat {
+    final ElementType type;
+    Object data;
+    int size;
+
+    Flat(ElementType type, int capacity) {
+      this.type = type;
+      this.data = alloc(type, Math.max(capacity, 16));
+    }
+
+    static Object alloc(ElementType t, int n) {
+      switch (t) {
+        case FLOAT:
+          return new float[n];
+        case DOUBLE:
+          return new double[n];
+        case INT64:
+          return new long[n];
+        case INT32:
+          return new int[n];
+        case BOOL:
+          return new boolean[n];
+        default:
+          return new String[n];
+      }
+    }
+
+    void ensure(int extra) {
+      int len = java.lang.reflect.Array.getLength(data);
+      if (size + extra > len) {
+        Object bigger = alloc(type, Math.max(size + extra, len * 2));
+        System.arraycopy(data, 0, bigger, 0, size);
+        data = bigger;
+      }
+    }
+
+    /** Appends {@code n} values of a dense output starting at element {@code start}. */
+    void append(OutputValue.Dense d, int start, int n) {
+      ensure(n);
+      Buffer b = d.data();
+      switch (type) {
+        case FLOAT:
+          ((FloatBuffer) b).get(start, (float[]) data, size, n);
+          break;
+        case DOUBLE:
+          ((DoubleBuffer) b).get(start, (double[]) data, size, n);
+          break;
+        case INT64:
+          ((LongBuffer) b).get(start, (long[]) data, size, n);
+          break;
+        case INT32:
+          ((IntBuffer) b).get(start, (int[]) data, size, n);
+          break;
+        case BOOL:
+          {
+            boolean[] out = (boolean[]) data;
+            ByteBuffer bb = (ByteBuffer) b;
+            for (int i = 0; i < n; i++) {
+              out[size + i] = bb.get(start + i) != 0;
+            }
+            break;
+          }
+        default:
+          System.arraycopy(d.strings(), start, data, size, n);
+      }
+      size += n;
+    }
+
+    Column column() {
+      switch (type) {
+        case FLOAT:
+          return new FloatColumn((float[]) data, null, size);
+        case DOUBLE:
+          return new DoubleColumn((double[]) data, null, size);
+        case INT64:
+          return new LongColumn((long[]) data, null, size);
+        case INT32:
+          return new IntColumn((int[]) data, null, size);
+        case BOOL:
+          return new BoolColumn((boolean[]) data, null, size);
+        default:
+          return new StringColumn((String[]) data, null, size);
+      }
+    }
+  }
+
+  /** A tensor output with one value per row. */
+  static final class ScalarWriter extends OutputWriter {
+    private final Flat flat;
+
+    ScalarWriter(OutputBinding b, int rows, String model, ElementType type) {
+      super(b, rows, model);
+      this.flat = new Flat(type, rows);
+    }
+
+    @Override
+    public void write(OutputValue v, int offset, int n) {
+      OutputValue.Dense d = dense(v, "a tensor with one value per row");
+      if (d.type() != flat.type || perRow(d) != 1 || d.shape()[0] != n) {
+        throw unexpected(v, flat.type + "[" + n + "]");
+      }
+      flat.append(d, 0, n);
+    }
+
+    @Override
+    public List<Column> finish() {
+      return List.of(flat.column());
+    }
+  }
+
+  /** A tensor output with several values per row: an array column. */
+  static final class ArrayWriter extends OutputWriter {
+    private final Flat flat;
+    private final int[] offsets;
+    private int row;
+
+    ArrayWriter(OutputBinding b, int rows, String model, ElementType type) {
+      super(b, rows, model);
+      this.flat = new Flat(type, rows);
+      this.offsets = new int[rows + 1];
+    }
+
+    @Override
+    public void write(OutputValue v, int offset, int n) {
+      OutputValue.Dense d = dense(v, "a tensor");
+      if (d.type() != flat.type || d.shape().length == 0 || d.shape()[0] != n) {
+        throw unexpected(v, flat.type + "[" + n + ",...]");
+      }
+      int w = perRow(d);
+      flat.append(d, 0, n * w);
+      for (int i = 0; i < n; i++) {
+        offsets[row + 1] = offsets[row] + w;
+        row++;
+      }
+    }
+
+    @Override
+    public List<Column> finish() {
+      return List.of(new ArrayColumn(offsets, flat.column(), null, rows));
+    }
+  }
+
+  /** A sequence-of-maps output (ZipMap): a map column with keys in sorted order. */
+  static final class MapWriter extends OutputWriter {
+    private final Flat keys;
+    private final Flat values;
+    private final int[] offsets;
+    private int row;
+
+    MapWriter(OutputBinding b, int rows, String model, OutputColumn col) {
+      super(b, rows, model);
+      this.keys = new Flat(col.type().keyType(), rows * 2);
+      this.values = new Flat(col.type().element(), rows * 2);
+      this.offsets = new int[rows + 1];
+    }
+
+    @Override
+    public void write(OutputValue v, int offset, int n) {
+      if (!(v instanceof OutputValue.MapSequence seq) || seq.rows().size() != n) {
+        throw unexpected(v, "a sequence of " + n + " maps");
+      }
+      for (Map<Object, Object> m : seq.rows()) {
+        Object[] ks = MapRows.sortedKeys(m);
+        keys.ensure(ks.length);
+        values.ensure(ks.length);
+        for (Object k : ks) {
+          MapRows.put(keys, k);
+          MapRows.put(values, m.get(k));
+        }
+        offsets[row + 1] = offsets[row] + ks.length;
+        row++;
+      }
+    }
+
+    @Override
+    public List<Column> finish() {
+      return List.of(new MapColumn(offsets, keys.column(), values.column(), null, rows));
+    }
+  }
+
+  /** Softmax over each row of a [N, classes] float or double output. */
+  static final class SoftmaxWriter extends OutputWriter {
+    private float[] out;
+    private int width = -1;
+
+    SoftmaxWriter(OutputBinding b, int rows, String model) {
+      super(b, rows, model);
+    }
+
+    @Override
+    public void write(OutputValue v, int offset, int n) {
+      OutputValue.Dense d = dense(v, "a float tensor [N, classes]");
+      int w = perRow(d);
+      if (out == null) {
+        width = w;
+        out = new float[rows * w];
+      } else if (w != width) {
+        throw unexpected(v, "[N," + width + "]");
+      }
+      Buffer b = d.data();
+      for (int i = 0; i < n; i++) {
+        int base = i * w;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < w; c++) {
+          max = Math.max(max, number(b, base + c));
+        }
+        double sum = 0;
+        for (int c = 0; c < w; c++) {
+          sum += Math.exp(number(b, base + c) - max);
+        }
+        int o = (offset + i) * w;
+        for (int c = 0; c < w; c++) {
+          out[o + c] = (float) (Math.exp(number(b, base + c) - max) / sum);
+        }
+      }
+    }
+
+    @Override
+    public List<Column> finish() {
+      int w = Math.max(width, 0);
+      return List.of(
+          ArrayColumn.fixedWidth(new FloatColumn(out == null ? new float[0] : out), w, rows));
+    }
+  }
+
+  /** One class's score per row, from a [N, classes] tensor or a ZipMap. */
+  static final class PositiveClassWriter extends OutputWriter {
+    private final float[] out;
+
+    PositiveClassWriter(OutputBinding b, int rows, String model) {
+      super(b, rows, model);
+      this.out = new float[rows];
+    }
+
+    @Override
+    public void write(OutputValue v, int offset, int n) {
+      String cls = binding.positiveClassOrDefault();
+      if (v instanceof OutputValue.MapSequence seq) {
+        for (int i = 0; i < n; i++) {
+          Object val = MapRows.lookup(seq.rows().get(i), cls);
+          if (val == null) {
+            throw new ScoringException(
+                model + ": output '" + binding.output() + "' has no class '" + cls + "' in row "
+                    + i + "; its classes: " + seq.rows().get(i).keySet());
+          }
+          out[offset + i] = ((Number) val).floatValue();
+        }
+        return;
+      }
+      OutputValue.Dense d = dense(v, "class scores");
+      int w = perRow(d);
+      int idx = Integer.parseInt(cls);
+      for (int i = 0; i < n; i++) {
+        out[offset + i] = (float) number(d.data(), i * w + idx);
+      }
+    }
+
+    @Override
+    public List<Column> finish() {
+      return List.of(new FloatColumn(out));
+    }
+  }
+
+  /** argmax and top_k: the best class(es) per row, as labels, indices or ZipMap keys. */
+  static final class RankWriter extends OutputWriter {
+    private final List<String> labels;
+    private final int k;
+    private final boolean scores;
+    private final ElementType labelType;
+    private final Object best;
+    private final float[] bestScores;
+
+    RankWriter(OutputBinding b, int rows, String model, OutputColumn col, boolean scores) {
+      super(b, rows, model);
+      this.labels = col.labels();
+      this.k = b.transform() == io.batchscore.core.spec.Transform.TOP_K ? b.k() : 1;
+      this.scores = scores;
+      this.labelType = col.type().element();
+      this.best = Flat.alloc(labelType, rows * k);
+      this.bestScores = scores ? new float[rows * k] : null;
+    }
+
+    @Override
+    public void write(OutputValue v, int offset, int n) {
+      int[] order = new int[k];
+      double[] top = new double[k];
+      if (v instanceof OutputValue.MapSequence seq) {
+        for (int i = 0; i < n; i++) {
+          Map<Object, Object> m = seq.rows().get(i);
+          Object[] keys = MapRows.sortedKeys(m);
+          double[] vals = new double[keys.length];
+          for (int c = 0; c < keys.length; c++) {
+            vals[c] = ((Number) m.get(keys[c])).doubleValue();
+          }
+          topK(vals, 0, keys.length, order, top);
+          for (int j = 0; j < k; j++) {
+            int o = (offset + i) * k + j;
+            setLabel(o, order[j], keys[order[j]]);
+            if (scores) {
+              bestScores[o] = (float) top[j];
+            }
+          }
+        }
+        return;
+      }
+      OutputValue.Dense d = dense(v, "class scores [N, classes]");
+      int w = perRow(d);
+      double[] vals = new double[w];
+      for (int i = 0; i < n; i++) {
+        for (int c = 0; c < w; c++) {
+          vals[c] = number(d.data(), i * w + c);
+        }
+        topK(vals, 0, w, order, top);
+        for (int j = 0; j < k; j++) {
+          int o = (offset + i) * k + j;
+          setLabel(o, order[j], (long) order[j]);
+          if (scores) {
+            bestScores[o] = (float) top[j];
+          }
+        }
+      }
+    }
+
+    private void setLabel(int o, int index, Object key) {
+      if (labels != null) {
+        if (index >= labels.size()) {
+          throw new ScoringException(
+              model + ": class index " + index + " of output '" + binding.output()
+                  + "' has no label (" + labels.size() + " labels given)");
+        }
+        ((String[]) best)[o] = labels.get(index);
+      } else if (labelType == ElementType.STRING) {
+        ((String[]) best)[o] = String.valueOf(key);
+      } else {
+        ((long[]) best)[o] = ((Number) key).longValue();
+      }
+    }
+
+    /** Indices of the k largest of vals[from..to), best first; ties keep the lower index. */
+    private void topK(double[] vals, int from, int to, int[] order, double[] top) {
+      Arrays.fill(order, -1);
+      Arrays.fill(top, Double.NEGATIVE_INFINITY);
+      for (int c = from; c < to; c++) {
+        double x = vals[c];
+        if (order[k - 1] != -1 && !(x > top[k - 1])) {
+          continue;
+        }
+        int j = k - 1;
+        while (j > 0 && (order[j - 1] == -1 || x > top[j - 1])) {
+          top[j] = top[j - 1];
+          order[j] = order[j - 1];
+          j--;
+        }
+        top[j] = x;
+        order[j] = c - from;
+      }
+    }
+
+    @Override
+    public List<Column> finish() {
+      Column flat =
+          labelType == ElementType.STRING
+              ? new StringColumn((String[]) best)
+              : new LongColumn((long[]) best);
+      if (binding.transform() == io.batchscore.core.spec.Transform.ARGMAX) {
+        return List.of(flat);
+      }
+      List<Column> out = new ArrayList<>();
+      out.add(ArrayColumn.fixedWidth(flat, k, rows));
+      if (scores) {
+        out.add(ArrayColumn.fixedWidth(new FloatColumn(bestScores), k, rows));
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.batchscore.core.spec;
+
+import java.util.List;
+
+/**
+ * How one model output becomes a column.
+ *
+ * @param output the model output's name
+ * @param column the column to write
+ * @param transform post-processing
+ * @param labels class names by index (argmax and top_k), or null
+ * @param labelsFromMetadata the model metadata key holding comma-separated class names, or null
+ * @param k how many classes top_k keeps
+ * @param positiveClass for positive_class: the class index or ZipMap key (default "1")
+ * @param scoresColumn for top_k: the column that receives the top k scores, or null
+ */
+public record OutputBinding(
+    String output,
+    String column,
+    Transform transform,
+    List<String> labels,
+    String labelsFromMetadata,
+    int k,
+    String positiveClass,
+    String scoresColumn) {
+  public OutputBinding {
+    labels = labels == null ? null : List.copyOf(labels);
+    transform = transform == null ? Transform.NONE : transform;
+  }
+
+  public static OutputBinding of(String output, String column) {
+    return new OutputBinding(output, column, Transform.NONE, null, null, 0, null, null);
+  }
+
+  public static OutputBinding of(String output, String column, Transform transform) {
+    return new OutputBinding(output, column, transform, null, null, 0, null, null);
+  }
+
+  public OutputBinding withLabels(List<String> names) {
+    return new OutputBinding(
+        output, column, transform, names, labelsFromMetadata, k, positiveClass, scoresColumn);
+  }
+
+  public OutputBinding withK(int topK, String scores) {
+    return new OutputBinding(
+        output, column, transform, labels, labelsFromMetadata, topK, positiveClass, scores);
+  }
+
+  public OutputBinding withPositiveClass(String cls) {
+    return new OutputBinding(
+        output, column, transform, labels, labelsFromMetadata, k, cls, scoresColumn);
+  }
+
+  /** The positive class for positive_class, "1" unless the spec says otherwise. */
+  public String positiveClassOrDefault() {
+    return positiveClass == null ? "1" : positiveClass;
+  }
+}

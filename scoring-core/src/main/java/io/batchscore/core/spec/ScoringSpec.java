@@ -1,0 +1,332 @@
+package io.batchscore.core.spec;
+
+import io.batchscore.core.SpecException;
+import io.batchscore.core.device.DeviceRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The scoring spec: which model, how columns feed its inputs, how its outputs become columns,
+ * post-processing, batch size, engine, device and session options, the null policy and the
+ * columns passed through. The Spark job, the ML Transformer and the CLI all take this one spec.
+ *
+ * <p>Immutable. Read one with {@link #load(Path)} or {@link #parse(String, String, Path)} (YAML
+ * or JSON, one schema), or build one with {@link #builder()}. {@link #toJson()} writes the
+ * canonical JSON form, which parses back to an equal spec.
+ */
+public final class ScoringSpec {
+  /** Default rows per engine call. */
+  public static final int DEFAULT_BATCH_SIZE = 1024;
+
+  private final String name;
+  private final String version;
+  private final String modelPath;
+  private final String modelSha256;
+  private final EngineKind engine;
+  private final DeviceRequest device;
+  private final int batchSize;
+  private final SessionConfig session;
+  private final List<InputBinding> inputs;
+  private final List<OutputBinding> outputs;
+  private final List<String> passthrough;
+  private final NullPolicy nullPolicy;
+  private final double fillValue;
+  private final Path baseDir;
+  private final String origin;
+
+  private ScoringSpec(Builder b) {
+    this.name = b.name;
+    this.version = b.version;
+    this.modelPath = Objects.requireNonNull(b.modelPath, "model path");
+    this.modelSha256 = b.modelSha256;
+    this.engine = b.engine;
+    this.device = b.device;
+    this.batchSize = b.batchSize;
+    this.session = b.session;
+    this.inputs = List.copyOf(b.inputs);
+    this.outputs = List.copyOf(b.outputs);
+    this.passthrough = List.copyOf(b.passthrough);
+    this.nullPolicy = b.nullPolicy;
+    this.fillValue = b.fillValue;
+    this.baseDir = b.baseDir;
+    this.origin = b.origin;
+  }
+
+  /** Reads a spec file (YAML, or JSON when the file is JSON). Relative paths resolve beside it. */
+  public static ScoringSpec load(Path file) throws SpecException {
+    return SpecParser.load(file);
+  }
+
+  /**
+   * Parses spec text.
+   *
+   * @param origin a description for messages (a file name)
+   * @param baseDir the folder relative model paths resolve against; null for the working folder
+   */
+  public static ScoringSpec parse(String text, String origin, Path baseDir) throws SpecException {
+    return SpecParser.parse(text, origin, baseDir);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.version = version;
+    b.modelPath = modelPath;
+    b.modelSha256 = modelSha256;
+    b.engine = engine;
+    b.device = device;
+    b.batchSize = batchSize;
+    b.session = session;
+    b.inputs.addAll(inputs);
+    b.outputs.addAll(outputs);
+    b.passthrough.addAll(passthrough);
+    b.nullPolicy = nullPolicy;
+    b.fillValue = fillValue;
+    b.baseDir = baseDir;
+    b.origin = origin;
+    return b;
+  }
+
+  /** The model's name for output rows and reports; the model file's base name if not given. */
+  public String name() {
+    if (name != null) {
+      return name;
+    }
+    String file = Path.of(modelPath).getFileName().toString();
+    return file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
+  }
+
+  /** The version given in the spec, or null (the model's own metadata version is used then). */
+  public String version() {
+    return version;
+  }
+
+  /** The model path as written in the spec (a local path, or a URI for the Spark job). */
+  public String modelPath() {
+    return modelPath;
+  }
+
+  /** The model path resolved against the spec's folder, for local files. */
+  public Path resolvedModelPath() {
+    Path p = Path.of(modelPath);
+    return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p).normalize();
+  }
+
+  /** The SHA-256 the spec expects the model to have, or null. */
+  public String modelSha256() {
+    return modelSha256;
+  }
+
+  public EngineKind engine() {
+    return engine;
+  }
+
+  public DeviceRequest device() {
+    return device;
+  }
+
+  public int batchSize() {
+    return batchSize;
+  }
+
+  public SessionConfig session() {
+    return session;
+  }
+
+  public List<InputBinding> inputs() {
+    return inputs;
+  }
+
+  public List<OutputBinding> outputs() {
+    return outputs;
+  }
+
+  /** Columns copied from the input to the output unchanged (ids, keys). */
+  public List<String> passthrough() {
+    return passthrough;
+  }
+
+  public NullPolicy nullPolicy() {
+    return nullPolicy;
+  }
+
+  /** The value used in place of null and NaN features under {@link NullPolicy#FILL}. */
+  public double fillValue() {
+    return fillValue;
+  }
+
+  /** The folder relative paths resolve against, or null. */
+  public Path baseDir() {
+    return baseDir;
+  }
+
+  /** Where the spec came from, for messages. */
+  public String origin() {
+    return origin;
+  }
+
+  /** Every input column the spec reads, in binding order, without duplicates. */
+  public List<String> featureColumns() {
+    List<String> cols = new ArrayList<>();
+    for (InputBinding in : inputs) {
+      for (String c : in.columns()) {
+        if (!cols.contains(c)) {
+          cols.add(c);
+        }
+      }
+    }
+    return cols;
+  }
+
+  /** The canonical JSON form of this spec; the model path is written resolved. */
+  public String toJson() {
+    return SpecParser.toJson(this);
+  }
+
+  @Override
+  public String toString() {
+    return "ScoringSpec(" + name() + " from " + origin + ")";
+  }
+
+  /** Builds a spec; {@link #build()} checks what can be checked without the model. */
+  public static final class Builder {
+    private String name;
+    private String version;
+    private String modelPath;
+    private String modelSha256;
+    private EngineKind engine = EngineKind.ORT;
+    private DeviceRequest device = DeviceRequest.AUTO;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private SessionConfig session = SessionConfig.DEFAULTS;
+    private final List<InputBinding> inputs = new ArrayList<>();
+    private final List<OutputBinding> outputs = new ArrayList<>();
+    private final List<String> passthrough = new ArrayList<>();
+    private NullPolicy nullPolicy = NullPolicy.FAIL;
+    private double fillValue = 0.0;
+    private Path baseDir;
+    private String origin = "(built in code)";
+
+    private Builder() {}
+
+    public Builder name(String n) {
+      this.name = n;
+      return this;
+    }
+
+    public Builder version(String v) {
+      this.version = v;
+      return this;
+    }
+
+    public Builder model(String path) {
+      this.modelPath = path;
+      return this;
+    }
+
+    public Builder model(Path path) {
+      this.modelPath = path.toString();
+      return this;
+    }
+
+    public Builder modelSha256(String sha) {
+      this.modelSha256 = sha;
+      return this;
+    }
+
+    public Builder engine(EngineKind e) {
+      this.engine = Objects.requireNonNull(e);
+      return this;
+    }
+
+    public Builder device(DeviceRequest d) {
+      this.device = Objects.requireNonNull(d);
+      return this;
+    }
+
+    public Builder batchSize(int n) {
+      this.batchSize = n;
+      return this;
+    }
+
+    public Builder session(SessionConfig s) {
+      this.session = Objects.requireNonNull(s);
+      return this;
+    }
+
+    public Builder input(InputBinding b) {
+      inputs.add(b);
+      return this;
+    }
+
+    public Builder clearInputs() {
+      inputs.clear();
+      return this;
+    }
+
+    public Builder output(OutputBinding b) {
+      outputs.add(b);
+      return this;
+    }
+
+    public Builder clearOutputs() {
+      outputs.clear();
+      return this;
+    }
+
+    public Builder passthrough(String... columns) {
+      passthrough.addAll(List.of(columns));
+      return this;
+    }
+
+    public Builder clearPassthrough() {
+      passthrough.clear();
+      return this;
+    }
+
+    public Builder nullPolicy(NullPolicy p) {
+      this.nullPolicy = Objects.requireNonNull(p);
+      return this;
+    }
+
+    public Builder fillValue(double v) {
+      this.fillValue = v;
+      return this;
+    }
+
+    public Builder baseDir(Path dir) {
+      this.baseDir = dir;
+      return this;
+    }
+
+    public Builder origin(String o) {
+      this.origin = o;
+      return this;
+    }
+
+    /** Builds the spec, or reports every structural problem at once. */
+    public ScoringSpec build() throws SpecException {
+      List<io.batchscore.core.Problem> problems = SpecValidator.checkStructure(this.snapshot());
+      if (!problems.isEmpty()) {
+        throw new SpecException(origin, problems);
+      }
+      return new ScoringSpec(this);
+    }
+
+    /** A spec of the current state for structural checks; a missing model path reads as "". */
+    private ScoringSpec snapshot() {
+      String saved = modelPath;
+      modelPath = modelPath == null ? "" : modelPath;
+      try {
+        return new ScoringSpec(this);
+      } finally {
+        modelPath = saved;
+      }
+    }
+  }
+}
