@@ -17,7 +17,9 @@ public final class ScoreResult {
     this.rowsIn = rowsIn;
     this.columns = columns;
     this.keptRows = keptRows;
-    this.rejections = List.copyOf(rejections);
+    List<RowRejection> sorted = new java.util.ArrayList<>(rejections);
+    sorted.sort(java.util.Comparator.comparingInt(RowRejection::row));
+    this.rejections = List.copyOf(sorted);
   }
 
   /** Rows in the batch as given. */

@@ -120,7 +120,7 @@ public abstract class OutputWriter {
 
     Flat(ElementType type, int capacity) {
       this.type = type;
-      this.data = alloc(type, Math.max(capacity, 16));
+      this.data = alloc(type, Math.max(capacity, 1));
     }
 
     static Object alloc(ElementType t, int n) {
@@ -181,7 +181,13 @@ public abstract class OutputWriter {
       size += n;
     }
 
+    /** The values as a column whose backing array is exactly {@code size} long. */
     Column column() {
+      if (java.lang.reflect.Array.getLength(data) != size) {
+        Object exact = alloc(type, size);
+        System.arraycopy(data, 0, exact, 0, size);
+        data = exact;
+      }
       switch (type) {
         case FLOAT:
           return new FloatColumn((float[]) data, null, size);

@@ -311,7 +311,19 @@ public final class ScoringSpec {
 
     /** Builds the spec, or reports every structural problem at once. */
     public ScoringSpec build() throws SpecException {
-      List<io.batchscore.core.Problem> problems = SpecValidator.checkStructure(this.snapshot());
+      return build(List.of());
+    }
+
+    /** Builds, reporting {@code earlier} problems (from parsing) with the structural ones. */
+    ScoringSpec build(List<io.batchscore.core.Problem> earlier) throws SpecException {
+      List<io.batchscore.core.Problem> problems = new ArrayList<>(earlier);
+      for (io.batchscore.core.Problem p : SpecValidator.checkStructure(this.snapshot())) {
+        // "inputs: at least one binding" says nothing new when inputs[0] was reported malformed
+        boolean covered = earlier.stream().anyMatch(e -> e.where().startsWith(p.where()));
+        if (!covered) {
+          problems.add(p);
+        }
+      }
       if (!problems.isEmpty()) {
         throw new SpecException(origin, problems);
       }

@@ -121,10 +121,7 @@ final class SpecParser {
       b.passthrough(c);
     }
     readNulls(r, root.get("nulls"), b);
-    if (!r.problems.isEmpty()) {
-      throw new SpecException(origin, r.problems);
-    }
-    return b.build();
+    return b.build(r.problems);
   }
 
   private static void readModel(Reader r, JsonNode node, ScoringSpec.Builder b) {
@@ -414,7 +411,9 @@ final class SpecParser {
         String k = it.next();
         if (!known.contains(k)) {
           String at = where.isEmpty() ? k : where + "." + k;
-          add(at, "unknown key" + Suggest.didYouMean(k, known) + "; known: " + known);
+          add(
+              at,
+              "unknown key" + Suggest.didYouMean(k, known) + "; known: " + new java.util.TreeSet<>(known));
         }
       }
     }
@@ -428,7 +427,19 @@ final class SpecParser {
         add(where, "expected a text value");
         return java.util.Optional.empty();
       }
+      if (v.isBoolean()) {
+        add(where, booleanNotText(v));
+        return java.util.Optional.empty();
+      }
       return java.util.Optional.of(v.asText());
+    }
+
+    /** YAML 1.1 reads yes/no/on/off/true/false as booleans: a label "no" would become "false". */
+    static String booleanNotText(JsonNode v) {
+      return "reads as the boolean "
+          + v.asText()
+          + " (YAML turns yes/no/on/off/true/false into booleans); quote it, e.g. \"no\", if you"
+          + " meant text";
     }
 
     java.util.Optional<Integer> integer(JsonNode node, String key, String where) {
@@ -455,6 +466,8 @@ final class SpecParser {
       for (int i = 0; i < node.size(); i++) {
         if (!node.get(i).isValueNode()) {
           add(where + "[" + i + "]", "expected a text value");
+        } else if (node.get(i).isBoolean()) {
+          add(where + "[" + i + "]", booleanNotText(node.get(i)));
         } else {
           out.add(node.get(i).asText());
         }

@@ -1,0 +1,249 @@
+package io.batchscore.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.batchscore.core.cache.ModelCache;
+import io.batchscore.core.column.ArrayColumn;
+import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.column.ColumnType;
+import io.batchscore.core.column.FloatColumn;
+import io.batchscore.core.column.InputSchema;
+import io.batchscore.core.column.LongColumn;
+import io.batchscore.core.column.StringColumn;
+import io.batchscore.core.spec.InputBinding;
+import io.batchscore.core.spec.NullPolicy;
+import io.batchscore.core.spec.ScoringSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each kind of bad input gets an error naming what is wrong, and what was expected. */
+class BadInputTest {
+  private final ModelCache cache = new ModelCache(4);
+
+  private ScoringSpec breastCancer() throws SpecException {
+    return ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml"));
+  }
+
+  private ColumnBatch breastCancerBatch() {
+    return TestData.batch(TestData.readCsv(TestData.sample("data/breast_cancer.csv")));
+  }
+
+  private ScorerOptions opts(InputSchema schema) {
+    return ScorerOptions.builder().cache(cache).inputSchema(schema).build();
+  }
+
+  /** The breast cancer batch with one column replaced. */
+  private ColumnBatch replace(ColumnBatch b, String name, io.batchscore.core.column.Column c) {
+    ColumnBatch.Builder out = ColumnBatch.builder(b.rowCount());
+    b.columns().forEach((n, col) -> out.add(n, n.equals(name) ? c : col));
+    return out.build();
+  }
+
+  @Test
+  void unknownColumnIsNamedWithASuggestion() throws Exception {
+    InputSchema.Builder s = InputSchema.builder();
+    breastCancerBatch().schema().columns().forEach((n, t) -> s.add(n.equals("mean_radius") ? "mean_radus" : n, t));
+    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(breastCancer(), opts(s.build())));
+    assertTrue(
+        e.getMessage().contains("inputs[0].columns[0]: no column 'mean_radius' in the input (did you mean 'mean_radus'?)"),
+        e.getMessage());
+    assertEquals(ExitCodes.INVALID_SPEC, ExitCodes.forException(e));
+  }
+
+  @Test
+  void wrongColumnTypeIsNamedWithTheExpectedType() throws Exception {
+    InputSchema.Builder s = InputSchema.builder();
+    breastCancerBatch().schema().columns().forEach((n, t) -> s.add(n, n.equals("mean_area") ? ColumnType.scalar(ElementType.STRING) : t));
+    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(breastCancer(), opts(s.build())));
+    assertTrue(
+        e.getMessage().contains("column 'mean_area' is string but model input 'float_input' expects float"),
+        e.getMessage());
+  }
+
+  @Test
+  void wrongTypeAtRunTimeIsNamed() throws Exception {
+    ColumnBatch b = breastCancerBatch();
+    String[] text = new String[b.rowCount()];
+    java.util.Arrays.fill(text, "1.0");
+    ColumnBatch bad = replace(b, "mean_area", new StringColumn(text));
+    try (BatchScorer s = BatchScorer.open(breastCancer(), opts(null))) {
+      BadInputException e = assertThrows(BadInputException.class, () -> s.score(bad));
+      assertEquals("mean_area", e.column());
+      assertEquals("float_input", e.modelInput());
+    }
+  }
+
+  @Test
+  void wrongArrayWidthIsCaughtBeforeDataAndAtRunTimeNamingTheRow() throws Exception {
+    ScoringSpec spec =
+        ScoringSpec.load(TestData.sample("specs/fashion_mlp.yaml"))
+            .toBuilder()
+            .clearInputs()
+            .input(InputBinding.ofColumn("image", "pixels"))
+            .build();
+    InputSchema narrow =
+        InputSchema.builder().add("id", ColumnType.scalar(ElementType.INT64)).add("pixels", ColumnType.array(ElementType.FLOAT, 783)).build();
+    SpecException se = assertThrows(SpecException.class, () -> BatchScorer.open(spec, opts(narrow)));
+    assertTrue(
+        se.getMessage().contains("column 'pixels' holds 783 values per row but model input 'image' float[N,1,28,28] takes 784"),
+        se.getMessage());
+
+    int[] offsets = {0, 784, 784 + 783};
+    ColumnBatch ragged =
+        ColumnBatch.builder(2)
+            .add("id", new LongColumn(1L, 2L))
+            .add("pixels", new ArrayColumn(offsets, new FloatColumn(new float[784 + 783]), null, 2))
+            .build();
+    try (BatchScorer s = BatchScorer.open(spec, opts(null))) {
+      BadInputException e = assertThrows(BadInputException.class, () -> s.score(ragged));
+      assertEquals(1, e.row());
+      assertTrue(e.getMessage().contains("column 'pixels' row 1 has 783 values"), e.getMessage());
+    }
+  }
+
+  @Test
+  void nullUnderFailPolicyNamesRowColumnAndInput() throws Exception {
+    ColumnBatch b = breastCancerBatch();
+    FloatColumn col = (FloatColumn) b.column("mean_texture");
+    boolean[] nulls = new boolean[b.rowCount()];
+    nulls[17] = true;
+    ColumnBatch bad = replace(b, "mean_texture", new FloatColumn(col.values(), nulls, b.rowCount()));
+    try (BatchScorer s = BatchScorer.open(breastCancer(), opts(null))) {
+      BadInputException e = assertThrows(BadInputException.class, () -> s.score(bad));
+      assertEquals(17, e.row());
+      assertEquals("mean_texture", e.column());
+      assertEquals("float_input", e.modelInput());
+      assertTrue(e.getMessage().contains("row 17 is null"), e.getMessage());
+      assertEquals(ExitCodes.BAD_INPUT, ExitCodes.forException(e));
+    }
+  }
+
+  @Test
+  void nanUnderFailPolicyNamesRowAndColumn() throws Exception {
+    ColumnBatch b = breastCancerBatch();
+    float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
+    v[3] = Float.NaN;
+    try (BatchScorer s = BatchScorer.open(breastCancer(), opts(null))) {
+      BadInputException e =
+          assertThrows(BadInputException.class, () -> s.score(replace(b, "worst_area", new FloatColumn(v))));
+      assertTrue(e.getMessage().contains("column 'worst_area' row 3 is NaN"), e.getMessage());
+    }
+  }
+
+  @Test
+  void nullAndNanUnderSkipPolicyLeaveRowsOutAndReportThem() throws Exception {
+    ColumnBatch b = breastCancerBatch();
+    float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
+    v[3] = Float.NaN;
+    boolean[] nulls = new boolean[b.rowCount()];
+    nulls[10] = true;
+    nulls[3] = true; // same row, second reason: reported once
+    float[] t = ((FloatColumn) b.column("mean_texture")).values();
+    ColumnBatch bad =
+        replace(replace(b, "worst_area", new FloatColumn(v)), "mean_texture", new FloatColumn(t, nulls, b.rowCount()));
+    ScoringSpec spec = breastCancer().toBuilder().nullPolicy(NullPolicy.SKIP).build();
+    try (BatchScorer s = BatchScorer.open(spec, opts(null))) {
+      ScoreResult r = s.score(bad);
+      assertEquals(569, r.rowsIn());
+      assertEquals(567, r.rowsScored());
+      assertEquals(2, r.rejections().size());
+      assertEquals(4, r.inputRow(3), "output row 3 is input row 4");
+      assertEquals(4L, ((LongColumn) r.columns().column("id")).value(3), "passthrough follows the kept rows");
+      ScoreResult clean = s.score(b);
+      assertEquals(
+          ((FloatColumn) clean.columns().column("p_benign")).value(11),
+          ((FloatColumn) r.columns().column("p_benign")).value(9));
+      assertEquals(3, r.rejections().get(0).row());
+      assertEquals("mean_texture", r.rejections().get(0).column());
+      assertEquals("null", r.rejections().get(0).reason());
+      assertEquals(10, r.rejections().get(1).row(), "rejections are in row order, one per row");
+    }
+  }
+
+  @Test
+  void nullAndNanUnderFillPolicyScoreWithTheFillValue() throws Exception {
+    ColumnBatch b = breastCancerBatch();
+    float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
+    v[3] = Float.NaN;
+    boolean[] nulls = new boolean[b.rowCount()];
+    nulls[10] = true;
+    ColumnBatch bad = replace(b, "worst_area", new FloatColumn(v, nulls, b.rowCount()));
+    float[] filled = ((FloatColumn) b.column("worst_area")).values().clone();
+    filled[3] = 500f;
+    filled[10] = 500f;
+    ColumnBatch expectedBatch = replace(b, "worst_area", new FloatColumn(filled));
+    ScoringSpec spec = breastCancer().toBuilder().nullPolicy(NullPolicy.FILL).fillValue(500).batchSize(7).build();
+    try (BatchScorer s = BatchScorer.open(spec, opts(null))) {
+      ScoreResult r = s.score(bad);
+      ScoreResult expected = s.score(expectedBatch);
+      assertEquals(569, r.rowsScored());
+      for (int row : new int[] {3, 10, 11}) {
+        assertEquals(
+            ((FloatColumn) expected.columns().column("p_benign")).value(row),
+            ((FloatColumn) r.columns().column("p_benign")).value(row));
+      }
+    }
+  }
+
+  @Test
+  void missingModelIsNamed() throws Exception {
+    ScoringSpec spec = breastCancer().toBuilder().model("/nonexistent/model.onnx").build();
+    ModelLoadException e = assertThrows(ModelLoadException.class, () -> BatchScorer.open(spec, opts(null)));
+    assertEquals("/nonexistent/model.onnx: model file not found", e.getMessage());
+    assertEquals(ExitCodes.MODEL_LOAD, ExitCodes.forException(e));
+  }
+
+  @Test
+  void corruptModelFileIsNamedWithTheEnginesReason(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("corrupt.onnx");
+    byte[] real = Files.readAllBytes(TestData.sample("models/breast_cancer_logreg.onnx"));
+    Files.write(bad, java.util.Arrays.copyOf(real, real.length / 2));
+    ScoringSpec spec = breastCancer().toBuilder().model(bad.toString()).build();
+    ModelLoadException e = assertThrows(ModelLoadException.class, () -> BatchScorer.open(spec, opts(null)));
+    assertTrue(e.getMessage().startsWith(bad + ": ONNX Runtime cannot load the model"), e.getMessage());
+    assertTrue(e.getCause() != null);
+  }
+
+  @Test
+  void checksumMismatchIsRefused() throws Exception {
+    ScoringSpec spec = breastCancer().toBuilder().modelSha256("00" .repeat(32)).build();
+    ModelLoadException e = assertThrows(ModelLoadException.class, () -> BatchScorer.open(spec, opts(null)));
+    assertTrue(e.getMessage().contains("but the spec expects 0000"), e.getMessage());
+  }
+
+  @Test
+  void specNamingAnInputTheModelLacksListsEveryProblemAtOnce() throws Exception {
+    ScoringSpec spec =
+        breastCancer().toBuilder()
+            .clearInputs()
+            .input(InputBinding.ofColumns("float_inputs", java.util.List.of("mean_radius")))
+            .output(io.batchscore.core.spec.OutputBinding.of("probs", "p2"))
+            .build();
+    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(spec, opts(null)));
+    assertEquals(3, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().contains("inputs[0].input: the model has no input 'float_inputs' (did you mean 'float_input'?)"), e.getMessage());
+    assertTrue(e.getMessage().contains("model input 'float_input' (float[N,30]) has no binding"), e.getMessage());
+    assertTrue(e.getMessage().contains("outputs[3].output: the model has no output 'probs'"), e.getMessage());
+  }
+
+  @Test
+  void singleRowScoringWrapsTheBatchPath() throws Exception {
+    ColumnBatch b = breastCancerBatch();
+    Map<String, Object> row = new LinkedHashMap<>();
+    b.columns().forEach((n, c) -> row.put(n, c.get(42)));
+    try (BatchScorer s = BatchScorer.open(breastCancer(), opts(null))) {
+      Map<String, Object> out = s.scoreRow(row);
+      ScoreResult all = s.score(b);
+      assertEquals(all.columns().column("p_benign").get(42), out.get("p_benign"));
+      assertEquals(42L, out.get("id"));
+      assertNull(out.get("nonexistent"));
+    }
+  }
+}
