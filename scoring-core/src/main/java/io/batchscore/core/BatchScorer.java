@@ -61,13 +61,15 @@ public final class BatchScorer implements AutoCloseable {
   private final Map<OutputBinding, List<OutputColumn>> columnsByBinding = new LinkedHashMap<>();
   private final Set<String> fetch = new LinkedHashSet<>();
   private final DevicePlan device;
+  private final boolean passthrough;
   private Runner runner;
   private boolean closed;
 
   private BatchScorer(
       ScoringSpec spec, ModelHandle handle, ModelInfo model, DevicePlan device,
-      List<OutputColumn> outputs) {
+      List<OutputColumn> outputs, boolean passthrough) {
     this.spec = spec;
+    this.passthrough = passthrough;
     this.handle = handle;
     this.session = handle.session();
     this.model = model;
@@ -139,7 +141,7 @@ public final class BatchScorer implements AutoCloseable {
         throw new SpecException(spec.origin(), problems);
       }
       ModelInfo info = new ModelInfo(source.name(), sha, size(source), sig);
-      return new BatchScorer(spec, handle, info, plan, outputs);
+      return new BatchScorer(spec, handle, info, plan, outputs, options.passthrough());
     } catch (SpecException | RuntimeException e) {
       handle.close();
       throw e;
@@ -238,7 +240,7 @@ public final class BatchScorer implements AutoCloseable {
       }
     }
     ColumnBatch.Builder out = ColumnBatch.builder(n);
-    for (String p : spec.passthrough()) {
+    for (String p : passthrough ? spec.passthrough() : List.<String>of()) {
       Column c = batch.column(p);
       if (c == null) {
         throw new BadInputException(

@@ -13,12 +13,14 @@ public final class ScorerOptions {
   private final int cpuShare;
   private final List<String> gpuAddresses;
   private final ModelCache cache;
+  private final boolean passthrough;
 
   private ScorerOptions(Builder b) {
     this.inputSchema = b.inputSchema;
     this.cpuShare = b.cpuShare;
     this.gpuAddresses = b.gpuAddresses == null ? null : List.copyOf(b.gpuAddresses);
     this.cache = b.cache;
+    this.passthrough = b.passthrough;
   }
 
   /** Defaults: no schema check, a CPU share of 1, GPU assignment unknown, the global cache. */
@@ -46,12 +48,18 @@ public final class ScorerOptions {
     return cache == null ? ModelCache.global() : cache;
   }
 
+  /** False when the caller copies passthrough columns itself (batches then need only features). */
+  public boolean passthrough() {
+    return passthrough;
+  }
+
   /** Builds options. */
   public static final class Builder {
     private InputSchema inputSchema;
     private int cpuShare = 1;
     private List<String> gpuAddresses;
     private ModelCache cache;
+    private boolean passthrough = true;
 
     /** The columns the scorer will be given; the spec is checked against them at open. */
     public Builder inputSchema(InputSchema schema) {
@@ -76,6 +84,15 @@ public final class ScorerOptions {
 
     public Builder cache(ModelCache c) {
       this.cache = c;
+      return this;
+    }
+
+    /**
+     * The caller copies the spec's passthrough columns itself: results hold predictions only and
+     * batches need only the feature columns (the Spark job does this).
+     */
+    public Builder callerHandlesPassthrough() {
+      this.passthrough = false;
       return this;
     }
 

@@ -34,6 +34,11 @@ public record SessionConfig(
         n, interOpThreads, optimization, parallelExecution, cudaOptions, config);
   }
 
+  public SessionConfig withInterOpThreads(int n) {
+    return new SessionConfig(
+        intraOpThreads, n, optimization, parallelExecution, cudaOptions, config);
+  }
+
   /** A stable text form with the resolved thread count, used in the model cache's key. */
   public String fingerprint(int resolvedIntraOpThreads) {
     return "intra="

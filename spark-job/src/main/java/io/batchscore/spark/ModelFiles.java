@@ -1,0 +1,143 @@
+package io.batchscore.spark;
+
+import io.batchscore.core.ModelLoadException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkFiles;
+
+/**
+ * Finds a model file where the code runs (driver or executor), without sending model bytes
+ * through the driver:
+ *
+ * <ol>
+ *   <li>a file shipped with {@code --files} (or {@code SparkContext.addFile}) under the model's
+ *       file name;
+ *   <li>a local path ({@code /models/m.onnx}, {@code file:/...}), used where it is;
+ *   <li>any other Hadoop file system URI ({@code hdfs://}, {@code s3a://}, ...), copied once per
+ *       JVM into a local temporary folder (keyed by URI, length and modification time).
+ * </ol>
+ *
+ * A model with external weight files must be on a local or shared path, or shipped with {@code
+ * --files} together with its weight files: only the {@code .onnx} file is copied from remote
+ * file systems.
+ */
+public final class ModelFiles {
+  private static final Map<String, Path> COPIES = new ConcurrentHashMap<>();
+
+  private ModelFiles() {}
+
+  /** A Hadoop configuration that can travel to executors. */
+  public static final class HadoopConf implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private transient Configuration conf;
+
+    public HadoopConf(Configuration conf) {
+      this.conf = conf;
+    }
+
+    public Configuration get() {
+      return conf;
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws IOException {
+      out.defaultWriteObject();
+      conf.write(out);
+    }
+
+    private void readObject(java.io.ObjectInputStream in)
+        throws IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      conf = new Configuration(false);
+      conf.readFields(in);
+    }
+  }
+
+  /** A local path for the model named by the spec. */
+  public static Path localPath(String model, Path baseDir, Configuration conf)
+      throws ModelLoadException {
+    String fileName = fileName(model);
+    Path shipped = shipped(fileName);
+    if (shipped != null) {
+      return shipped;
+    }
+    URI uri = toUri(model);
+    String scheme = uri == null ? null : uri.getScheme();
+    if (scheme == null || scheme.equals("file") || scheme.length() == 1) {
+      Path p = scheme != null && scheme.equals("file") ? Path.of(uri) : Path.of(model);
+      return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p).normalize();
+    }
+    return copyToLocal(uri, conf);
+  }
+
+  private static Path shipped(String fileName) {
+    try {
+      String root = SparkFiles.getRootDirectory();
+      if (root == null) {
+        return null;
+      }
+      Path p = Path.of(SparkFiles.get(fileName));
+      return Files.isRegularFile(p) ? p : null;
+    } catch (RuntimeException e) {
+      return null; // no SparkContext / SparkEnv here
+    }
+  }
+
+  private static URI toUri(String model) {
+    try {
+      return new URI(model);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  static String fileName(String model) {
+    String s = model.replace('\\', '/');
+    int slash = s.lastIndexOf('/');
+    return slash >= 0 ? s.substring(slash + 1) : s;
+  }
+
+  private static Path copyToLocal(URI uri, Configuration conf) throws ModelLoadException {
+    try {
+      org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(uri);
+      FileSystem fs = src.getFileSystem(conf);
+      FileStatus st;
+      try {
+        st = fs.getFileStatus(src);
+      } catch (java.io.FileNotFoundException e) {
+        throw new ModelLoadException(uri.toString(), "model file not found");
+      }
+      String key = uri + "|" + st.getLen() + "|" + st.getModificationTime();
+      Path known = COPIES.get(key);
+      if (known != null && Files.isRegularFile(known)) {
+        return known;
+      }
+      synchronized (COPIES) {
+        known = COPIES.get(key);
+        if (known != null && Files.isRegularFile(known)) {
+          return known;
+        }
+        Path dir = Files.createTempDirectory("batchscore-model-");
+        dir.toFile().deleteOnExit();
+        Path dst = dir.resolve(fileName(uri.getPath()));
+        try (InputStream in = fs.open(src)) {
+          Files.copy(in, dst, StandardCopyOption.REPLACE_EXISTING);
+        }
+        dst.toFile().deleteOnExit();
+        COPIES.put(key, dst);
+        return dst;
+      }
+    } catch (IOException e) {
+      throw new ModelLoadException(uri.toString(), "cannot copy the model: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package io.batchscore.spark;
+
+import io.batchscore.core.BadInputException;
+import io.batchscore.core.BatchScorer;
+import io.batchscore.core.ModelLoadException;
+import io.batchscore.core.RowRejection;
+import io.batchscore.core.ScoreResult;
+import io.batchscore.core.ScorerOptions;
+import io.batchscore.core.SpecException;
+import io.batchscore.core.column.Column;
+import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.model.ModelSource;
+import io.batchscore.core.spec.ScoringSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.sql.catalyst.InternalRow;
+
+/**
+ * Scores one partition: streams its rows through a {@link BatchScorer} in batches of the spec's
+ * size, never holding more than one batch. The scorer's session comes from the per-JVM model
+ * cache, so an executor loads the model once for all its tasks. CPU threads follow {@code
+ * spark.task.cpus}; on a GPU executor the GPU Spark assigned to the task picks the CUDA device.
+ */
+final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+  private static final long serialVersionUID = 1L;
+  private final ScoringPlan plan;
+
+  PartitionScorer(ScoringPlan plan) {
+    this.plan = plan;
+  }
+
+  @Override
+  public Iterator<InternalRow> call(Iterator<InternalRow> rows) throws Exception {
+    TaskContext task = TaskContext.get();
+    ScorerOptions.Builder opts = ScorerOptions.builder().callerHandlesPassthrough();
+    if (task != null) {
+      opts.cpuShare(Math.max(1, task.cpus()));
+      ResourceInformation gpu = task.resourcesJMap().get("gpu");
+      opts.gpuAddresses(gpu == null ? null : List.of(gpu.addresses()));
+    }
+    BatchScorer scorer = open(opts.build());
+    ScoringIterator it = new ScoringIterator(rows, scorer, task == null ? 0 : task.partitionId());
+    if (task != null) {
+      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> it.close());
+    }
+    return it;
+  }
+
+  private BatchScorer open(ScorerOptions opts) throws ModelLoadException, SpecException {
+    Path base = plan.baseDir == null ? null : Path.of(plan.baseDir);
+    ScoringSpec spec = ScoringSpec.parse(plan.specJson, "spec of this job", base);
+    Path local = ModelFiles.localPath(plan.modelRef, base, plan.hadoopConf.get());
+    return BatchScorer.open(spec, ModelSource.of(local), opts);
+  }
+
+  /** Reads a batch, scores it, hands out its rows; then the next batch. */
+  private final class ScoringIterator implements Iterator<InternalRow> {
+    private final Iterator<InternalRow> in;
+    private final BatchScorer scorer;
+    private final RowBatchReader reader;
+    private final RowWriter writer;
+    private final int partition;
+    private long rowsBefore;
+    private ScoreResult current;
+    private Column[] predictions;
+    private int pos;
+    private long scoredAt;
+    private boolean closed;
+
+    ScoringIterator(Iterator<InternalRow> in, BatchScorer scorer, int partition) {
+      this.in = in;
+      this.scorer = scorer;
+      this.partition = partition;
+      this.reader = new RowBatchReader(plan, scorer.spec().batchSize());
+      this.writer = new RowWriter(plan);
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (current == null || pos >= current.rowsScored()) {
+        if (closed || !in.hasNext()) {
+          close();
+          return false;
+        }
+        scoreNext();
+      }
+      return true;
+    }
+
+    private void scoreNext() {
+      int n = reader.read(in);
+      ColumnBatch batch = reader.batch();
+      long start = System.nanoTime();
+      try {
+        current = scorer.score(batch);
+      } catch (BadInputException e) {
+        throw e.withRowOffset(rowsBefore, "partition " + partition);
+      }
+      plan.metrics.latency.add(System.nanoTime() - start);
+      plan.metrics.batches.add(1);
+      plan.metrics.rowsIn.add(n);
+      plan.metrics.rowsScored.add(current.rowsScored());
+      for (RowRejection r : current.rejections()) {
+        plan.metrics.rejected.add(r.reason() + ":" + r.column());
+      }
+      List<Column> cols = new ArrayList<>();
+      for (String name : plan.predictionColumns) {
+        cols.add(current.columns().column(name));
+      }
+      predictions = cols.toArray(new Column[0]);
+      scoredAt = System.currentTimeMillis() * 1000;
+      rowsBefore += n;
+      pos = 0;
+    }
+
+    @Override
+    public InternalRow next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return writer.write(current, predictions, reader, pos++, scoredAt);
+    }
+
+    void close() {
+      if (!closed) {
+        closed = true;
+        scorer.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.batchscore.spark;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.SparkContext;
+import org.apache.spark.util.AccumulatorV2;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Counters that scoring tasks add to and the driver reads after the job: rows in, scored and
+ * rejected (by reason), batches, and a histogram of batch latencies for percentiles.
+ *
+ * <p>Like all Spark accumulators updated in transformations, a retried task counts twice; the run
+ * report takes its row counts from the written output, and uses these for latency and rejects.
+ */
+public final class ScoreMetrics implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public final LongAccumulator rowsIn;
+  public final LongAccumulator rowsScored;
+  public final LongAccumulator batches;
+  public final CountsAccumulator rejected;
+  public final LatencyAccumulator latency;
+
+  public ScoreMetrics(SparkContext sc, String name) {
+    rowsIn = sc.longAccumulator(name + ".rowsIn");
+    rowsScored = sc.longAccumulator(name + ".rowsScored");
+    batches = sc.longAccumulator(name + ".batches");
+    rejected = new CountsAccumulator();
+    sc.register(rejected, name + ".rejected");
+    latency = new LatencyAccumulator();
+    sc.register(latency, name + ".batchLatency");
+  }
+
+  /** Counts by key (rejection reasons such as {@code null:mean_radius}). */
+  public static final class CountsAccumulator extends AccumulatorV2<String, Map<String, Long>> {
+    private static final long serialVersionUID = 1L;
+    private final TreeMap<String, Long> counts = new TreeMap<>();
+
+    @Override
+    public boolean isZero() {
+      return counts.isEmpty();
+    }
+
+    @Override
+    public CountsAccumulator copy() {
+      CountsAccumulator c = new CountsAccumulator();
+      synchronized (this) {
+        c.counts.putAll(counts);
+      }
+      return c;
+    }
+
+    @Override
+    public synchronized void reset() {
+      counts.clear();
+    }
+
+    @Override
+    public synchronized void add(String key) {
+      counts.merge(key, 1L, Long::sum);
+    }
+
+    @Override
+    public synchronized void merge(AccumulatorV2<String, Map<String, Long>> other) {
+      other.value().forEach((k, v) -> counts.merge(k, v, Long::sum));
+    }
+
+    @Override
+    public synchronized Map<String, Long> value() {
+      return new TreeMap<>(counts);
+    }
+  }
+
+  /**
+   * Batch latencies in a log-scale histogram (10 buckets per decade from 1 microsecond), merged
+   * across tasks; percentiles are read from it within about 12%.
+   */
+  public static final class LatencyAccumulator extends AccumulatorV2<Long, long[]> {
+    private static final long serialVersionUID = 1L;
+    static final int BUCKETS = 100;
+    private final long[] counts = new long[BUCKETS];
+
+    static int bucket(long nanos) {
+      double micros = Math.max(1.0, nanos / 1000.0);
+      return (int) Math.min(BUCKETS - 1, Math.floor(Math.log10(micros) * 10));
+    }
+
+    /** Upper edge of a bucket in milliseconds. */
+    static double upperMillis(int bucket) {
+      return Math.pow(10, (bucket + 1) / 10.0) / 1000.0;
+    }
+
+    @Override
+    public boolean isZero() {
+      for (long c : counts) {
+        if (c != 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public LatencyAccumulator copy() {
+      LatencyAccumulator c = new LatencyAccumulator();
+      synchronized (this) {
+        System.arraycopy(counts, 0, c.counts, 0, BUCKETS);
+      }
+      return c;
+    }
+
+    @Override
+    public synchronized void reset() {
+      java.util.Arrays.fill(counts, 0);
+    }
+
+    @Override
+    public synchronized void add(Long nanos) {
+      counts[bucket(nanos)]++;
+    }
+
+    @Override
+    public synchronized void merge(AccumulatorV2<Long, long[]> other) {
+      long[] o = other.value();
+      for (int i = 0; i < BUCKETS; i++) {
+        counts[i] += o[i];
+      }
+    }
+
+    @Override
+    public synchronized long[] value() {
+      return counts.clone();
+    }
+
+    /** The latency (ms, bucket upper edge) below which a fraction {@code q} of batches fell. */
+    public static double percentile(long[] counts, double q) {
+      long total = 0;
+      for (long c : counts) {
+        total += c;
+      }
+      if (total == 0) {
+        return 0;
+      }
+      long rank = (long) Math.ceil(q * total);
+      long seen = 0;
+      for (int i = 0; i < counts.length; i++) {
+        seen += counts[i];
+        if (seen >= rank) {
+          return upperMillis(i);
+        }
+      }
+      return upperMillis(counts.length - 1);
+    }
+  }
+}

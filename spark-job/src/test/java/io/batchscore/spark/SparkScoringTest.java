@@ -1,0 +1,117 @@
+package io.batchscore.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.batchscore.core.BatchScorer;
+import io.batchscore.core.ScoreResult;
+import io.batchscore.core.ScorerOptions;
+import io.batchscore.core.SpecException;
+import io.batchscore.core.TestData;
+import io.batchscore.core.cache.ModelCache;
+import io.batchscore.core.column.FloatColumn;
+import io.batchscore.core.column.LongColumn;
+import io.batchscore.core.spec.InputBinding;
+import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.core.spec.SessionConfig;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Partition-level scoring in local mode. */
+class SparkScoringTest {
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  /** Expected p_benign by id, from scoring-core directly. */
+  private static Map<Long, Float> coreScores(ScoringSpec spec) throws Exception {
+    try (BatchScorer s = BatchScorer.open(spec, ScorerOptions.builder().cache(new ModelCache(2)).build())) {
+      ScoreResult r = s.score(TestData.batch(TestData.readCsv(TestData.sample("data/breast_cancer.csv"))));
+      Map<Long, Float> out = new HashMap<>();
+      for (int i = 0; i < r.rowsScored(); i++) {
+        out.put(((LongColumn) r.columns().column("id")).value(i), ((FloatColumn) r.columns().column("p_benign")).value(i));
+      }
+      return out;
+    }
+  }
+
+  @Test
+  void manyPartitionsAreAllScoredWithCorePredictionsAndOneModelLoad() throws Exception {
+    // A session option no other test uses, so this test's cache key is its own.
+    ScoringSpec spec =
+        ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml"))
+            .toBuilder()
+            .batchSize(16)
+            .session(SessionConfig.DEFAULTS.withIntraOpThreads(1).withInterOpThreads(3))
+            .build();
+    Dataset<Row> input = SparkTestSession.csv(spark, "breast_cancer.csv").repartition(40);
+    long loadsBefore = ModelCache.global().stats().loads();
+    SparkScoring.Prepared p = SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.JOB);
+    List<Row> rows = p.scored().collectAsList();
+    assertEquals(569, rows.size());
+    assertEquals(1, ModelCache.global().stats().loads() - loadsBefore, "one load for 40 partitions");
+    assertEquals(
+        List.of("id", "label", "p_benign", "diagnosis", "model_name", "model_version", "model_sha256", "scored_at"),
+        List.of(p.scored().schema().fieldNames()));
+    assertEquals(DataTypes.IntegerType, p.scored().schema().apply("id").dataType(), "passthrough keeps its type");
+    Map<Long, Float> expected = coreScores(spec);
+    for (Row r : rows) {
+      long id = r.getInt(0);
+      assertEquals(expected.get(id), r.getFloat(2), "row id " + id);
+      assertEquals("breast_cancer_logreg", r.getString(4));
+      assertEquals("1", r.getString(5));
+      assertEquals(p.model().sha256(), r.getString(6));
+    }
+    assertEquals(569, p.metrics().rowsScored.value());
+    assertTrue(p.metrics().batches.value() >= 40);
+  }
+
+  @Test
+  void vectorColumnsFeedTheModel() throws Exception {
+    ScoringSpec base = ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml"));
+    List<String> features = base.inputs().get(0).columns();
+    Dataset<Row> input = SparkTestSession.csv(spark, "breast_cancer.csv");
+    Dataset<Row> withVector =
+        new VectorAssembler().setInputCols(features.toArray(new String[0])).setOutputCol("features").transform(input)
+            .select("id", "features");
+    ScoringSpec spec = base.toBuilder().clearInputs().input(InputBinding.ofColumn("float_input", "features")).build();
+    List<Row> rows = SparkScoring.prepare(spark, withVector, spec, SparkScoring.Layout.JOB).scored().collectAsList();
+    Map<Long, Float> expected = coreScores(base);
+    assertEquals(569, rows.size());
+    for (Row r : rows) {
+      assertEquals(expected.get((long) r.getInt(0)), r.getFloat(2), 1e-6);
+    }
+  }
+
+  @Test
+  void badSpecIsReportedOnTheDriverBeforeAnyTaskRuns() throws Exception {
+    ScoringSpec spec =
+        ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml"))
+            .toBuilder()
+            .passthrough("no_such_id")
+            .build();
+    Dataset<Row> input = SparkTestSession.csv(spark, "breast_cancer.csv").drop("mean_radius");
+    SpecException e =
+        assertThrows(SpecException.class, () -> SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.JOB));
+    assertTrue(e.getMessage().contains("no column 'mean_radius' in the input"), e.getMessage());
+    assertTrue(e.getMessage().contains("no column 'no_such_id' in the input"), e.getMessage());
+  }
+}
