@@ -41,7 +41,7 @@ public class BadInputException extends RuntimeException {
       msg = msg.replace("row " + row, "row " + r);
     }
     if (where != null) {
-      msg = where + ": " + msg;
+      msg = msg + " [" + where + "]";
     }
     BadInputException e = new BadInputException(column, r, modelInput, msg);
     e.initCause(this);

@@ -23,6 +23,12 @@ public final class ExitCodes {
   /** The model could not be loaded, or the device asked for is not available. */
   public static final int MODEL_LOAD = 5;
 
+  /**
+   * The output is in the way: the run date's partition exists under mode {@code error-if-exists},
+   * or another run holds the scheduler's lock.
+   */
+  public static final int OUTPUT_CONFLICT = 6;
+
   private ExitCodes() {}
 
   /** The exit code for an exception, looking through causes for one of ours. */

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import io.batchscore.core.cache.ModelCache;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.resource.ResourceInformation;
@@ -44,7 +46,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       ResourceInformation gpu = task.resourcesJMap().get("gpu");
       opts.gpuAddresses(gpu == null ? null : List.of(gpu.addresses()));
     }
+    long loadsBefore = ModelCache.global().stats().loads();
     BatchScorer scorer = open(opts.build());
+    if (ModelCache.global().stats().loads() > loadsBefore) {
+      plan.metrics.modelLoads.add(SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId());
+    }
     ScoringIterator it = new ScoringIterator(rows, scorer, task == null ? 0 : task.partitionId());
     if (task != null) {
       task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> it.close());
@@ -100,7 +106,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       try {
         current = scorer.score(batch);
       } catch (BadInputException e) {
-        throw e.withRowOffset(rowsBefore, "partition " + partition);
+        String where = "partition " + partition + ", rows counted from the partition's start";
+        if (reader.firstFile() != null) {
+          where += "; batch starting in input " + reader.firstFile();
+        }
+        throw e.withRowOffset(rowsBefore, where);
       }
       plan.metrics.latency.add(System.nanoTime() - start);
       plan.metrics.batches.add(1);

@@ -31,6 +31,7 @@ final class RowBatchReader {
   private final Flat[] children;
   private final Object[][] passthrough;
   private final boolean[] sawNull;
+  private String firstFile;
   private int rows;
 
   RowBatchReader(ScoringPlan plan, int capacity) {
@@ -63,8 +64,12 @@ final class RowBatchReader {
         children[i].clear();
       }
     }
+    firstFile = null;
     while (rows < capacity && in.hasNext()) {
       InternalRow row = in.next();
+      if (rows == 0) {
+        firstFile = SparkInternals.currentInputFile();
+      }
       for (int f = 0; f < values.length; f++) {
         int ord = plan.featureOrdinals[f];
         boolean isNull = row.isNullAt(ord);
@@ -126,6 +131,11 @@ final class RowBatchReader {
       return m.copy();
     }
     return v;
+  }
+
+  /** The input file the batch's first row came from, or null when not reading files. */
+  String firstFile() {
+    return firstFile;
   }
 
   /** The rows read, as a batch of the spec's feature columns. */

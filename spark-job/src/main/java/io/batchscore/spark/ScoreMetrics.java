@@ -22,6 +22,8 @@ public final class ScoreMetrics implements Serializable {
   public final LongAccumulator batches;
   public final CountsAccumulator rejected;
   public final LatencyAccumulator latency;
+  /** Model loads by executor id: a task that loaded the model (a cache miss) adds its executor. */
+  public final CountsAccumulator modelLoads;
 
   public ScoreMetrics(SparkContext sc, String name) {
     rowsIn = sc.longAccumulator(name + ".rowsIn");
@@ -31,6 +33,8 @@ public final class ScoreMetrics implements Serializable {
     sc.register(rejected, name + ".rejected");
     latency = new LatencyAccumulator();
     sc.register(latency, name + ".batchLatency");
+    modelLoads = new CountsAccumulator();
+    sc.register(modelLoads, name + ".modelLoads");
   }
 
   /** Counts by key (rejection reasons such as {@code null:mean_radius}). */

@@ -21,6 +21,12 @@ public final class SparkInternals {
     return ((org.apache.spark.sql.classic.Dataset<Row>) df).queryExecution().toRdd();
   }
 
+  /** The file the current task's scan is reading, or null when not reading files. */
+  public static String currentInputFile() {
+    String f = org.apache.spark.rdd.InputFileBlockHolder.getInputFilePath().toString();
+    return f == null || f.isEmpty() ? null : f;
+  }
+
   /** A DataFrame over internal rows that match {@code schema}. */
   public static Dataset<Row> fromInternalRdd(
       SparkSession spark, RDD<InternalRow> rows, StructType schema) {

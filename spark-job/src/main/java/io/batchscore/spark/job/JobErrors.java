@@ -1,0 +1,75 @@
+package io.batchscore.spark.job;
+
+import io.batchscore.core.BadInputException;
+import io.batchscore.core.ExitCodes;
+import io.batchscore.core.ModelLoadException;
+import io.batchscore.core.SpecException;
+import java.io.FileNotFoundException;
+
+/** Maps a run's failure to its documented exit code and a message without a stack trace. */
+public final class JobErrors {
+  private JobErrors() {}
+
+  public static int exitCode(Throwable t) {
+    int core = ExitCodes.forException(t);
+    if (core != ExitCodes.RUNTIME_FAILURE) {
+      return core;
+    }
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof OutputConflictException) {
+        return ExitCodes.OUTPUT_CONFLICT;
+      }
+      if (isBadInput(c)) {
+        return ExitCodes.BAD_INPUT;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return ExitCodes.RUNTIME_FAILURE;
+  }
+
+  /** Unreadable input: missing path or table, corrupt or mismatched Parquet, bad filter. */
+  private static boolean isBadInput(Throwable c) {
+    String cls = c.getClass().getName();
+    String msg = String.valueOf(c.getMessage());
+    return cls.equals("org.apache.spark.sql.AnalysisException")
+        || cls.startsWith("org.apache.spark.sql.catalyst.parser.ParseException")
+        || cls.equals("org.apache.parquet.io.ParquetDecodingException")
+        || cls.endsWith("SchemaColumnConvertNotSupportedException")
+        || c instanceof FileNotFoundException
+        || msg.contains("is not a Parquet file")
+        || msg.contains("FAILED_READ_FILE")
+        || msg.contains("PATH_NOT_FOUND");
+  }
+
+  /** The message to print: ours where there is one, else the first line of Spark's. */
+  public static String message(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SpecException
+          || c instanceof BadInputException
+          || c instanceof ModelLoadException
+          || c instanceof OutputConflictException) {
+        return c.getMessage();
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String first = firstLine(t.getMessage());
+    String last = firstLine(root.getMessage());
+    return root == t || first.contains(last) ? first : first + " (cause: " + last + ")";
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,145 @@
+package io.batchscore.spark.job;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of a scoring run, shared by the spark-submit main class ({@link ScoringJob}), the
+ * CLI's {@code run} and {@code schedule}, and checked against the Airflow DAG's arguments.
+ *
+ * <p>{@code --input}, {@code --filter}, {@code --output} and {@code --report} may contain {@code
+ * ${run_date}} (yyyy-MM-dd) and {@code ${run_date_nodash}} (yyyyMMdd).
+ */
+public class JobOptions {
+  @Option(
+      names = "--spec",
+      required = true,
+      paramLabel = "FILE",
+      description = "Scoring spec (YAML or JSON) on the driver's file system.")
+  public String spec;
+
+  @Option(
+      names = "--input",
+      paramLabel = "PATH",
+      description = "Input path (templated), read with --format. Give this or --table.")
+  public String input;
+
+  @Option(names = "--table", paramLabel = "NAME", description = "Read a catalog table instead of a path.")
+  public String table;
+
+  @Option(
+      names = "--format",
+      defaultValue = "parquet",
+      paramLabel = "FORMAT",
+      description = "Spark data source format of --input: parquet (default), csv, orc, json, ...")
+  public String format;
+
+  @Option(
+      names = "--read-option",
+      paramLabel = "KEY=VALUE",
+      description = "Data source option, repeatable (e.g. header=true for csv).")
+  public Map<String, String> readOptions = new LinkedHashMap<>();
+
+  @Option(
+      names = "--filter",
+      paramLabel = "SQL",
+      description = "Row filter, a SQL expression (templated), e.g. \"ds = '${run_date}'\".")
+  public String filter;
+
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "PATH",
+      description = "Output root; rows go to PATH/run_date=YYYY-MM-DD/ as Parquet.")
+  public String output;
+
+  @Option(
+      names = "--run-date",
+      paramLabel = "YYYY-MM-DD",
+      converter = DateConverter.class,
+      description = "The run's date (default: today, UTC).")
+  public LocalDate runDate;
+
+  @Option(
+      names = "--mode",
+      defaultValue = "overwrite",
+      converter = ModeConverter.class,
+      paramLabel = "MODE",
+      description = "overwrite (default: replace the date's partition), append, error-if-exists.")
+  public WriteMode mode = WriteMode.OVERWRITE;
+
+  @Option(
+      names = "--partitions",
+      paramLabel = "N",
+      description = "Repartition the input into N partitions before scoring.")
+  public Integer partitions;
+
+  @Option(
+      names = "--report",
+      paramLabel = "PATH",
+      description = "Run report path (templated); default OUTPUT/_reports/run_date=DATE/report.json.")
+  public String report;
+
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description = "Spark master when not launched by spark-submit (e.g. local[2]).")
+  public String master;
+
+  /** The run date, today (UTC) when not given. */
+  public LocalDate runDate() {
+    return runDate != null ? runDate : LocalDate.now(ZoneOffset.UTC);
+  }
+
+  /** Replaces {@code ${run_date}} and {@code ${run_date_nodash}} in a template. */
+  public String template(String s) {
+    if (s == null) {
+      return null;
+    }
+    LocalDate d = runDate();
+    return s.replace("${run_date}", d.toString())
+        .replace("${run_date_nodash}", d.format(DateTimeFormatter.BASIC_ISO_DATE));
+  }
+
+  /** Checks option combinations picocli cannot; returns a message or null. */
+  public String check() {
+    if ((input == null) == (table == null)) {
+      return "give exactly one of --input or --table";
+    }
+    if (partitions != null && partitions < 1) {
+      return "--partitions must be at least 1";
+    }
+    return null;
+  }
+
+  /** Parses yyyy-MM-dd. */
+  public static final class DateConverter implements ITypeConverter<LocalDate> {
+    @Override
+    public LocalDate convert(String value) {
+      try {
+        return LocalDate.parse(value);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "'" + value + "' is not a date of the form YYYY-MM-DD");
+      }
+    }
+  }
+
+  /** Parses a write mode. */
+  public static final class ModeConverter implements ITypeConverter<WriteMode> {
+    @Override
+    public WriteMode convert(String value) {
+      try {
+        return WriteMode.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "'" + value + "' is not one of overwrite, append, error-if-exists");
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.batchscore.spark.job;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.batchscore.core.ModelLoadException;
+import io.batchscore.core.SpecException;
+import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.spark.SparkScoring;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One dated scoring run: validate, read, score, write to staging, report, move into place. The
+ * previous output stays as it was until the new one is complete; on failure the staging folder
+ * is removed.
+ */
+public final class JobRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+  private JobRunner() {}
+
+  public static JobResult run(JobOptions o, SparkSession spark)
+      throws SpecException, ModelLoadException, IOException {
+    long start = System.nanoTime();
+    Instant started = Instant.now();
+    String problem = o.check();
+    if (problem != null) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(new JobOptions()), problem);
+    }
+    ScoringSpec spec = ScoringSpec.load(Path.of(o.spec));
+    String date = o.runDate().toString();
+    SparkContext sc = spark.sparkContext();
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(o.template(o.output));
+    FileSystem fs = root.getFileSystem(sc.hadoopConfiguration());
+    root = fs.makeQualified(root);
+    DatedOutput out = new DatedOutput(fs, root, o.runDate());
+    out.prepare(o.mode);
+
+    String label = "batchscore " + spec.name() + " run_date=" + date;
+    sc.setJobGroup("batchscore-" + spec.name() + "-" + date, label, false);
+    sc.setJobDescription(label + ": read input schema");
+    Dataset<Row> input = read(spark, o);
+    SparkScoring.Prepared prepared =
+        SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.JOB);
+    String what = label + " (" + spec.name() + " v" + prepared.modelVersion() + ")";
+    try {
+      sc.setJobDescription(what + ": score and write");
+      prepared.scored().write().mode(SaveMode.Overwrite).parquet(out.staging().toString());
+      sc.setJobDescription(what + ": run report");
+      Dataset<Row> written = spark.read().parquet(out.staging().toString());
+      long scored = written.count();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      ObjectNode report = RunReport.JSON.createObjectNode();
+      report.put("runDate", date);
+      report.put("startedAt", started.toString());
+      report.put("finishedAt", Instant.now().toString());
+      ObjectNode model = report.putObject("model");
+      model.put("name", spec.name());
+      model.put("version", prepared.modelVersion());
+      model.put("sha256", prepared.model().sha256());
+      model.put("path", spec.modelPath());
+      model.put("engine", spec.engine().specName());
+      model.put("device", spec.device().toString());
+      report.put("input", o.table != null ? "table " + o.table : o.template(o.input));
+      report.put("output", out.partition().toString());
+      report.put("mode", o.mode.optionName());
+      RunReport.rows(report, prepared.metrics(), scored, seconds);
+      RunReport.predictions(report, written, prepared.outputs());
+      out.commit(o.mode);
+      String json = RunReport.toJson(report);
+      String reportPath =
+          o.report != null
+              ? o.template(o.report)
+              : new org.apache.hadoop.fs.Path(root, "_reports/run_date=" + date + "/report.json")
+                  .toString();
+      writeText(fs, new org.apache.hadoop.fs.Path(reportPath), json);
+      long rejected = report.get("rows").get("rejected").asLong();
+      LOG.info(
+          "{}: {} rows scored, {} rejected, {} rows/s, batch p50 {} ms p99 {} ms; output {}; report {}",
+          label,
+          scored,
+          rejected,
+          report.get("rowsPerSecond").asLong(),
+          report.get("batchLatencyMs").get("p50").asDouble(),
+          report.get("batchLatencyMs").get("p99").asDouble(),
+          out.partition(),
+          reportPath);
+      return new JobResult(
+          out.partition().toString(), reportPath, json, scored, rejected, seconds);
+    } catch (RuntimeException | IOException e) {
+      out.abort();
+      throw e;
+    } finally {
+      sc.clearJobGroup();
+    }
+  }
+
+  private static Dataset<Row> read(SparkSession spark, JobOptions o) {
+    Dataset<Row> df;
+    if (o.table != null) {
+      df = spark.table(o.table);
+    } else {
+      DataFrameReader r = spark.read().format(o.format);
+      o.readOptions.forEach(r::option);
+      df = r.load(o.template(o.input));
+    }
+    if (o.filter != null) {
+      df = df.filter(o.template(o.filter));
+    }
+    if (o.partitions != null) {
+      df = df.repartition(o.partitions);
+    }
+    return df;
+  }
+
+  private static void writeText(FileSystem fs, org.apache.hadoop.fs.Path p, String text)
+      throws IOException {
+    try (OutputStream os = fs.create(p, true)) {
+      os.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}
