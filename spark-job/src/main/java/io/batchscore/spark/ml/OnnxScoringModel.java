@@ -1,0 +1,215 @@
+package io.batchscore.spark.ml;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.batchscore.core.ModelLoadException;
+import io.batchscore.core.OutputColumn;
+import io.batchscore.core.SpecException;
+import io.batchscore.core.model.ModelInfo;
+import io.batchscore.core.model.Models;
+import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.core.spec.SpecValidator;
+import io.batchscore.spark.ModelFiles;
+import io.batchscore.spark.SparkScoring;
+import io.batchscore.spark.SparkTypes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A Spark ML {@link Transformer} that scores with an ONNX model as a scoring spec describes: it
+ * appends the spec's prediction columns to its input, in a {@code Pipeline} or alone. It uses
+ * the same partition scorer and per-JVM model cache as the batch job.
+ *
+ * <p>Saved with {@link #write()} (or as a stage of a saved {@code PipelineModel}), the model file
+ * is copied into the saved folder ({@code model/}) and the spec is rewritten to point at it, so
+ * the saved transformer is complete on its own.
+ *
+ * <pre>{@code
+ * OnnxScoringModel scorer = new OnnxScoringModel().setSpec(Files.readString(specFile));
+ * Dataset<Row> scored = scorer.transform(features);
+ * scorer.write().overwrite().save("hdfs:///models/churn-scorer");
+ * }</pre>
+ */
+public final class OnnxScoringModel extends Transformer implements MLWritable {
+  private static final long serialVersionUID = 1L;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String uid;
+  private final Param<String> spec;
+
+  public OnnxScoringModel() {
+    this(Identifiable$.MODULE$.randomUID("onnxScoring"));
+  }
+
+  public OnnxScoringModel(String uid) {
+    this.uid = uid;
+    this.spec =
+        new Param<>(this, "spec", "the scoring spec (JSON or YAML), with an absolute model path");
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  /** The scoring spec param. */
+  public Param<String> spec() {
+    return spec;
+  }
+
+  /** Sets the spec text (JSON or YAML); relative model paths resolve against the working folder. */
+  public OnnxScoringModel setSpec(String text) {
+    set(spec, text);
+    return this;
+  }
+
+  /** Sets the spec from a parsed spec (its model path is written resolved). */
+  public OnnxScoringModel setSpec(ScoringSpec s) {
+    return setSpec(s.toJson());
+  }
+
+  public String getSpec() {
+    return $(spec);
+  }
+
+  private ScoringSpec parsedSpec() {
+    try {
+      return ScoringSpec.parse($(spec), "spec of " + uid, null);
+    } catch (SpecException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    @SuppressWarnings("unchecked")
+    Dataset<Row> df = (Dataset<Row>) dataset;
+    try {
+      return SparkScoring.prepare(df.sparkSession(), df, parsedSpec(), SparkScoring.Layout.TRANSFORMER)
+          .scored();
+    } catch (SpecException | ModelLoadException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    ScoringSpec s = parsedSpec();
+    try {
+      Configuration conf = SparkSession.active().sparkContext().hadoopConfiguration();
+      Path local = ModelFiles.localPath(s.modelPath(), s.baseDir(), conf);
+      ModelInfo model = Models.inspect(local);
+      SpecValidator.check(s.toBuilder().clearPassthrough().build(), model.signature(), SparkTypes.inputSchema(schema));
+      StructType out = schema;
+      for (OutputColumn c : SpecValidator.outputColumns(s, model.signature(), new ArrayList<>())) {
+        out = out.add(c.name(), SparkTypes.sparkType(c.type()), false);
+      }
+      return out;
+    } catch (SpecException | ModelLoadException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public OnnxScoringModel copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  @Override
+  public MLWriter write() {
+    return new Writer(this);
+  }
+
+  public static MLReader<OnnxScoringModel> read() {
+    return new Reader();
+  }
+
+  public static OnnxScoringModel load(String path) {
+    return read().load(path);
+  }
+
+  /** Saves params in Spark's DefaultParamsWriter layout and copies the model file alongside. */
+  private static final class Writer extends MLWriter {
+    private final OnnxScoringModel instance;
+
+    Writer(OnnxScoringModel instance) {
+      this.instance = instance;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      try {
+        Configuration conf = sparkSession().sparkContext().hadoopConfiguration();
+        ScoringSpec s = instance.parsedSpec();
+        Path local = ModelFiles.localPath(s.modelPath(), s.baseDir(), conf);
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(path);
+        FileSystem fs = root.getFileSystem(conf);
+        String fileName = local.getFileName().toString();
+        org.apache.hadoop.fs.Path modelDst = new org.apache.hadoop.fs.Path(root, "model/" + fileName);
+        try (InputStream in = Files.newInputStream(local);
+            OutputStream out = fs.create(modelDst, true)) {
+          in.transferTo(out);
+        }
+        String relSpec = s.toBuilder().model("model/" + fileName).baseDir(null).build().toJson();
+        ObjectNode meta = JSON.createObjectNode();
+        meta.put("class", OnnxScoringModel.class.getName());
+        meta.put("timestamp", System.currentTimeMillis());
+        meta.put("sparkVersion", sparkSession().version());
+        meta.put("uid", instance.uid());
+        meta.putObject("paramMap").put("spec", relSpec);
+        meta.putObject("defaultParamMap");
+        try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(root, "metadata/part-00000"), true)) {
+          out.write((JSON.writeValueAsString(meta) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+      } catch (IOException | ModelLoadException | SpecException e) {
+        throw new IllegalStateException("cannot save " + instance.uid() + " to " + path + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Loads a saved transformer; the spec's model path points into the saved folder. */
+  private static final class Reader extends MLReader<OnnxScoringModel> {
+    @Override
+    public OnnxScoringModel load(String path) {
+      try {
+        Configuration conf = sparkSession().sparkContext().hadoopConfiguration();
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(path);
+        FileSystem fs = root.getFileSystem(conf);
+        root = fs.makeQualified(root);
+        JsonNode meta;
+        try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(root, "metadata/part-00000"))) {
+          meta = JSON.readTree(in);
+        }
+        ScoringSpec s = ScoringSpec.parse(meta.get("paramMap").get("spec").asText(), path, null);
+        org.apache.hadoop.fs.Path model = new org.apache.hadoop.fs.Path(root, s.modelPath());
+        String modelRef =
+            model.toUri().getScheme() != null && model.toUri().getScheme().equals("file")
+                ? model.toUri().getPath()
+                : model.toString();
+        OnnxScoringModel m = new OnnxScoringModel(meta.get("uid").asText());
+        return m.setSpec(s.toBuilder().model(modelRef).build());
+      } catch (IOException | SpecException e) {
+        throw new IllegalStateException("cannot load an OnnxScoringModel from " + path + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}
