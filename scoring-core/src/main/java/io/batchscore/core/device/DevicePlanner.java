@@ -59,7 +59,7 @@ public final class DevicePlanner {
       case AUTO:
       default:
         if (!hasCuda) {
-          logOnce(
+          infoOnce(
               "auto-no-provider",
               "device auto: no CUDA execution provider in this process, scoring on CPU");
           return DevicePlan.cpu(request, "auto: CUDA provider not available");
@@ -101,7 +101,14 @@ public final class DevicePlanner {
     }
   }
 
-  /** Logs a message once per key for the life of the JVM. */
+  /** Logs at INFO once per key: an expected fallback (a CPU-only build asked for auto). */
+  public static void infoOnce(String key, String message) {
+    if (LOGGED.add(key)) {
+      LOG.info(message);
+    }
+  }
+
+  /** Logs a warning once per key for the life of the JVM. */
   public static void logOnce(String key, String message) {
     if (LOGGED.add(key)) {
       LOG.warn(message);

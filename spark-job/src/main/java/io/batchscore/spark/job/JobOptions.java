@@ -18,7 +18,6 @@ import picocli.CommandLine.Option;
 public class JobOptions {
   @Option(
       names = "--spec",
-      required = true,
       paramLabel = "FILE",
       description = "Scoring spec (YAML or JSON) on the driver's file system.")
   public String spec;
@@ -53,7 +52,6 @@ public class JobOptions {
 
   @Option(
       names = "--output",
-      required = true,
       paramLabel = "PATH",
       description = "Output root; rows go to PATH/run_date=YYYY-MM-DD/ as Parquet.")
   public String output;
@@ -108,6 +106,12 @@ public class JobOptions {
 
   /** Checks option combinations picocli cannot; returns a message or null. */
   public String check() {
+    if (spec == null) {
+      return "--spec is required";
+    }
+    if (output == null) {
+      return "--output is required";
+    }
     if ((input == null) == (table == null)) {
       return "give exactly one of --input or --table";
     }

@@ -70,7 +70,9 @@ public final class JobRunner {
       model.put("name", spec.name());
       model.put("version", prepared.modelVersion());
       model.put("sha256", prepared.model().sha256());
-      model.put("path", spec.modelPath());
+      model.put(
+          "path",
+          spec.modelPath().contains("://") ? spec.modelPath() : spec.resolvedModelPath().toString());
       model.put("engine", spec.engine().specName());
       model.put("device", spec.device().toString());
       report.put("input", o.table != null ? "table " + o.table : o.template(o.input));

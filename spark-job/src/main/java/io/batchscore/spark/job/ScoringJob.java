@@ -84,6 +84,15 @@ public final class ScoringJob implements Callable<Integer> {
     if (problem != null) {
       throw new CommandLine.ParameterException(commandSpec.commandLine(), problem);
     }
+    return execute(options, provided, commandSpec.commandLine().getOut());
+  }
+
+  /**
+   * Runs the job in {@code provided} (left running), or in a session made here from the options
+   * (master from --master, else from spark-submit) and stopped at the end. Prints a summary.
+   */
+  public static int execute(JobOptions options, SparkSession provided, PrintWriter out)
+      throws Exception {
     SparkSession spark = provided;
     if (spark == null) {
       SparkSession.Builder b =
@@ -95,7 +104,6 @@ public final class ScoringJob implements Callable<Integer> {
     }
     try {
       JobResult r = JobRunner.run(options, spark);
-      PrintWriter out = commandSpec.commandLine().getOut();
       out.printf(
           "scored %d rows (%d rejected) in %.1f s -> %s%nreport: %s%n",
           r.rowsScored(), r.rowsRejected(), r.seconds(), r.partition(), r.reportPath());

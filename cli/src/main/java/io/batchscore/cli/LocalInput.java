@@ -1,0 +1,66 @@
+package io.batchscore.cli;
+
+import io.batchscore.cli.io.CsvTableReader;
+import io.batchscore.cli.io.Formats;
+import io.batchscore.cli.io.ParquetTableReader;
+import io.batchscore.cli.io.TableReader;
+import io.batchscore.core.ElementType;
+import io.batchscore.core.Problem;
+import io.batchscore.core.model.ModelSignature;
+import io.batchscore.core.spec.InputBinding;
+import io.batchscore.core.spec.ScoringSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Opens a local input file for a spec and model, reading only the columns the spec names. */
+final class LocalInput {
+  private LocalInput() {}
+
+  static TableReader open(Path file, String format, ScoringSpec spec, ModelSignature sig)
+      throws IOException {
+    List<String> wanted = new ArrayList<>(spec.featureColumns());
+    for (String p : spec.passthrough()) {
+      if (!wanted.contains(p)) {
+        wanted.add(p);
+      }
+    }
+    if (Formats.of(format, file) == Formats.CSV) {
+      Map<String, ElementType> types = new LinkedHashMap<>();
+      for (String p : spec.passthrough()) {
+        types.put(p, ElementType.STRING);
+      }
+      for (InputBinding b : spec.inputs()) {
+        ElementType t =
+            sig.input(b.input()) == null ? ElementType.DOUBLE : sig.input(b.input()).elementType();
+        for (String c : b.columns()) {
+          types.put(c, t);
+        }
+      }
+      return new CsvTableReader(file, types);
+    }
+    return new ParquetTableReader(file, wanted);
+  }
+
+  /** Problems the generic validator cannot see: columns present but of types we cannot read. */
+  static List<Problem> unreadable(TableReader reader, ScoringSpec spec) {
+    List<Problem> out = new ArrayList<>();
+    if (reader instanceof ParquetTableReader p) {
+      List<String> wanted = new ArrayList<>(spec.featureColumns());
+      wanted.addAll(spec.passthrough());
+      for (String c : wanted) {
+        if (p.allColumns().contains(c) && !reader.schema().has(c)) {
+          out.add(
+              new Problem(
+                  "column '" + c + "'",
+                  "has Parquet type " + p.parquetSchema().getType(c) + ", which the CLI cannot read"
+                      + " (it reads numbers, booleans, strings and lists of them)"));
+        }
+      }
+    }
+    return out;
+  }
+}

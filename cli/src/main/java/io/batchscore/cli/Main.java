@@ -1,0 +1,71 @@
+package io.batchscore.cli;
+
+import io.batchscore.core.ExitCodes;
+import io.batchscore.spark.job.JobErrors;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code batchscore} command. */
+@Command(
+    name = "batchscore",
+    mixinStandardHelpOptions = true,
+    version = "batchscore 0.1.0",
+    description = "Batch scoring with ONNX models: local files without Spark, or the Spark job.",
+    subcommands = {
+      InspectCommand.class,
+      ValidateCommand.class,
+      ScoreCommand.class,
+      RunCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:ok",
+      "1:runtime failure",
+      "2:usage error",
+      "3:invalid spec, or spec does not fit model or input",
+      "4:bad input data (unreadable file, bad value, null/NaN under the fail policy)",
+      "5:model cannot be loaded / device unavailable",
+      "6:output exists (score without --overwrite, run with --mode error-if-exists),"
+          + " or another scheduled run holds the lock"
+    })
+public final class Main implements Runnable {
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with batchscore's error handling: message, exit code, stack if --verbose. */
+  public static CommandLine commandLine() {
+    Main main = new Main();
+    CommandLine cl = new CommandLine(main);
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parse) -> {
+          PrintWriter err = cmd.getErr();
+          err.println("batchscore: " + JobErrors.message(ex));
+          if (main.verbose) {
+            ex.printStackTrace(err);
+          }
+          err.flush();
+          return ex instanceof CommandLine.ParameterException
+              ? ExitCodes.USAGE
+              : JobErrors.exitCode(ex);
+        });
+    return cl;
+  }
+}

@@ -1,0 +1,260 @@
+package io.batchscore.cli;
+
+import io.batchscore.cli.io.CsvTableWriter;
+import io.batchscore.cli.io.Formats;
+import io.batchscore.cli.io.ParquetTableReader;
+import io.batchscore.cli.io.ParquetTableWriter;
+import io.batchscore.cli.io.TableReader;
+import io.batchscore.cli.io.TableWriter;
+import io.batchscore.core.BadInputException;
+import io.batchscore.core.BatchScorer;
+import io.batchscore.core.ExitCodes;
+import io.batchscore.core.OutputColumn;
+import io.batchscore.core.Problem;
+import io.batchscore.core.RowRejection;
+import io.batchscore.core.ScoreResult;
+import io.batchscore.core.ScorerOptions;
+import io.batchscore.core.SpecException;
+import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.column.ColumnType;
+import io.batchscore.core.model.ModelSignature;
+import io.batchscore.core.model.Models;
+import io.batchscore.core.spec.InputBinding;
+import io.batchscore.core.spec.NullPolicy;
+import io.batchscore.core.spec.OutputBinding;
+import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.core.spec.SpecValidator;
+import io.batchscore.spark.job.OutputConflictException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code batchscore score}: scores a local Parquet or CSV file without Spark, streaming it in
+ * batches. The output appears only when complete: it is written beside the target under a hidden
+ * name and renamed into place; a failure leaves no output file.
+ */
+@Command(
+    name = "score",
+    mixinStandardHelpOptions = true,
+    description = "Score a local Parquet or CSV file (no Spark), streaming in batches.")
+final class ScoreCommand implements Callable<Integer> {
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  static final class Source {
+    @Option(names = "--spec", paramLabel = "FILE", description = "Scoring spec (YAML or JSON).")
+    Path spec;
+
+    @ArgGroup(exclusive = false)
+    Quick quick;
+  }
+
+  /** The common case without a spec file. */
+  static final class Quick {
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model (.onnx), when no --spec.")
+    Path model;
+
+    @Option(
+        names = "--features",
+        required = true,
+        split = ",",
+        paramLabel = "COLS",
+        description = "Feature columns in order, for the model's only input (px{0..783} expands).")
+    List<String> features;
+
+    @Option(
+        names = "--output-column",
+        paramLabel = "OUTPUT=COLUMN",
+        description = "Write model output OUTPUT as COLUMN (repeatable; default: every output by its name).")
+    Map<String, String> outputs = new LinkedHashMap<>();
+
+    @Option(names = "--passthrough", split = ",", paramLabel = "COLS", description = "Columns copied to the output.")
+    List<String> passthrough = new ArrayList<>();
+  }
+
+  @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE", description = "Parquet file or folder of part files, or CSV.")
+  Path input;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Output file (.parquet or .csv).")
+  Path output;
+
+  @Option(names = "--input-format", paramLabel = "parquet|csv", description = "Default: from the file name.")
+  String inputFormat;
+
+  @Option(names = "--output-format", paramLabel = "parquet|csv", description = "Default: from the file name.")
+  String outputFormat;
+
+  @Option(names = "--batch-size", paramLabel = "N", description = "Rows per batch (default: the spec's).")
+  Integer batchSize;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads when the spec sets none (default: all cores; the CLI runs alone).")
+  Integer threads;
+
+  @Option(names = "--nulls", paramLabel = "fail|skip|fill", description = "Override the spec's null policy.")
+  String nulls;
+
+  @Option(names = "--overwrite", description = "Replace the output file if it exists.")
+  boolean overwrite;
+
+  @Option(names = "--progress", negatable = true, description = "Progress bar on stderr (default: when stderr is a terminal).")
+  Boolean progress;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec commandSpec;
+
+  @Override
+  public Integer call() throws Exception {
+    long start = System.nanoTime();
+    ScoringSpec spec = spec();
+    if (Files.exists(output) && !overwrite) {
+      throw new OutputConflictException(output + " exists; pass --overwrite to replace it");
+    }
+    int share = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    ScorerOptions opts = ScorerOptions.builder().cpuShare(share).build();
+
+    ModelSignature sig;
+    BatchScorer scorer = null;
+    try {
+      scorer = BatchScorer.open(spec, opts);
+      sig = scorer.model().signature();
+    } catch (SpecException e) {
+      sig = Models.inspect(spec.resolvedModelPath()).signature();
+    }
+    try (TableReader reader = LocalInput.open(input, inputFormat, spec, sig)) {
+      List<Problem> problems = SpecValidator.validate(spec, sig, reader.schema());
+      problems.addAll(0, LocalInput.unreadable(reader, spec));
+      if (!problems.isEmpty() || scorer == null) {
+        throw new SpecException(spec.origin(), problems);
+      }
+      return score(spec, scorer, reader, start);
+    } finally {
+      if (scorer != null) {
+        scorer.close();
+      }
+    }
+  }
+
+  private int score(ScoringSpec spec, BatchScorer scorer, TableReader reader, long start) throws IOException {
+    List<ParquetTableWriter.OutputField> fields = new ArrayList<>();
+    for (String p : spec.passthrough()) {
+      ColumnType t = reader.schema().type(p);
+      fields.add(new ParquetTableWriter.OutputField(
+          p, t, reader instanceof ParquetTableReader pr ? pr.parquetSchema().getType(p) : null, true));
+    }
+    for (OutputColumn c : scorer.outputColumns()) {
+      fields.add(new ParquetTableWriter.OutputField(c.name(), c.type(), null, false));
+    }
+    Path target = output.toAbsolutePath();
+    Path tmp = target.resolveSibling("." + target.getFileName() + ".batchscore-" + UUID.randomUUID());
+    Progress bar = new Progress(commandSpec.commandLine().getErr(), progress, reader);
+    long rowsIn = 0;
+    long scored = 0;
+    Map<String, Long> rejected = new TreeMap<>();
+    boolean done = false;
+    try (TableWriter writer = Formats.of(outputFormat, target) == Formats.CSV
+        ? new CsvTableWriter(tmp, fields.stream().map(ParquetTableWriter.OutputField::name).toList())
+        : new ParquetTableWriter(tmp, fields)) {
+      ColumnBatch batch;
+      while ((batch = reader.next(spec.batchSize())) != null) {
+        ScoreResult r;
+        try {
+          r = scorer.score(batch);
+        } catch (BadInputException e) {
+          throw e.withRowOffset(rowsIn, "input " + input + ", rows counted from 0");
+        }
+        writer.write(r.columns());
+        for (RowRejection rj : r.rejections()) {
+          rejected.merge(rj.reason() + ":" + rj.column(), 1L, Long::sum);
+        }
+        rowsIn += batch.rowCount();
+        scored += r.rowsScored();
+        bar.update(rowsIn);
+      }
+      done = true;
+    } finally {
+      bar.clear();
+      if (!done) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    double secs = (System.nanoTime() - start) / 1e9;
+    long rej = rejected.values().stream().mapToLong(Long::longValue).sum();
+    PrintWriter out = commandSpec.commandLine().getOut();
+    out.printf("scored %,d of %,d rows in %.2f s (%,.0f rows/s) on %s, %,d rejected%s -> %s%n",
+        scored, rowsIn, secs, scored / Math.max(secs, 1e-9), scorer.device(), rej,
+        rejected.isEmpty() ? "" : " " + rejected, output);
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private ScoringSpec spec() throws SpecException {
+    ScoringSpec.Builder b;
+    if (source.spec != null) {
+      b = ScoringSpec.load(source.spec).toBuilder();
+    } else {
+      Quick q = source.quick;
+      b = ScoringSpec.builder().model(q.model.toAbsolutePath().toString()).origin("command-line flags");
+      io.batchscore.core.model.ModelInfo info;
+      try {
+        info = Models.inspect(q.model);
+      } catch (io.batchscore.core.ModelLoadException e) {
+        throw new IllegalStateException(e);
+      }
+      if (info.signature().inputs().size() != 1) {
+        throw new SpecException("command-line flags", "--features feeds one input, but the model has "
+            + info.signature().inputs().keySet() + "; write a spec (--spec) for several inputs");
+      }
+      String in = info.signature().inputs().keySet().iterator().next();
+      List<String> cols = expand(q.features);
+      b.input(InputBinding.ofColumns(in, cols));
+      Map<String, String> outs = q.outputs.isEmpty() ? new LinkedHashMap<>() : q.outputs;
+      if (outs.isEmpty()) {
+        info.signature().outputs().keySet().forEach(o -> outs.put(o, o));
+      }
+      outs.forEach((o, c) -> b.output(OutputBinding.of(o, c)));
+      b.passthrough(q.passthrough.toArray(new String[0]));
+    }
+    if (batchSize != null) {
+      b.batchSize(batchSize);
+    }
+    if (nulls != null) {
+      try {
+        b.nullPolicy(NullPolicy.parse(nulls));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "--nulls must be fail, skip or fill");
+      }
+    }
+    return b.build();
+  }
+
+  /** px{0..3} -> px0, px1, px2, px3. */
+  static List<String> expand(List<String> cols) {
+    List<String> out = new ArrayList<>();
+    java.util.regex.Pattern range = java.util.regex.Pattern.compile("^(.*)\\{(\\d+)\\.\\.(\\d+)\\}(.*)$");
+    for (String c : cols) {
+      java.util.regex.Matcher m = range.matcher(c);
+      if (m.matches()) {
+        for (long i = Long.parseLong(m.group(2)); i <= Long.parseLong(m.group(3)); i++) {
+          out.add(m.group(1) + i + m.group(4));
+        }
+      } else {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,465 @@
+package io.batchscore.cli.io;
+
+import io.batchscore.core.BadInputException;
+import io.batchscore.core.ElementType;
+import io.batchscore.core.column.ArrayColumn;
+import io.batchscore.core.column.BoolColumn;
+import io.batchscore.core.column.Column;
+import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.column.ColumnType;
+import io.batchscore.core.column.DoubleColumn;
+import io.batchscore.core.column.FloatColumn;
+import io.batchscore.core.column.InputSchema;
+import io.batchscore.core.column.IntColumn;
+import io.batchscore.core.column.LongColumn;
+import io.batchscore.core.column.StringColumn;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Reads a Parquet file, or a folder of Parquet part files (as Spark writes them), column by
+ * column with parquet-hadoop's column readers: only the selected columns are decoded, straight
+ * into primitive arrays, a batch at a time across row groups and files. Reads top-level
+ * primitive columns and lists of primitives (Spark's {@code array<float>}).
+ */
+public final class ParquetTableReader implements TableReader {
+  private final List<Path> files;
+  private final MessageType schema;
+  private final Map<String, Field> fields = new LinkedHashMap<>();
+  private final long totalRows;
+  private int fileIndex = -1;
+  private ParquetFileReader reader;
+  private long rowsLeftInGroup;
+
+  /** A column to read: its descriptor, reader and how its levels map to values. */
+  private static final class Field {
+    final String name;
+    final ColumnDescriptor desc;
+    final ElementType type;
+    final boolean list;
+    final int nullDef;
+    final int emptyDef;
+    ColumnReader reader;
+    long consumed;
+
+    Field(String name, ColumnDescriptor desc, ElementType type, boolean list, int nullDef, int emptyDef) {
+      this.name = name;
+      this.desc = desc;
+      this.type = type;
+      this.list = list;
+      this.nullDef = nullDef;
+      this.emptyDef = emptyDef;
+    }
+  }
+
+  /**
+   * @param path a Parquet file, or a folder of {@code *.parquet} part files
+   * @param columns the columns to read (null for every readable column)
+   */
+  public ParquetTableReader(Path path, List<String> columns) throws IOException {
+    this.files = listFiles(path);
+    if (files.isEmpty()) {
+      throw new BadInputException(null, -1, null, path + ": no Parquet files in this folder");
+    }
+    long total = 0;
+    MessageType first = null;
+    for (Path f : files) {
+      try (ParquetFileReader r = open(f)) {
+        MessageType s = r.getFooter().getFileMetaData().getSchema();
+        if (first == null) {
+          first = s;
+        } else if (!first.equals(s)) {
+          throw new BadInputException(null, -1, null, f + ": schema differs from " + files.get(0));
+        }
+        total += r.getRecordCount();
+      }
+    }
+    this.schema = first;
+    this.totalRows = total;
+    for (Type t : schema.getFields()) {
+      Field f = field(t);
+      if (f != null && (columns == null || columns.contains(t.getName()))) {
+        fields.put(t.getName(), f);
+      }
+    }
+  }
+
+  private static List<Path> listFiles(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      throw new BadInputException(null, -1, null, path + ": input file not found");
+    }
+    if (!Files.isDirectory(path)) {
+      return List.of(path);
+    }
+    try (Stream<Path> s = Files.list(path)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+    }
+  }
+
+  private static ParquetFileReader open(Path f) throws IOException {
+    try {
+      return ParquetFileReader.open(new LocalInputFile(f));
+    } catch (RuntimeException | IOException e) {
+      throw new BadInputException(null, -1, null, f + ": not a readable Parquet file (" + e.getMessage() + ")");
+    }
+  }
+
+  private Field field(Type t) {
+    String name = t.getName();
+    if (t.isPrimitive()) {
+      ElementType e = elementType(t.asPrimitiveType());
+      if (e == null || t.isRepetition(Type.Repetition.REPEATED)) {
+        return null;
+      }
+      ColumnDescriptor d = schema.getColumnDescription(new String[] {name});
+      return new Field(name, d, e, false, d.getMaxDefinitionLevel(), 0);
+    }
+    // LIST: optional group name (LIST) { repeated group list { optional T element; } }
+    GroupType g = t.asGroupType();
+    if (!(g.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation)
+        || g.getFieldCount() != 1) {
+      return null;
+    }
+    Type repeated = g.getType(0);
+    String[] path;
+    Type leaf;
+    if (repeated.isPrimitive()) {
+      path = new String[] {name, repeated.getName()};
+      leaf = repeated;
+    } else if (repeated.asGroupType().getFieldCount() == 1 && repeated.asGroupType().getType(0).isPrimitive()) {
+      leaf = repeated.asGroupType().getType(0);
+      path = new String[] {name, repeated.getName(), leaf.getName()};
+    } else {
+      return null;
+    }
+    ElementType e = elementType(leaf.asPrimitiveType());
+    if (e == null) {
+      return null;
+    }
+    ColumnDescriptor d = schema.getColumnDescription(path);
+    int listDef = schema.getMaxDefinitionLevel(name);
+    int repeatedDef = schema.getMaxDefinitionLevel(name, repeated.getName());
+    return new Field(name, d, e, true, listDef, repeatedDef);
+  }
+
+  static ElementType elementType(PrimitiveType p) {
+    switch (p.getPrimitiveTypeName()) {
+      case FLOAT:
+        return ElementType.FLOAT;
+      case DOUBLE:
+        return ElementType.DOUBLE;
+      case INT32:
+        return p.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation
+            ? null
+            : ElementType.INT32;
+      case INT64:
+        return p.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation
+            ? null
+            : ElementType.INT64;
+      case BOOLEAN:
+        return ElementType.BOOL;
+      case BINARY:
+        return p.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+                || p.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
+            ? ElementType.STRING
+            : null;
+      default:
+        return null;
+    }
+  }
+
+  @Override
+  public InputSchema schema() {
+    InputSchema.Builder b = InputSchema.builder();
+    fields.forEach((n, f) -> b.add(n, f.list ? ColumnType.array(f.type) : ColumnType.scalar(f.type)));
+    return b.build();
+  }
+
+  /** The Parquet schema of the file (for writing passthrough columns with their own types). */
+  public MessageType parquetSchema() {
+    return schema;
+  }
+
+  /** Every top-level column of the file, including those this reader cannot decode. */
+  public List<String> allColumns() {
+    List<String> out = new ArrayList<>();
+    schema.getFields().forEach(t -> out.add(t.getName()));
+    return out;
+  }
+
+  @Override
+  public long totalRows() {
+    return totalRows;
+  }
+
+  private boolean advance() throws IOException {
+    while (rowsLeftInGroup == 0) {
+      PageReadStore pages = reader == null ? null : reader.readNextRowGroup();
+      if (pages == null) {
+        if (reader != null) {
+          reader.close();
+          reader = null;
+        }
+        if (++fileIndex >= files.size()) {
+          return false;
+        }
+        reader = open(files.get(fileIndex));
+        reader.setRequestedSchema(projection());
+        continue;
+      }
+      rowsLeftInGroup = pages.getRowCount();
+      MessageType requested = projection();
+      ColumnReadStoreImpl store =
+          new ColumnReadStoreImpl(
+              pages, noopConverter(requested), requested, reader.getFileMetaData().getCreatedBy());
+      for (Field f : fields.values()) {
+        f.reader = store.getColumnReader(f.desc);
+        f.consumed = 0;
+      }
+    }
+    return true;
+  }
+
+  private MessageType projection() {
+    List<Type> keep = new ArrayList<>();
+    for (Type t : schema.getFields()) {
+      if (fields.containsKey(t.getName())) {
+        keep.add(t);
+      }
+    }
+    return new MessageType(schema.getName(), keep);
+  }
+
+  @Override
+  public ColumnBatch next(int maxRows) throws IOException {
+    Map<String, Builder> builders = new LinkedHashMap<>();
+    fields.forEach((n, f) -> builders.put(n, new Builder(f, maxRows)));
+    int rows = 0;
+    while (rows < maxRows && advance()) {
+      int take = (int) Math.min(maxRows - rows, rowsLeftInGroup);
+      try {
+        for (Field f : fields.values()) {
+          builders.get(f.name).read(take);
+        }
+      } catch (RuntimeException e) {
+        throw new BadInputException(null, -1, null,
+            files.get(fileIndex) + ": cannot decode Parquet data (" + e.getMessage() + ")");
+      }
+      rowsLeftInGroup -= take;
+      rows += take;
+    }
+    if (rows == 0) {
+      return null;
+    }
+    ColumnBatch.Builder b = ColumnBatch.builder(rows);
+    for (Builder bl : builders.values()) {
+      b.add(bl.f.name, bl.finish(rows));
+    }
+    return b.build();
+  }
+
+  /** Collects one column's values for a batch. */
+  private static final class Builder {
+    final Field f;
+    Object values;
+    boolean[] nulls;
+    boolean anyNull;
+    int[] offsets;
+    boolean[] elementNulls;
+    int size;
+    int rows;
+
+    Builder(Field f, int capacity) {
+      this.f = f;
+      this.nulls = new boolean[capacity];
+      if (f.list) {
+        offsets = new int[capacity + 1];
+        values = alloc(f.type, Math.max(16, capacity));
+        elementNulls = new boolean[Math.max(16, capacity)];
+      } else {
+        values = alloc(f.type, capacity);
+      }
+    }
+
+    void read(int n) {
+      ColumnReader r = f.reader;
+      for (int i = 0; i < n; i++) {
+        if (!f.list) {
+          if (r.getCurrentDefinitionLevel() < f.nullDef) {
+            nulls[rows] = true;
+            anyNull = true;
+          } else {
+            put(r, rows);
+          }
+          r.consume();
+        } else {
+          readList(r);
+        }
+        rows++;
+      }
+    }
+
+    private void readList(ColumnReader r) {
+      int def = r.getCurrentDefinitionLevel();
+      if (def < f.nullDef) {
+        nulls[rows] = true;
+        anyNull = true;
+        r.consume();
+      } else if (def < f.emptyDef) {
+        r.consume();
+      } else {
+        do {
+          ensure(size + 1);
+          if (r.getCurrentDefinitionLevel() < f.desc.getMaxDefinitionLevel()) {
+            elementNulls[size] = true;
+          } else {
+            elementNulls[size] = false;
+            put(r, size);
+          }
+          size++;
+          r.consume();
+          f.consumed++;
+        } while (f.consumed < r.getTotalValueCount() && r.getCurrentRepetitionLevel() > 0);
+        offsets[rows + 1] = size;
+        return;
+      }
+      f.consumed++;
+      offsets[rows + 1] = size;
+    }
+
+    private void ensure(int n) {
+      if (n > elementNulls.length) {
+        int cap = Math.max(n, elementNulls.length * 2);
+        Object bigger = alloc(f.type, cap);
+        System.arraycopy(values, 0, bigger, 0, size);
+        values = bigger;
+        elementNulls = Arrays.copyOf(elementNulls, cap);
+      }
+    }
+
+    private void put(ColumnReader r, int i) {
+      switch (f.type) {
+        case FLOAT:
+          ((float[]) values)[i] = r.getFloat();
+          break;
+        case DOUBLE:
+          ((double[]) values)[i] = r.getDouble();
+          break;
+        case INT32:
+          ((int[]) values)[i] = r.getInteger();
+          break;
+        case INT64:
+          ((long[]) values)[i] = r.getLong();
+          break;
+        case BOOL:
+          ((boolean[]) values)[i] = r.getBoolean();
+          break;
+        default:
+          ((String[]) values)[i] = r.getBinary().toStringUsingUTF8();
+      }
+    }
+
+    Column finish(int n) {
+      boolean[] mask = anyNull ? nulls : null;
+      if (!f.list) {
+        return column(f.type, values, mask, n);
+      }
+      offsets[n] = size;
+      for (int i = 1; i <= n; i++) {
+        offsets[i] = Math.max(offsets[i], offsets[i - 1]);
+      }
+      boolean anyElementNull = false;
+      for (int i = 0; i < size && !anyElementNull; i++) {
+        anyElementNull = elementNulls[i];
+      }
+      return new ArrayColumn(offsets, column(f.type, values, anyElementNull ? elementNulls : null, size), mask, n);
+    }
+  }
+
+  static Object alloc(ElementType t, int n) {
+    switch (t) {
+      case FLOAT:
+        return new float[n];
+      case DOUBLE:
+        return new double[n];
+      case INT32:
+        return new int[n];
+      case INT64:
+        return new long[n];
+      case BOOL:
+        return new boolean[n];
+      default:
+        return new String[n];
+    }
+  }
+
+  static Column column(ElementType t, Object values, boolean[] nulls, int n) {
+    switch (t) {
+      case FLOAT:
+        return new FloatColumn((float[]) values, nulls, n);
+      case DOUBLE:
+        return new DoubleColumn((double[]) values, nulls, n);
+      case INT32:
+        return new IntColumn((int[]) values, nulls, n);
+      case INT64:
+        return new LongColumn((long[]) values, nulls, n);
+      case BOOL:
+        return new BoolColumn((boolean[]) values, nulls, n);
+      default:
+        return new StringColumn((String[]) values, nulls, n);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (reader != null) {
+      reader.close();
+      reader = null;
+    }
+  }
+
+  /**
+   * Column readers look up a converter for each column path; values are read with getFloat()
+   * and friends instead, so every converter does nothing.
+   */
+  private static GroupConverter noopConverter(GroupType type) {
+    Converter[] children = new Converter[type.getFieldCount()];
+    for (int i = 0; i < children.length; i++) {
+      Type t = type.getType(i);
+      children[i] = t.isPrimitive() ? new PrimitiveConverter() {} : noopConverter(t.asGroupType());
+    }
+    return new GroupConverter() {
+      @Override
+      public Converter getConverter(int fieldIndex) {
+        return children[fieldIndex];
+      }
+
+      @Override
+      public void start() {}
+
+      @Override
+      public void end() {}
+    };
+  }
+}
