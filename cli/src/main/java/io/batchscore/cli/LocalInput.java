@@ -31,7 +31,7 @@ final class LocalInput {
     if (Formats.of(format, file) == Formats.CSV) {
       Map<String, ElementType> types = new LinkedHashMap<>();
       for (String p : spec.passthrough()) {
-        types.put(p, ElementType.STRING);
+        types.put(p, null); // inferred from the first rows
       }
       for (InputBinding b : spec.inputs()) {
         ElementType t =

@@ -35,8 +35,12 @@ public final class CsvTableReader implements TableReader {
   private final ElementType[] types;
   private long line = 1;
 
+  /** Rows read ahead to infer the types of columns the caller left to us. */
+  static final int INFER_ROWS = 1000;
+
   /**
-   * @param types the element type of each column to read (features: the model's; others: string)
+   * @param types the element type of each column to read: features get the model's; a null type
+   *     is inferred from the first 1,000 rows (int64, else double, else bool, else string)
    */
   public CsvTableReader(Path file, Map<String, ElementType> types) throws IOException {
     this.file = file;
@@ -67,6 +71,54 @@ public final class CsvTableReader implements TableReader {
       indices[i] = header.indexOf(names[i]);
       this.types[i] = types.get(names[i]);
     }
+    inferTypes();
+  }
+
+  private void inferTypes() throws IOException {
+    boolean any = false;
+    for (ElementType t : types) {
+      any |= t == null;
+    }
+    if (!any) {
+      return;
+    }
+    in.mark(64 << 20);
+    List<List<String>> sample = new ArrayList<>();
+    String s;
+    while (sample.size() < INFER_ROWS && (s = in.readLine()) != null) {
+      if (!s.isEmpty()) {
+        sample.add(split(s));
+      }
+    }
+    in.reset();
+    for (int c = 0; c < types.length; c++) {
+      if (types[c] != null) {
+        continue;
+      }
+      boolean isLong = true;
+      boolean isDouble = true;
+      boolean isBool = true;
+      for (List<String> row : sample) {
+        String v = indices[c] < row.size() ? row.get(indices[c]).trim() : "";
+        if (v.isEmpty()) {
+          continue;
+        }
+        isLong &= v.matches("[-+]?\\d{1,18}");
+        isDouble &= isNumber(v);
+        isBool &= v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false");
+      }
+      inferredColumns.add(c);
+      types[c] = isLong ? ElementType.INT64 : isDouble ? ElementType.DOUBLE : isBool ? ElementType.BOOL : ElementType.STRING;
+    }
+  }
+
+  private static boolean isNumber(String v) {
+    try {
+      Double.parseDouble(v);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** The header's column names. */
@@ -74,12 +126,20 @@ public final class CsvTableReader implements TableReader {
     return header;
   }
 
-  /** The schema of a CSV file: every header column, typed as the caller asked (else string). */
+  /**
+   * The schema of a CSV file: the selected columns with their types, then the other header
+   * columns as strings (they are not read, but validation names them in suggestions).
+   */
   @Override
   public InputSchema schema() {
     InputSchema.Builder b = InputSchema.builder();
     for (int i = 0; i < names.length; i++) {
       b.add(names[i], ColumnType.scalar(types[i]));
+    }
+    for (String h : header) {
+      if (!java.util.Arrays.asList(names).contains(h)) {
+        b.add(h, ColumnType.scalar(ElementType.STRING));
+      }
     }
     return b.build();
   }
@@ -164,8 +224,15 @@ public final class CsvTableReader implements TableReader {
       throw new BadInputException(names[c], line - 2, null,
           file + " line " + line + ", column '" + names[c] + "': '" + v + "' is not "
               + (types[c] == ElementType.BOOL ? "a boolean" : "a number")
-              + " (expected " + types[c] + ")");
+              + " (expected " + types[c]
+              + (inferred(c) ? ", inferred from the first " + INFER_ROWS + " rows" : "") + ")");
     }
+  }
+
+  private final java.util.Set<Integer> inferredColumns = new java.util.HashSet<>();
+
+  private boolean inferred(int c) {
+    return inferredColumns.contains(c);
   }
 
   /** Splits a CSV line; quoted fields may hold commas and doubled quotes. */

@@ -47,6 +47,7 @@ public final class ParquetTableReader implements TableReader {
   private final List<Path> files;
   private final MessageType schema;
   private final Map<String, Field> fields = new LinkedHashMap<>();
+  private final InputSchema fullSchema;
   private final long totalRows;
   private int fileIndex = -1;
   private ParquetFileReader reader;
@@ -97,12 +98,18 @@ public final class ParquetTableReader implements TableReader {
     }
     this.schema = first;
     this.totalRows = total;
+    InputSchema.Builder all = InputSchema.builder();
     for (Type t : schema.getFields()) {
       Field f = field(t);
-      if (f != null && (columns == null || columns.contains(t.getName()))) {
+      if (f == null) {
+        continue;
+      }
+      all.add(t.getName(), f.list ? ColumnType.array(f.type) : ColumnType.scalar(f.type));
+      if (columns == null || columns.contains(t.getName())) {
         fields.put(t.getName(), f);
       }
     }
+    this.fullSchema = all.build();
   }
 
   private static List<Path> listFiles(Path path) throws IOException {
@@ -189,11 +196,10 @@ public final class ParquetTableReader implements TableReader {
     }
   }
 
+  /** Every column this reader can decode (it reads only the selected ones). */
   @Override
   public InputSchema schema() {
-    InputSchema.Builder b = InputSchema.builder();
-    fields.forEach((n, f) -> b.add(n, f.list ? ColumnType.array(f.type) : ColumnType.scalar(f.type)));
-    return b.build();
+    return fullSchema;
   }
 
   /** The Parquet schema of the file (for writing passthrough columns with their own types). */

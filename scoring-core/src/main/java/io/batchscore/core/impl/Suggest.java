@@ -19,7 +19,7 @@ public final class Suggest {
         best = c;
       }
     }
-    int allowed = Math.max(1, Math.min(3, name.length() / 3));
+    int allowed = Math.max(2, Math.min(3, name.length() / 3));
     return best != null && bestDistance <= allowed ? " (did you mean '" + best + "'?)" : "";
   }
 

@@ -457,6 +457,8 @@ public final class SpecValidator {
             problem = "top_k needs class scores: a float tensor [N, classes] or a ZipMap output";
           } else if (classes >= 0 && o.k() > classes) {
             problem = "k = " + o.k() + " but '" + o.output() + "' has " + classes + " classes";
+          } else if (labels != null && o.k() > labels.size()) {
+            problem = "k = " + o.k() + " but only " + labels.size() + " labels are given";
           }
           type = ColumnType.array(labelType(labels, map, v), o.k());
           break;
