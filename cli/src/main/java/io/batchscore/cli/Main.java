@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
       ValidateCommand.class,
       ScoreCommand.class,
       RunCommand.class,
+      ScheduleCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

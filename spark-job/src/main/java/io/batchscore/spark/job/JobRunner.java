@@ -101,7 +101,8 @@ public final class JobRunner {
           reportPath);
       return new JobResult(
           out.partition().toString(), reportPath, json, scored, rejected, seconds);
-    } catch (RuntimeException | IOException e) {
+    } catch (Throwable e) {
+      // Spark throws its checked SparkException from Scala code without declaring it: catch all.
       out.abort();
       throw e;
     } finally {

@@ -1,0 +1,238 @@
+package io.batchscore.cli.schedule;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a job at each tick of a cron expression, one run at a time.
+ *
+ * <ul>
+ *   <li><b>No overlap.</b> Runs happen on one thread; a tick that falls while a run is in progress
+ *       is skipped and recorded as such. Across processes, an exclusive OS file lock on {@code
+ *       LOCK} keeps a second scheduler out (it exits with code 6). The operating system releases
+ *       the lock when the process dies, so a crash never leaves a stale lock behind.
+ *   <li><b>Missed ticks</b> (the scheduler was down) are caught up at start by a policy: {@code
+ *       all} runs each missed run date once, oldest first (at most {@code maxCatchUp}); {@code
+ *       latest} runs only the most recent; {@code none} skips them.
+ *   <li><b>Stopping</b> ({@link #stop}, called on SIGTERM) lets no new run start; the run in
+ *       progress is cancelled through the job and leaves the previous output in place.
+ * </ul>
+ */
+public final class Scheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+
+  /** What to do about ticks missed while the scheduler was not running. */
+  public enum CatchUp {
+    ALL,
+    LATEST,
+    NONE;
+
+    public static CatchUp parse(String s) {
+      return CatchUp.valueOf(s.trim().toUpperCase(Locale.ROOT));
+    }
+  }
+
+  /** The outcome of one run. */
+  public record Outcome(int exitCode, String message) {}
+
+  /** The job: runs one run date and reports its outcome (never throws for job failures). */
+  public interface Job {
+    Outcome run(LocalDate runDate) throws InterruptedException;
+
+    /** Asks a run in progress to stop as soon as it can (the run then fails, leaving no output). */
+    default void cancel() {}
+  }
+
+  private final CronExpression cron;
+  private final ZoneId zone;
+  private final Clock clock;
+  private final Function<ZonedDateTime, LocalDate> runDateOf;
+  private final Job job;
+  private final RunHistory history;
+  private final Path lockFile;
+  private final CatchUp catchUp;
+  private final int maxCatchUp;
+  private volatile boolean stopping;
+  private volatile boolean running;
+  private volatile Thread loop;
+
+  public Scheduler(
+      CronExpression cron,
+      ZoneId zone,
+      Clock clock,
+      Function<ZonedDateTime, LocalDate> runDateOf,
+      Job job,
+      RunHistory history,
+      Path lockFile,
+      CatchUp catchUp,
+      int maxCatchUp) {
+    this.cron = cron;
+    this.zone = zone;
+    this.clock = clock;
+    this.runDateOf = runDateOf;
+    this.job = job;
+    this.history = history;
+    this.lockFile = lockFile;
+    this.catchUp = catchUp;
+    this.maxCatchUp = maxCatchUp;
+  }
+
+  /** Another scheduler holds the lock. */
+  public static final class LockedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LockedException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Runs until {@link #stop} (or {@code maxTicks} ticks, for tests; 0 for no limit). Returns the
+   * number of runs that failed.
+   */
+  public int runUntilStopped(int maxTicks) throws IOException, InterruptedException {
+    Files.createDirectories(lockFile.toAbsolutePath().getParent());
+    try (FileChannel ch =
+            FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = tryLock(ch)) {
+      if (lock == null) {
+        throw new LockedException(
+            "another batchscore scheduler holds " + lockFile + "; two schedules never run at once");
+      }
+      loop = Thread.currentThread();
+      int failures = 0;
+      ZonedDateTime now = ZonedDateTime.now(clock).withZoneSameInstant(zone);
+      for (ZonedDateTime tick : missedTicks(now)) {
+        if (stopping) {
+          return failures;
+        }
+        failures += runTick(tick, "catch-up") ? 0 : 1;
+      }
+      int ticks = 0;
+      ZonedDateTime next = cron.next(ZonedDateTime.now(clock).withZoneSameInstant(zone));
+      while (!stopping && next != null && (maxTicks == 0 || ticks < maxTicks)) {
+        long waitMs = next.toInstant().toEpochMilli() - clock.millis();
+        if (waitMs > 0) {
+          try {
+            Thread.sleep(waitMs);
+          } catch (InterruptedException e) {
+            if (stopping) {
+              break;
+            }
+            throw e;
+          }
+        }
+        failures += runTick(next, "tick") ? 0 : 1;
+        ticks++;
+        // Ticks that passed while the run was in progress are skipped, not queued.
+        ZonedDateTime after = ZonedDateTime.now(clock).withZoneSameInstant(zone);
+        ZonedDateTime skipped = cron.next(next);
+        while (skipped != null && !skipped.isAfter(after) && !stopping) {
+          record(skipped, "skipped", 0, "a run was still in progress at this tick");
+          ticks++;
+          skipped = cron.next(skipped);
+        }
+        next = skipped;
+      }
+      return failures;
+    } finally {
+      loop = null;
+    }
+  }
+
+  private static FileLock tryLock(FileChannel ch) throws IOException {
+    try {
+      return ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      return null; // held by this JVM
+    }
+  }
+
+  /** Ticks between the last attempted one in the history and now, by the catch-up policy. */
+  List<ZonedDateTime> missedTicks(ZonedDateTime now) throws IOException {
+    Instant last = history.lastAttemptedTick();
+    if (last == null || catchUp == CatchUp.NONE) {
+      return List.of();
+    }
+    Map<LocalDate, ZonedDateTime> byDate = new LinkedHashMap<>();
+    ZonedDateTime t = cron.next(last.atZone(zone));
+    LocalDate lastDate = runDateOf.apply(last.atZone(zone));
+    while (t != null && !t.isAfter(now)) {
+      LocalDate d = runDateOf.apply(t);
+      if (!d.equals(lastDate)) {
+        byDate.put(d, t);
+      }
+      t = cron.next(t);
+    }
+    List<ZonedDateTime> ticks = new ArrayList<>(byDate.values());
+    if (catchUp == CatchUp.LATEST && ticks.size() > 1) {
+      ticks = List.of(ticks.get(ticks.size() - 1));
+    }
+    if (ticks.size() > maxCatchUp) {
+      LOG.warn("{} missed run dates; catching up the latest {}", ticks.size(), maxCatchUp);
+      ticks = ticks.subList(ticks.size() - maxCatchUp, ticks.size());
+    }
+    return ticks;
+  }
+
+  private boolean runTick(ZonedDateTime tick, String why) throws IOException, InterruptedException {
+    LocalDate date = runDateOf.apply(tick);
+    LOG.info("{} {}: running run date {}", why, tick, date);
+    running = true;
+    Outcome o;
+    try {
+      o = job.run(date);
+    } finally {
+      running = false;
+    }
+    boolean ok = o.exitCode() == 0;
+    String outcome = ok ? "ok" : stopping ? "interrupted" : "failed";
+    record(tick, outcome, o.exitCode(), o.message(), date);
+    LOG.info("{} run date {}: {} (exit {}) {}", why, date, outcome, o.exitCode(), o.message());
+    return ok;
+  }
+
+  private void record(ZonedDateTime tick, String outcome, int code, String message) throws IOException {
+    record(tick, outcome, code, message, runDateOf.apply(tick));
+  }
+
+  private void record(ZonedDateTime tick, String outcome, int code, String message, LocalDate date)
+      throws IOException {
+    history.append(
+        new RunHistory.Entry(tick.toInstant(), date.toString(), outcome, code, message, clock.instant()));
+  }
+
+  /** Stops: no new run starts; a run in progress is cancelled. Safe from a shutdown hook. */
+  public void stop() {
+    stopping = true;
+    if (running) {
+      job.cancel();
+    }
+    Thread t = loop;
+    if (t != null && !running) {
+      t.interrupt();
+    }
+  }
+
+  public boolean isRunning() {
+    return running;
+  }
+}

@@ -1,0 +1,154 @@
+package io.batchscore.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.batchscore.cli.io.ParquetTableReader;
+import io.batchscore.cli.io.ParquetTableWriter;
+import io.batchscore.cli.schedule.RunHistory;
+import io.batchscore.core.TestData;
+import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.column.LongColumn;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/batchscore schedule in child JVMs: a tick runs; a kill -9 in the middle of a run and a
+ * restart leave the date complete and not duplicated; SIGTERM in the middle of a run stops it
+ * cleanly with the previous output in place.
+ */
+class ScheduleKillIT {
+  @TempDir Path tmp;
+  private static final int COPIES = 300;
+
+  private Path bigInput() throws IOException {
+    Path in = tmp.resolve("big.parquet");
+    ColumnBatch sample;
+    List<ParquetTableWriter.OutputField> fields = new ArrayList<>();
+    try (ParquetTableReader r = new ParquetTableReader(TestData.sample("data/breast_cancer.parquet"), null)) {
+      sample = r.next(10_000);
+      r.parquetSchema().getFields().forEach(t -> fields.add(new ParquetTableWriter.OutputField(t.getName(), null, t, true)));
+    }
+    try (ParquetTableWriter w = new ParquetTableWriter(in, fields)) {
+      for (int c = 0; c < COPIES; c++) {
+        long[] ids = java.util.Arrays.copyOf(((LongColumn) sample.column("id")).values(), sample.rowCount());
+        for (int i = 0; i < ids.length; i++) {
+          ids[i] += (long) c * sample.rowCount();
+        }
+        ColumnBatch.Builder b = ColumnBatch.builder(sample.rowCount());
+        for (var e : sample.columns().entrySet()) {
+          b.add(e.getKey(), e.getKey().equals("id") ? new LongColumn(ids) : e.getValue());
+        }
+        w.write(b.build());
+      }
+    }
+    return in;
+  }
+
+  private Process start(Path input, Path out, Path state, boolean oneTick) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(
+        TestData.repoRoot().resolve("bin/batchscore").toString(), "schedule", "--cron", "*/2 * * * * *",
+        "--spec", TestData.sample("specs/breast_cancer.yaml").toString(), "--input", input.toString(),
+        "--output", out.toString(), "--state-dir", state.toString(), "--master", "local[2]", "--partitions", "8"));
+    if (oneTick) {
+      cmd.addAll(List.of("--max-ticks", "1"));
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log-" + System.nanoTime() + ".txt").toFile());
+    pb.environment().put("BATCHSCORE_JAVA_OPTS", "-Xmx1500m -Dspark.ui.enabled=false -Dspark.driver.host=127.0.0.1");
+    return pb.start();
+  }
+
+  private static long rows(Path partition) throws IOException {
+    long n = 0;
+    try (ParquetTableReader r = new ParquetTableReader(partition, List.of("id"))) {
+      ColumnBatch b;
+      java.util.Set<Long> ids = new java.util.HashSet<>();
+      while ((b = r.next(65_536)) != null) {
+        for (int i = 0; i < b.rowCount(); i++) {
+          assertTrue(ids.add(((LongColumn) b.column("id")).value(i)), "duplicate id");
+        }
+        n += b.rowCount();
+      }
+    }
+    return n;
+  }
+
+  private static String threadDump(Process p) {
+    try {
+      Process j = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+          Long.toString(p.pid())).redirectErrorStream(true).start();
+      String dump = new String(j.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      p.destroyForcibly();
+      return dump;
+    } catch (IOException e) {
+      return "(no thread dump: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Outcomes of runs (ticks skipped because a run was in progress left out). */
+  private static List<String> runs(RunHistory h) throws IOException {
+    return h.read().stream().map(RunHistory.Entry::outcome).filter(o -> !o.equals("skipped")).toList();
+  }
+
+  private static void waitForStaging(Path out, Process p) throws Exception {
+    for (int i = 0; i < 1200; i++) {
+      Path staging = out.resolve("_staging");
+      if (Files.isDirectory(staging)) {
+        try (Stream<Path> s = Files.walk(staging)) {
+          if (s.anyMatch(f -> f.getFileName().toString().startsWith("part-") || f.getFileName().toString().startsWith("_temporary"))) {
+            return;
+          }
+        }
+      }
+      assertTrue(p.isAlive(), "scheduler exited before a run started writing");
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no run started writing within a minute");
+  }
+
+  @Test
+  void killMidRunAndRestartLeavesTheDateCompleteAndSigtermStopsCleanly() throws Exception {
+    Path input = bigInput();
+    long expected = 569L * COPIES;
+    Path out = tmp.resolve("predictions");
+    Path state = tmp.resolve("state");
+    Path partition = out.resolve("run_date=" + LocalDate.now().minusDays(1));
+    RunHistory history = new RunHistory(state.resolve("history.jsonl"));
+
+    Process first = start(input, out, state, true);
+    assertTrue(first.waitFor(3, TimeUnit.MINUTES));
+    assertEquals(0, first.exitValue());
+    assertEquals(expected, rows(partition));
+    assertEquals(List.of("ok"), runs(history));
+
+    Process killed = start(input, out, state, false);
+    waitForStaging(out, killed);
+    killed.destroyForcibly();
+    assertTrue(killed.waitFor(1, TimeUnit.MINUTES));
+    assertEquals(expected, rows(partition), "the killed run left the previous output as it was");
+
+    Process restarted = start(input, out, state, true);
+    assertTrue(restarted.waitFor(3, TimeUnit.MINUTES));
+    assertEquals(0, restarted.exitValue());
+    assertEquals(expected, rows(partition), "no duplicates after the restart");
+    assertFalse(Files.exists(out.resolve("_staging")), "the restart removed the killed run's staging");
+
+    Process terminated = start(input, out, state, false);
+    waitForStaging(out, terminated);
+    terminated.destroy(); // SIGTERM
+    assertTrue(terminated.waitFor(2, TimeUnit.MINUTES), () -> "still running after SIGTERM:\n" + threadDump(terminated));
+    assertEquals(expected, rows(partition));
+    assertFalse(Files.exists(out.resolve("_staging")), "SIGTERM aborted the run and removed its staging");
+    assertEquals(List.of("ok", "ok", "interrupted"), runs(history), "the killed run left no entry");
+    assertTrue(history.read().stream().anyMatch(e -> e.outcome().equals("skipped")), "ticks during runs were skipped");
+  }
+}

@@ -1,0 +1,178 @@
+package io.batchscore.cli.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scheduler on a per-second cron, with a stand-in job. */
+class SchedulerTest {
+  @TempDir Path dir;
+  private static final CronExpression EVERY_SECOND = new CronExpression("* * * * * *");
+  /** One run date per second, so every tick is a distinct date. */
+  private static final Function<ZonedDateTime, LocalDate> DATE_PER_SECOND =
+      t -> LocalDate.ofEpochDay(t.toEpochSecond() / 1 % 1_000_000);
+
+  /** Records run dates; optionally slow; checks that runs never overlap. */
+  static final class FakeJob implements Scheduler.Job {
+    final List<LocalDate> dates = new CopyOnWriteArrayList<>();
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger maxInFlight = new AtomicInteger();
+    final long millis;
+    volatile CountDownLatch block;
+
+    FakeJob(long millis) {
+      this.millis = millis;
+    }
+
+    @Override
+    public Scheduler.Outcome run(LocalDate d) throws InterruptedException {
+      maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      try {
+        dates.add(d);
+        if (block != null) {
+          block.await(30, TimeUnit.SECONDS);
+          return new Scheduler.Outcome(1, "cancelled");
+        }
+        Thread.sleep(millis);
+        return new Scheduler.Outcome(0, "ok");
+      } finally {
+        inFlight.decrementAndGet();
+      }
+    }
+
+    @Override
+    public void cancel() {
+      if (block != null) {
+        block.countDown();
+      }
+    }
+  }
+
+  private Scheduler scheduler(FakeJob job, Scheduler.CatchUp policy, RunHistory h) {
+    return new Scheduler(EVERY_SECOND, ZoneOffset.UTC, Clock.systemUTC(), DATE_PER_SECOND, job, h,
+        dir.resolve("schedule.lock"), policy, 31);
+  }
+
+  @Test
+  void ticksRunOneAfterAnother() throws Exception {
+    FakeJob job = new FakeJob(10);
+    RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
+    assertEquals(0, scheduler(job, Scheduler.CatchUp.ALL, h).runUntilStopped(3));
+    assertEquals(3, job.dates.size());
+    assertEquals(List.of("ok", "ok", "ok"), h.read().stream().map(RunHistory.Entry::outcome).toList());
+    assertTrue(job.dates.get(0).isBefore(job.dates.get(1)) && job.dates.get(1).isBefore(job.dates.get(2)));
+  }
+
+  @Test
+  void aTickDuringARunIsSkippedNeverRunConcurrently() throws Exception {
+    FakeJob job = new FakeJob(2300);
+    RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
+    scheduler(job, Scheduler.CatchUp.ALL, h).runUntilStopped(5);
+    List<String> outcomes = h.read().stream().map(RunHistory.Entry::outcome).toList();
+    assertTrue(outcomes.contains("skipped"), outcomes.toString());
+    assertEquals(1, job.maxInFlight.get(), "never two runs at once");
+    assertEquals(outcomes.stream().filter("ok"::equals).count(), job.dates.size());
+    assertTrue(h.read().stream().filter(e -> e.outcome().equals("skipped")).allMatch(e -> e.message().contains("still in progress")));
+  }
+
+  private RunHistory historyEndingSecondsAgo(int seconds) throws Exception {
+    RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
+    Instant last = Instant.now().minusSeconds(seconds).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    h.append(new RunHistory.Entry(last, DATE_PER_SECOND.apply(last.atZone(ZoneOffset.UTC)).toString(), "ok", 0, "earlier", last));
+    return h;
+  }
+
+  @Test
+  void missedTicksAreAllCaughtUpOldestFirst() throws Exception {
+    RunHistory h = historyEndingSecondsAgo(6);
+    FakeJob job = new FakeJob(1);
+    scheduler(job, Scheduler.CatchUp.ALL, h).runUntilStopped(1);
+    assertTrue(job.dates.size() >= 6 && job.dates.size() <= 8, job.dates.toString());
+    for (int i = 1; i < job.dates.size(); i++) {
+      assertTrue(job.dates.get(i - 1).isBefore(job.dates.get(i)), "oldest first: " + job.dates);
+    }
+    assertTrue(h.read().stream().skip(1).allMatch(e -> e.outcome().equals("ok")));
+  }
+
+  @Test
+  void latestPolicyCatchesUpOnlyTheMostRecentMissedDate() throws Exception {
+    RunHistory h = historyEndingSecondsAgo(6);
+    FakeJob job = new FakeJob(1);
+    Scheduler s = scheduler(job, Scheduler.CatchUp.LATEST, h);
+    List<ZonedDateTime> missed = s.missedTicks(ZonedDateTime.now(ZoneOffset.UTC));
+    assertEquals(1, missed.size());
+    s.runUntilStopped(1);
+    assertEquals(2, job.dates.size(), "one catch-up, one tick");
+  }
+
+  @Test
+  void nonePolicySkipsMissedTicks() throws Exception {
+    RunHistory h = historyEndingSecondsAgo(6);
+    FakeJob job = new FakeJob(1);
+    scheduler(job, Scheduler.CatchUp.NONE, h).runUntilStopped(1);
+    assertEquals(1, job.dates.size());
+  }
+
+  @Test
+  void aSecondSchedulerIsRefusedWhileTheFirstHoldsTheLock() throws Exception {
+    FakeJob slow = new FakeJob(3000);
+    RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
+    Scheduler first = scheduler(slow, Scheduler.CatchUp.NONE, h);
+    Thread t = new Thread(() -> {
+      try {
+        first.runUntilStopped(1);
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    t.start();
+    Thread.sleep(300);
+    Scheduler.LockedException e = assertThrows(Scheduler.LockedException.class,
+        () -> scheduler(new FakeJob(1), Scheduler.CatchUp.NONE, h).runUntilStopped(1));
+    assertTrue(e.getMessage().contains("another batchscore scheduler holds"), e.getMessage());
+    t.join();
+    // the lock is free again once the first stopped
+    assertEquals(0, scheduler(new FakeJob(1), Scheduler.CatchUp.NONE, h).runUntilStopped(1));
+  }
+
+  @Test
+  void stopCancelsTheRunInProgressAndRecordsIt() throws Exception {
+    FakeJob job = new FakeJob(0);
+    job.block = new CountDownLatch(1);
+    RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
+    Scheduler s = scheduler(job, Scheduler.CatchUp.NONE, h);
+    Thread t = new Thread(() -> {
+      try {
+        s.runUntilStopped(0);
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    t.start();
+    for (int i = 0; i < 100 && !s.isRunning(); i++) {
+      Thread.sleep(50);
+    }
+    assertTrue(s.isRunning());
+    s.stop();
+    t.join(10_000);
+    assertTrue(!t.isAlive(), "scheduler returned after stop");
+    List<RunHistory.Entry> entries = h.read();
+    assertEquals(1, entries.size());
+    assertEquals("interrupted", entries.get(0).outcome());
+  }
+}
