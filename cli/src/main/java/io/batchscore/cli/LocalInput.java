@@ -33,6 +33,9 @@ final class LocalInput {
       for (String p : spec.passthrough()) {
         types.put(p, null); // inferred from the first rows
       }
+      if (spec.text() != null) {
+        types.put(spec.text().column(), ElementType.STRING);
+      }
       for (InputBinding b : spec.inputs()) {
         ElementType t =
             sig.input(b.input()) == null ? ElementType.DOUBLE : sig.input(b.input()).elementType();

@@ -62,14 +62,16 @@ public final class BatchScorer implements AutoCloseable {
   private final Set<String> fetch = new LinkedHashSet<>();
   private final DevicePlan device;
   private final boolean passthrough;
+  private final io.batchscore.core.impl.TextAssembler text;
   private Runner runner;
   private boolean closed;
 
   private BatchScorer(
       ScoringSpec spec, ModelHandle handle, ModelInfo model, DevicePlan device,
-      List<OutputColumn> outputs, boolean passthrough) {
+      List<OutputColumn> outputs, boolean passthrough, io.batchscore.core.impl.TextAssembler text) {
     this.spec = spec;
     this.passthrough = passthrough;
+    this.text = text;
     this.handle = handle;
     this.session = handle.session();
     this.model = model;
@@ -141,8 +143,12 @@ public final class BatchScorer implements AutoCloseable {
         throw new SpecException(spec.origin(), problems);
       }
       ModelInfo info = new ModelInfo(source.name(), sha, size(source), sig);
-      return new BatchScorer(spec, handle, info, plan, outputs, options.passthrough());
-    } catch (SpecException | RuntimeException e) {
+      io.batchscore.core.impl.TextAssembler text =
+          spec.text() == null
+              ? null
+              : new io.batchscore.core.impl.TextAssembler(spec.text(), spec.resolvedTokenizerPath(), sig);
+      return new BatchScorer(spec, handle, info, plan, outputs, options.passthrough(), text);
+    } catch (SpecException | ModelLoadException | RuntimeException e) {
       handle.close();
       throw e;
     }
@@ -206,7 +212,13 @@ public final class BatchScorer implements AutoCloseable {
       throw new IllegalStateException("scorer is closed");
     }
     int rowsIn = batch.rowCount();
-    NullScan.Outcome scan = NullScan.scan(batch, assemblers, spec.nullPolicy());
+    NullScan.Outcome scan =
+        NullScan.scan(
+            batch,
+            assemblers,
+            spec.nullPolicy(),
+            text == null ? null : text.column(),
+            spec.text() == null ? null : spec.text().inputIds());
     int[] kept = null;
     int n = rowsIn;
     if (scan.rejectedCount > 0) {
@@ -234,9 +246,10 @@ public final class BatchScorer implements AutoCloseable {
           applyFills(t, scan.fills.get(a), from, to);
         }
       }
+      int[] tokens = text == null ? null : text.fill(batch, kept, from, to, runner);
       Map<String, OutputValue> values = runner.run(fetch);
       for (Map.Entry<OutputBinding, OutputWriter> w : writers.entrySet()) {
-        w.getValue().write(values.get(w.getKey().output()), from, to - from);
+        w.getValue().write(values.get(w.getKey().output()), from, to - from, tokens);
       }
     }
     ColumnBatch.Builder out = ColumnBatch.builder(n);

@@ -166,6 +166,9 @@ public final class SparkScoring {
   /** The element type each feature column is cast to: that of the first input it feeds. */
   private static Map<String, ElementType> featureTargets(ScoringSpec spec, ModelSignature sig) {
     Map<String, ElementType> out = new LinkedHashMap<>();
+    if (spec.text() != null) {
+      out.put(spec.text().column(), ElementType.STRING);
+    }
     for (InputBinding b : spec.inputs()) {
       ValueInfo in = sig.input(b.input());
       for (String c : b.columns()) {

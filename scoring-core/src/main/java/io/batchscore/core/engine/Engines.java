@@ -5,7 +5,12 @@ final class Engines {
   private Engines() {}
 
   static Engine djl() {
-    throw new UnsupportedOperationException(
-        "engine 'djl' is not available in this build yet; use engine: ort");
+    try {
+      Class.forName("ai.djl.Model", false, Engines.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new UnsupportedOperationException(
+          "engine 'djl' needs DJL (ai.djl:api, ai.djl.onnxruntime:onnxruntime-engine) on the classpath");
+    }
+    return io.batchscore.core.engine.djl.DjlEngine.INSTANCE;
   }
 }

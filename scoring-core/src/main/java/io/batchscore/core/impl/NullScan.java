@@ -35,8 +35,19 @@ public final class NullScan {
 
   private NullScan() {}
 
-  public static Outcome scan(ColumnBatch batch, List<InputAssembler> assemblers, NullPolicy policy) {
+  public static Outcome scan(
+      ColumnBatch batch, List<InputAssembler> assemblers, NullPolicy policy, String textColumn, String textInput) {
     Outcome out = new Outcome(batch.rowCount(), assemblers.size(), policy == NullPolicy.SKIP);
+    if (textColumn != null && batch.column(textColumn) instanceof io.batchscore.core.column.StringColumn sc) {
+      for (int r = 0; r < sc.size(); r++) {
+        String v = sc.value(r);
+        boolean isNull = sc.isNull(r);
+        // Under fill, null and empty texts are scored as the empty string (see TextAssembler).
+        if ((isNull || v.isBlank()) && policy != NullPolicy.FILL) {
+          bad(r, 0, textColumn, textInput, isNull ? "null" : "empty", -1, policy, out, -1);
+        }
+      }
+    }
     for (int a = 0; a < assemblers.size(); a++) {
       InputAssembler asm = assemblers.get(a);
       List<String> cols = asm.binding().columns();
@@ -164,7 +175,9 @@ public final class NullScan {
         return;
       case FILL:
       default:
-        out.fills.get(assembler).add(new int[] {row, element});
+        if (assembler >= 0) {
+          out.fills.get(assembler).add(new int[] {row, element});
+        }
     }
   }
 }

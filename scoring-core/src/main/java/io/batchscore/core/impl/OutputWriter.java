@@ -40,8 +40,11 @@ public abstract class OutputWriter {
     this.model = model;
   }
 
-  /** Writes the chunk's values for rows {@code [offset, offset + n)}. */
-  public abstract void write(OutputValue value, int offset, int n);
+  /**
+   * Writes the chunk's values for rows {@code [offset, offset + n)}; {@code tokens} holds each
+   * row's token count for text inputs (for pooling), or null.
+   */
+  public abstract void write(OutputValue value, int offset, int n, int[] tokens);
 
   /** The finished column(s): one, or two for top_k with a scores column. */
   public abstract List<Column> finish();
@@ -65,6 +68,9 @@ public abstract class OutputWriter {
         return new RankWriter(b, rows, model, main, columns.size() > 1);
       case POSITIVE_CLASS:
         return new PositiveClassWriter(b, rows, model);
+      case MEAN_POOLING:
+      case CLS_POOLING:
+        return new PoolingWriter(b, rows, model);
       default:
         throw new IllegalStateException(b.transform().toString());
     }
@@ -215,7 +221,7 @@ public abstract class OutputWriter {
     }
 
     @Override
-    public void write(OutputValue v, int offset, int n) {
+    public void write(OutputValue v, int offset, int n, int[] tokens) {
       OutputValue.Dense d = dense(v, "a tensor with one value per row");
       if (d.type() != flat.type || perRow(d) != 1 || d.shape()[0] != n) {
         throw unexpected(v, flat.type + "[" + n + "]");
@@ -242,7 +248,7 @@ public abstract class OutputWriter {
     }
 
     @Override
-    public void write(OutputValue v, int offset, int n) {
+    public void write(OutputValue v, int offset, int n, int[] tokens) {
       OutputValue.Dense d = dense(v, "a tensor");
       if (d.type() != flat.type || d.shape().length == 0 || d.shape()[0] != n) {
         throw unexpected(v, flat.type + "[" + n + ",...]");
@@ -257,7 +263,81 @@ public abstract class OutputWriter {
 
     @Override
     public List<Column> finish() {
+      if (binding.normalize() && flat.type == ElementType.FLOAT) {
+        float[] v = (float[]) flat.data;
+        for (int r = 0; r < rows; r++) {
+          l2Normalize(v, offsets[r], offsets[r + 1] - offsets[r]);
+        }
+      }
       return List.of(new ArrayColumn(offsets, flat.column(), null, rows));
+    }
+  }
+
+  /** Scales {@code v[off, off+len)} to unit L2 norm (a zero vector stays zero). */
+  static void l2Normalize(float[] v, int off, int len) {
+    double sum = 0;
+    for (int i = off; i < off + len; i++) {
+      sum += (double) v[i] * v[i];
+    }
+    double norm = Math.sqrt(sum);
+    if (norm > 0) {
+      for (int i = off; i < off + len; i++) {
+        v[i] = (float) (v[i] / norm);
+      }
+    }
+  }
+
+  /**
+   * Pools token vectors [N, seq, H] into one vector per row: the mean over the row's tokens (the
+   * attention mask: padding excluded) or the first token; optionally L2-normalised.
+   */
+  static final class PoolingWriter extends OutputWriter {
+    private float[] out;
+    private int hidden = -1;
+
+    PoolingWriter(OutputBinding b, int rows, String model) {
+      super(b, rows, model);
+    }
+
+    @Override
+    public void write(OutputValue v, int offset, int n, int[] tokens) {
+      OutputValue.Dense d = dense(v, "token vectors [N, seq, hidden]");
+      long[] shape = d.shape();
+      if (shape.length != 3 || d.type() != ElementType.FLOAT) {
+        throw unexpected(v, "float[N, seq, hidden]");
+      }
+      int seq = (int) shape[1];
+      int h = (int) shape[2];
+      if (out == null) {
+        hidden = h;
+        out = new float[rows * h];
+      }
+      FloatBuffer f = (FloatBuffer) d.data();
+      boolean mean = binding.transform() == io.batchscore.core.spec.Transform.MEAN_POOLING;
+      double[] acc = new double[h];
+      for (int i = 0; i < n; i++) {
+        int count = mean ? (tokens == null ? seq : Math.min(tokens[i], seq)) : 1;
+        java.util.Arrays.fill(acc, 0);
+        for (int t = 0; t < count; t++) {
+          int base = (i * seq + t) * h;
+          for (int j = 0; j < h; j++) {
+            acc[j] += f.get(base + j);
+          }
+        }
+        int o = (offset + i) * h;
+        for (int j = 0; j < h; j++) {
+          out[o + j] = (float) (acc[j] / Math.max(1, count));
+        }
+        if (binding.normalize()) {
+          l2Normalize(out, o, h);
+        }
+      }
+    }
+
+    @Override
+    public List<Column> finish() {
+      int h = Math.max(hidden, 0);
+      return List.of(ArrayColumn.fixedWidth(new FloatColumn(out == null ? new float[0] : out), h, rows));
     }
   }
 
@@ -276,7 +356,7 @@ public abstract class OutputWriter {
     }
 
     @Override
-    public void write(OutputValue v, int offset, int n) {
+    public void write(OutputValue v, int offset, int n, int[] tokens) {
       if (!(v instanceof OutputValue.MapSequence seq) || seq.rows().size() != n) {
         throw unexpected(v, "a sequence of " + n + " maps");
       }
@@ -309,7 +389,7 @@ public abstract class OutputWriter {
     }
 
     @Override
-    public void write(OutputValue v, int offset, int n) {
+    public void write(OutputValue v, int offset, int n, int[] tokens) {
       OutputValue.Dense d = dense(v, "a float tensor [N, classes]");
       int w = perRow(d);
       if (out == null) {
@@ -354,7 +434,7 @@ public abstract class OutputWriter {
     }
 
     @Override
-    public void write(OutputValue v, int offset, int n) {
+    public void write(OutputValue v, int offset, int n, int[] tokens) {
       String cls = binding.positiveClassOrDefault();
       if (v instanceof OutputValue.MapSequence seq) {
         for (int i = 0; i < n; i++) {
@@ -402,7 +482,7 @@ public abstract class OutputWriter {
     }
 
     @Override
-    public void write(OutputValue v, int offset, int n) {
+    public void write(OutputValue v, int offset, int n, int[] tokens) {
       int[] order = new int[k];
       double[] top = new double[k];
       if (v instanceof OutputValue.MapSequence seq) {

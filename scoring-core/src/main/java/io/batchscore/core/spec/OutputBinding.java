@@ -13,6 +13,7 @@ import java.util.List;
  * @param k how many classes top_k keeps
  * @param positiveClass for positive_class: the class index or ZipMap key (default "1")
  * @param scoresColumn for top_k: the column that receives the top k scores, or null
+ * @param normalize L2-normalise each row's vector (pooling, or a float array output)
  */
 public record OutputBinding(
     String output,
@@ -22,33 +23,39 @@ public record OutputBinding(
     String labelsFromMetadata,
     int k,
     String positiveClass,
-    String scoresColumn) {
+    String scoresColumn,
+    boolean normalize) {
   public OutputBinding {
     labels = labels == null ? null : List.copyOf(labels);
     transform = transform == null ? Transform.NONE : transform;
   }
 
   public static OutputBinding of(String output, String column) {
-    return new OutputBinding(output, column, Transform.NONE, null, null, 0, null, null);
+    return new OutputBinding(output, column, Transform.NONE, null, null, 0, null, null, false);
   }
 
   public static OutputBinding of(String output, String column, Transform transform) {
-    return new OutputBinding(output, column, transform, null, null, 0, null, null);
+    return new OutputBinding(output, column, transform, null, null, 0, null, null, false);
   }
 
   public OutputBinding withLabels(List<String> names) {
     return new OutputBinding(
-        output, column, transform, names, labelsFromMetadata, k, positiveClass, scoresColumn);
+        output, column, transform, names, labelsFromMetadata, k, positiveClass, scoresColumn, normalize);
   }
 
   public OutputBinding withK(int topK, String scores) {
     return new OutputBinding(
-        output, column, transform, labels, labelsFromMetadata, topK, positiveClass, scores);
+        output, column, transform, labels, labelsFromMetadata, topK, positiveClass, scores, normalize);
   }
 
   public OutputBinding withPositiveClass(String cls) {
     return new OutputBinding(
-        output, column, transform, labels, labelsFromMetadata, k, cls, scoresColumn);
+        output, column, transform, labels, labelsFromMetadata, k, cls, scoresColumn, normalize);
+  }
+
+  public OutputBinding withNormalize(boolean n) {
+    return new OutputBinding(
+        output, column, transform, labels, labelsFromMetadata, k, positiveClass, scoresColumn, n);
   }
 
   /** The positive class for positive_class, "1" unless the spec says otherwise. */

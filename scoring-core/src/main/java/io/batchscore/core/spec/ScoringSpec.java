@@ -33,6 +33,7 @@ public final class ScoringSpec {
   private final List<String> passthrough;
   private final NullPolicy nullPolicy;
   private final double fillValue;
+  private final TextConfig text;
   private final Path baseDir;
   private final String origin;
 
@@ -50,6 +51,7 @@ public final class ScoringSpec {
     this.passthrough = List.copyOf(b.passthrough);
     this.nullPolicy = b.nullPolicy;
     this.fillValue = b.fillValue;
+    this.text = b.text;
     this.baseDir = b.baseDir;
     this.origin = b.origin;
   }
@@ -88,9 +90,24 @@ public final class ScoringSpec {
     b.passthrough.addAll(passthrough);
     b.nullPolicy = nullPolicy;
     b.fillValue = fillValue;
+    b.text = text;
     b.baseDir = baseDir;
     b.origin = origin;
     return b;
+  }
+
+  /** The text column and tokenizer feeding a text model, or null. */
+  public TextConfig text() {
+    return text;
+  }
+
+  /** The tokenizer path resolved against the spec's folder, or null without text. */
+  public Path resolvedTokenizerPath() {
+    if (text == null) {
+      return null;
+    }
+    Path p = Path.of(text.tokenizer());
+    return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p).normalize();
   }
 
   /** The model's name for output rows and reports; the model file's base name if not given. */
@@ -174,6 +191,9 @@ public final class ScoringSpec {
   /** Every input column the spec reads, in binding order, without duplicates. */
   public List<String> featureColumns() {
     List<String> cols = new ArrayList<>();
+    if (text != null) {
+      cols.add(text.column());
+    }
     for (InputBinding in : inputs) {
       for (String c : in.columns()) {
         if (!cols.contains(c)) {
@@ -209,6 +229,7 @@ public final class ScoringSpec {
     private final List<String> passthrough = new ArrayList<>();
     private NullPolicy nullPolicy = NullPolicy.FAIL;
     private double fillValue = 0.0;
+    private TextConfig text;
     private Path baseDir;
     private String origin = "(built in code)";
 
@@ -296,6 +317,12 @@ public final class ScoringSpec {
 
     public Builder fillValue(double v) {
       this.fillValue = v;
+      return this;
+    }
+
+    /** Feeds a text model from a text column through a tokenizer (null to remove). */
+    public Builder text(TextConfig t) {
+      this.text = t;
       return this;
     }
 

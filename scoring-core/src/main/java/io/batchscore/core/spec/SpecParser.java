@@ -45,14 +45,17 @@ final class SpecParser {
           "inputs",
           "outputs",
           "passthrough",
-          "nulls");
+          "nulls",
+          "text");
   private static final Set<String> MODEL_KEYS = Set.of("path", "sha256");
   private static final Set<String> SESSION_KEYS =
       Set.of("intraOpThreads", "interOpThreads", "optimization", "executionMode", "cuda", "config");
   private static final Set<String> INPUT_KEYS = Set.of("input", "columns", "column", "shape");
   private static final Set<String> OUTPUT_KEYS =
       Set.of(
-          "output", "column", "transform", "labels", "k", "positiveClass", "scoresColumn");
+          "output", "column", "transform", "labels", "k", "positiveClass", "scoresColumn", "normalize");
+  private static final Set<String> TEXT_KEYS =
+      Set.of("column", "tokenizer", "maxLength", "truncation", "inputIds", "attentionMask", "tokenTypeIds");
   private static final Set<String> NULL_KEYS = Set.of("policy", "fill");
 
   private SpecParser() {}
@@ -115,7 +118,8 @@ final class SpecParser {
             });
     r.integer(root, "batchSize", "batchSize").ifPresent(b::batchSize);
     readSession(r, root.get("session"), b);
-    readInputs(r, root.get("inputs"), b);
+    readText(r, root.get("text"), b);
+    readInputs(r, root.get("inputs"), b, root.has("text"));
     readOutputs(r, root.get("outputs"), b);
     for (String c : r.textList(root.get("passthrough"), "passthrough")) {
       b.passthrough(c);
@@ -167,7 +171,40 @@ final class SpecParser {
     b.session(new SessionConfig(intra, inter, opt, mode.equals("parallel"), cuda, config));
   }
 
-  private static void readInputs(Reader r, JsonNode node, ScoringSpec.Builder b) {
+  private static void readText(Reader r, JsonNode node, ScoringSpec.Builder b) {
+    if (node == null || node.isNull()) {
+      return;
+    }
+    if (!node.isObject()) {
+      r.add("text", "expected a mapping with 'column' and 'tokenizer'");
+      return;
+    }
+    r.unknownKeys(node, TEXT_KEYS, "text");
+    String column = r.text(node, "column", "text.column").orElse(null);
+    if (column == null) {
+      r.add("text.column", "missing: the text column");
+    }
+    String tokenizer = r.text(node, "tokenizer", "text.tokenizer").orElse(null);
+    if (tokenizer == null) {
+      r.add("text.tokenizer", "missing: the path of the model's tokenizer.json");
+    }
+    int max = r.integer(node, "maxLength", "text.maxLength").orElse(TextConfig.FROM_TOKENIZER);
+    boolean truncation = !node.has("truncation") || node.get("truncation").asBoolean(true);
+    b.text(
+        new TextConfig(
+            column == null ? "" : column,
+            tokenizer == null ? "" : tokenizer,
+            max,
+            truncation,
+            r.text(node, "inputIds", "text.inputIds").orElse("input_ids"),
+            r.text(node, "attentionMask", "text.attentionMask").orElse("attention_mask"),
+            r.text(node, "tokenTypeIds", "text.tokenTypeIds").orElse(null)));
+  }
+
+  private static void readInputs(Reader r, JsonNode node, ScoringSpec.Builder b, boolean hasText) {
+    if (hasText && (node == null || node.isNull())) {
+      return;
+    }
     if (node == null || !node.isArray() || node.isEmpty()) {
       r.add("inputs", "expected a list of bindings, one per model input ({input, columns})");
       return;
@@ -280,6 +317,7 @@ final class SpecParser {
       int k = r.integer(n, "k", at + ".k").orElse(0);
       String positive = n.has("positiveClass") ? n.get("positiveClass").asText() : null;
       String scores = r.text(n, "scoresColumn", at + ".scoresColumn").orElse(null);
+      boolean normalize = n.has("normalize") && n.get("normalize").asBoolean(false);
       b.output(
           new OutputBinding(
               output == null ? "" : output,
@@ -289,7 +327,8 @@ final class SpecParser {
               labelsKey,
               k,
               positive,
-              scores));
+              scores,
+              normalize));
     }
   }
 
@@ -379,6 +418,24 @@ final class SpecParser {
       }
       if (o.scoresColumn() != null) {
         n.put("scoresColumn", o.scoresColumn());
+      }
+      if (o.normalize()) {
+        n.put("normalize", true);
+      }
+    }
+    if (s.text() != null) {
+      TextConfig t = s.text();
+      ObjectNode tn = root.putObject("text");
+      tn.put("column", t.column());
+      tn.put("tokenizer", s.baseDir() == null ? t.tokenizer() : s.resolvedTokenizerPath().toString());
+      if (t.maxLength() != TextConfig.FROM_TOKENIZER) {
+        tn.put("maxLength", t.maxLength());
+      }
+      tn.put("truncation", t.truncation());
+      tn.put("inputIds", t.inputIds());
+      tn.put("attentionMask", t.attentionMask());
+      if (t.tokenTypeIds() != null) {
+        tn.put("tokenTypeIds", t.tokenTypeIds());
       }
     }
     s.passthrough().forEach(root.putArray("passthrough")::add);

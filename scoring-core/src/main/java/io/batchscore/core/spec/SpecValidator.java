@@ -73,8 +73,19 @@ public final class SpecValidator {
     if (c.interOpThreads() < 1) {
       p.add(new Problem("session.interOpThreads", "must be at least 1"));
     }
-    if (s.inputs().isEmpty()) {
+    if (s.inputs().isEmpty() && s.text() == null) {
       p.add(new Problem("inputs", "at least one input binding is needed"));
+    }
+    if (s.text() != null) {
+      if (s.text().column().isBlank()) {
+        p.add(new Problem("text.column", "missing: the text column"));
+      }
+      if (s.text().tokenizer().isBlank()) {
+        p.add(new Problem("text.tokenizer", "missing: the path of the model's tokenizer.json"));
+      }
+      if (s.text().maxLength() != TextConfig.FROM_TOKENIZER && s.text().maxLength() < 2) {
+        p.add(new Problem("text.maxLength", "must be at least 2 (the special tokens count)"));
+      }
     }
     if (s.outputs().isEmpty()) {
       p.add(new Problem("outputs", "at least one output binding is needed"));
@@ -127,9 +138,59 @@ public final class SpecValidator {
     return p;
   }
 
+  /** The model inputs a text spec feeds: ids, mask, and token types when the model has them. */
+  public static List<String> textInputs(TextConfig t, ModelSignature model) {
+    List<String> out = new ArrayList<>(List.of(t.inputIds(), t.attentionMask()));
+    String types = t.tokenTypeIds();
+    if (types == null && model.input("token_type_ids") != null) {
+      types = "token_type_ids";
+    }
+    if (types != null) {
+      out.add(types);
+    }
+    return out;
+  }
+
+  private static void checkText(
+      ScoringSpec spec, ModelSignature model, InputSchema schema, Set<String> bound, List<Problem> p) {
+    TextConfig t = spec.text();
+    if (t == null) {
+      return;
+    }
+    List<String> names = textInputs(t, model);
+    String[] keys = {"text.inputIds", "text.attentionMask", "text.tokenTypeIds"};
+    for (int i = 0; i < names.size(); i++) {
+      String n = names.get(i);
+      bound.add(n);
+      ValueInfo in = model.input(n);
+      if (in == null) {
+        p.add(new Problem(keys[i], "the model has no input '" + n + "'"
+            + Suggest.didYouMean(n, model.inputs().keySet()) + "; its inputs: " + model.inputs().values()));
+      } else if (!in.isTensor() || in.rank() != 2
+          || !(in.elementType() == ElementType.INT64 || in.elementType() == ElementType.INT32)) {
+        p.add(new Problem(keys[i], "model input '" + n + "' is " + in.typeString()
+            + "; token inputs must be int64 or int32 [batch, sequence]"));
+      }
+    }
+    java.nio.file.Path tok = spec.resolvedTokenizerPath();
+    if (!t.tokenizer().isBlank() && !java.nio.file.Files.isRegularFile(tok)) {
+      p.add(new Problem("text.tokenizer", "tokenizer file not found: " + tok));
+    }
+    if (schema != null) {
+      ColumnType ct = schema.type(t.column());
+      if (ct == null) {
+        p.add(new Problem("text.column", "no column '" + t.column() + "' in the input"
+            + Suggest.didYouMean(t.column(), schema.columns().keySet())));
+      } else if (!ct.equals(ColumnType.scalar(ElementType.STRING))) {
+        p.add(new Problem("text.column", "column '" + t.column() + "' is " + ct + "; a text column is string"));
+      }
+    }
+  }
+
   private static void checkInputs(
       ScoringSpec spec, ModelSignature model, InputSchema schema, List<Problem> p) {
     Set<String> bound = new HashSet<>();
+    checkText(spec, model, schema, bound, p);
     for (int i = 0; i < spec.inputs().size(); i++) {
       InputBinding b = spec.inputs().get(i);
       String at = "inputs[" + i + "]";
@@ -410,6 +471,16 @@ public final class SpecValidator {
         continue;
       }
       boolean map = v.kind() == ValueInfo.Kind.SEQUENCE_OF_MAPS;
+      if (map && spec.engine() == EngineKind.DJL) {
+        p.add(
+            new Problem(
+                at + ".output",
+                "engine djl returns the ZipMap output '"
+                    + o.output()
+                    + "' as a [N, classes] array without its class keys; use engine: ort for it,"
+                    + " or export the classifier without ZipMap (skl2onnx zipmap=False)"));
+        continue;
+      }
       if (!(v.isTensor() || map) || !v.elementType().isScorable()) {
         p.add(
             new Problem(
@@ -462,6 +533,15 @@ public final class SpecValidator {
           }
           type = ColumnType.array(labelType(labels, map, v), o.k());
           break;
+        case MEAN_POOLING:
+        case CLS_POOLING:
+          if (map || !(v.elementType() == ElementType.FLOAT && v.rank() == 3)) {
+            problem = o.transform().specName() + " needs token vectors: a float tensor [N, seq, hidden]";
+          } else if (spec.text() == null && o.transform() == Transform.MEAN_POOLING) {
+            problem = "mean_pooling needs the attention mask of a text input (a 'text' section)";
+          }
+          type = ColumnType.array(ElementType.FLOAT, v.rank() == 3 ? (int) v.dim(2) : -1);
+          break;
         case POSITIVE_CLASS:
           if (!classScores) {
             problem =
@@ -475,6 +555,9 @@ public final class SpecValidator {
           break;
         default:
           throw new IllegalStateException(o.transform().toString());
+      }
+      if (problem == null && o.normalize() && !(type.isArray() && type.element() == ElementType.FLOAT)) {
+        problem = "normalize needs a float vector per row";
       }
       if (problem != null) {
         p.add(new Problem(at + ".transform", problem + "; '" + o.output() + "' is " + v.typeString()));

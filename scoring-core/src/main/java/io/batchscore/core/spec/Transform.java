@@ -13,7 +13,11 @@ public enum Transform {
   /** The {@code k} largest classes per row, best first (labels or indices). */
   TOP_K,
   /** One class's probability per row: {@code float}. */
-  POSITIVE_CLASS;
+  POSITIVE_CLASS,
+  /** Mean of token vectors [N, seq, H] over the attention mask: {@code array<float>[H]}. */
+  MEAN_POOLING,
+  /** The first token's vector ([CLS]) of [N, seq, H]: {@code array<float>[H]}. */
+  CLS_POOLING;
 
   public static Transform parse(String s) {
     String n = s.trim().toUpperCase(Locale.ROOT).replace('-', '_');

@@ -7,9 +7,14 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * The one place that owns ONNX Runtime's process-wide {@link OrtEnvironment}. It is created once,
- * with per-session thread pools (no global pools), so DJL's ONNX Runtime engine, which asks for
- * the default environment, shares it. It is never closed by a scorer.
+ * The one place that owns ONNX Runtime's process-wide {@link OrtEnvironment}. It is never closed
+ * by a scorer.
+ *
+ * <p>DJL's ONNX Runtime engine creates the environment with {@code getEnvironment(level, name,
+ * threadingOptions)}, which throws if any environment already exists. So when DJL is on the
+ * classpath, its engine is started first and creates the environment (with DJL's offline
+ * defaults applied); ours is then the same instance. Sessions keep their own thread pools either
+ * way, so the engines do not share threads.
  */
 public final class OrtRuntime {
   private static volatile OrtEnvironment env;
@@ -23,12 +28,28 @@ public final class OrtRuntime {
       synchronized (OrtRuntime.class) {
         e = env;
         if (e == null) {
+          startDjlFirst();
           e = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING);
           env = e;
         }
       }
     }
     return e;
+  }
+
+  private static void startDjlFirst() {
+    try {
+      Class.forName("ai.djl.engine.Engine", false, OrtRuntime.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError absent) {
+      return;
+    }
+    try {
+      io.batchscore.core.engine.djl.DjlDefaults.apply();
+      ai.djl.engine.Engine.getEngine("OnnxRuntime");
+    } catch (RuntimeException | LinkageError e) {
+      org.slf4j.LoggerFactory.getLogger(OrtRuntime.class)
+          .warn("DJL's ONNX Runtime engine did not start ({}); engine: djl will not work", e.toString());
+    }
   }
 
   /** Execution providers of the ONNX Runtime build on the classpath, e.g. {@code [CPU, CUDA]}. */
