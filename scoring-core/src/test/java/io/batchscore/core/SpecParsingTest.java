@@ -83,6 +83,22 @@ class SpecParsingTest {
   }
 
   @Test
+  void textSpecsRoundTripThroughCanonicalJson() throws Exception {
+    String text =
+        "model: m.onnx\ntext: {column: body, tokenizer: tok.json, truncation: false}\n"
+            + "outputs: [{output: last_hidden_state, column: e, transform: mean_pooling, normalize: true}]\n";
+    ScoringSpec s = ScoringSpec.parse(text, "text.yaml", Path.of("/m"));
+    ScoringSpec back = ScoringSpec.parse(s.toJson(), "copy", null);
+    assertEquals(s.toJson(), back.toJson());
+    assertEquals("body", back.text().column());
+    assertEquals(Path.of("/m/tok.json"), back.resolvedTokenizerPath());
+    assertEquals(false, back.text().truncation());
+    assertEquals(io.batchscore.core.spec.TextConfig.FROM_TOKENIZER, back.text().maxLength());
+    assertTrue(back.outputs().get(0).normalize());
+    assertEquals(List.of("body"), back.featureColumns());
+  }
+
+  @Test
   void everyMistakeIsReportedAtOnceWithWhereItIs() {
     String bad =
         """

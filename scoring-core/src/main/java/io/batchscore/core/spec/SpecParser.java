@@ -202,7 +202,7 @@ final class SpecParser {
   }
 
   private static void readInputs(Reader r, JsonNode node, ScoringSpec.Builder b, boolean hasText) {
-    if (hasText && (node == null || node.isNull())) {
+    if (hasText && (node == null || node.isNull() || (node.isArray() && node.isEmpty()))) {
       return;
     }
     if (node == null || !node.isArray() || node.isEmpty()) {
@@ -386,7 +386,7 @@ final class SpecParser {
     session.put("executionMode", c.parallelExecution() ? "parallel" : "sequential");
     c.cudaOptions().forEach(session.putObject("cuda")::put);
     c.config().forEach(session.putObject("config")::put);
-    ArrayNode inputs = root.putArray("inputs");
+    ArrayNode inputs = s.inputs().isEmpty() && s.text() != null ? root.arrayNode() : root.putArray("inputs");
     for (InputBinding in : s.inputs()) {
       ObjectNode n = inputs.addObject().put("input", in.input());
       if (in.fromColumnList()) {

@@ -36,7 +36,7 @@ public class JobOptions {
       defaultValue = "parquet",
       paramLabel = "FORMAT",
       description = "Spark data source format of --input: parquet (default), csv, orc, json, ...")
-  public String format;
+  public String format = "parquet";
 
   @Option(
       names = "--read-option",
