@@ -168,7 +168,7 @@ final class ScoreCommand implements Callable<Integer> {
         ? new CsvTableWriter(tmp, fields.stream().map(ParquetTableWriter.OutputField::name).toList())
         : new ParquetTableWriter(tmp, fields)) {
       ColumnBatch batch;
-      while ((batch = reader.next(spec.batchSize())) != null) {
+      while ((batch = reader.next(spec.readBatchRows())) != null) {
         ScoreResult r;
         try {
           r = scorer.score(batch);

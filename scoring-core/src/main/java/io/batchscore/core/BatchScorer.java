@@ -230,6 +230,21 @@ public final class BatchScorer implements AutoCloseable {
         }
       }
     }
+    // Text: score rows in order of length so each batch pads little; restore the order after.
+    int[] order = kept;
+    int[] restore = null;
+    boolean fillsNumbers = spec.nullPolicy() == NullPolicy.FILL && !assemblers.isEmpty();
+    if (text != null && n > spec.batchSize() && !fillsNumbers) {
+      order = byTextLength(batch, kept, n);
+      restore = new int[n];
+      int[] pos = new int[rowsIn];
+      for (int i = 0; i < n; i++) {
+        pos[kept == null ? i : kept[i]] = i;
+      }
+      for (int i = 0; i < n; i++) {
+        restore[pos[order[i]]] = i;
+      }
+    }
     Map<OutputBinding, OutputWriter> writers = new LinkedHashMap<>();
     for (Map.Entry<OutputBinding, List<OutputColumn>> e : columnsByBinding.entrySet()) {
       writers.put(e.getKey(), OutputWriter.create(e.getValue(), n, model.source()));
@@ -241,12 +256,12 @@ public final class BatchScorer implements AutoCloseable {
     for (int from = 0; from < n; from += chunk) {
       int to = Math.min(n, from + chunk);
       for (int a = 0; a < assemblers.size(); a++) {
-        HostTensor t = assemblers.get(a).fill(batch, kept, from, to, runner);
+        HostTensor t = assemblers.get(a).fill(batch, order, from, to, runner);
         if (spec.nullPolicy() == NullPolicy.FILL) {
           applyFills(t, scan.fills.get(a), from, to);
         }
       }
-      int[] tokens = text == null ? null : text.fill(batch, kept, from, to, runner);
+      int[] tokens = text == null ? null : text.fill(batch, order, from, to, runner);
       Map<String, OutputValue> values = runner.run(fetch);
       for (Map.Entry<OutputBinding, OutputWriter> w : writers.entrySet()) {
         w.getValue().write(values.get(w.getKey().output()), from, to - from, tokens);
@@ -265,10 +280,26 @@ public final class BatchScorer implements AutoCloseable {
       List<Column> cols = w.getValue().finish();
       List<OutputColumn> names = columnsByBinding.get(w.getKey());
       for (int i = 0; i < cols.size(); i++) {
-        out.add(names.get(i).name(), cols.get(i));
+        out.add(names.get(i).name(), restore == null ? cols.get(i) : cols.get(i).select(restore, n));
       }
     }
     return new ScoreResult(rowsIn, out.build(), kept, scan.rejections);
+  }
+
+  /** The rows to score (kept, or all) ordered by text length, stable. */
+  private int[] byTextLength(ColumnBatch batch, int[] kept, int n) {
+    io.batchscore.core.column.StringColumn c =
+        (io.batchscore.core.column.StringColumn) batch.column(text.column());
+    Integer[] idx = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      idx[i] = kept == null ? i : kept[i];
+    }
+    java.util.Arrays.sort(idx, java.util.Comparator.comparingInt(r -> c.isNull(r) ? 0 : c.value(r).length()));
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = idx[i];
+    }
+    return out;
   }
 
   private void applyFills(HostTensor t, List<int[]> fills, int from, int to) {

@@ -147,6 +147,16 @@ class TextEmbeddingParityTest {
   }
 
   @Test
+  void sortingByLengthKeepsEachRowsEmbeddingInItsPlace() throws Exception {
+    List<String> some = new ArrayList<>(texts.subList(20, 100));
+    float[][] together = score("ort", some); // 80 rows > batch size 16: scored in length order
+    for (int i = 0; i < some.size(); i += 13) {
+      float[][] alone = score("ort", List.of(some.get(i)));
+      assertTrue(cosine(together[i], alone[0]) > 0.999999, "row " + i + " kept its place");
+    }
+  }
+
+  @Test
   void djlEngineGivesTheSameEmbeddings() throws Exception {
     List<String> some = texts.subList(0, 40);
     float[][] ort = score("ort", some);

@@ -83,7 +83,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       this.in = in;
       this.scorer = scorer;
       this.partition = partition;
-      this.reader = new RowBatchReader(plan, scorer.spec().batchSize());
+      this.reader = new RowBatchReader(plan, scorer.spec().readBatchRows());
       this.writer = new RowWriter(plan);
     }
 

@@ -164,6 +164,18 @@ public final class ScoringSpec {
     return outputs;
   }
 
+  /** Batches of a text spec that are sorted by length together, to pad less. */
+  public static final int TEXT_SORT_WINDOW = 16;
+
+  /**
+   * Rows a caller should hand the scorer at once: the batch size, or for text models {@link
+   * #TEXT_SORT_WINDOW} batches, which the scorer sorts by text length before batching so that
+   * rows of similar length share a batch (output order is kept).
+   */
+  public int readBatchRows() {
+    return text == null ? batchSize : batchSize * TEXT_SORT_WINDOW;
+  }
+
   /** Columns copied from the input to the output unchanged (ids, keys). */
   public List<String> passthrough() {
     return passthrough;
