@@ -55,18 +55,7 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     Main main = new Main();
     CommandLine cl = new CommandLine(main);
-    cl.setExecutionExceptionHandler(
-        (ex, cmd, parse) -> {
-          PrintWriter err = cmd.getErr();
-          err.println("batchscore: " + JobErrors.message(ex));
-          if (main.verbose) {
-            ex.printStackTrace(err);
-          }
-          err.flush();
-          return ex instanceof CommandLine.ParameterException
-              ? ExitCodes.USAGE
-              : JobErrors.exitCode(ex);
-        });
+    cl.setExecutionExceptionHandler(JobErrors.handler("batchscore", () -> main.verbose));
     return cl;
   }
 }

@@ -220,37 +220,11 @@ final class RowBatchReader {
     }
 
     static Object alloc(ElementType t, int n) {
-      switch (t) {
-        case FLOAT:
-          return new float[n];
-        case DOUBLE:
-          return new double[n];
-        case INT64:
-          return new long[n];
-        case INT32:
-          return new int[n];
-        case BOOL:
-          return new boolean[n];
-        default:
-          return new String[n];
-      }
+      return io.batchscore.core.column.Columns.allocate(t, n);
     }
 
     static Column column(ElementType t, Object data, boolean[] nulls, int size) {
-      switch (t) {
-        case FLOAT:
-          return new FloatColumn((float[]) data, nulls, size);
-        case DOUBLE:
-          return new DoubleColumn((double[]) data, nulls, size);
-        case INT64:
-          return new LongColumn((long[]) data, nulls, size);
-        case INT32:
-          return new IntColumn((int[]) data, nulls, size);
-        case BOOL:
-          return new BoolColumn((boolean[]) data, nulls, size);
-        default:
-          return new StringColumn((String[]) data, nulls, size);
-      }
+      return io.batchscore.core.column.Columns.wrap(t, data, nulls, size);
     }
   }
 }

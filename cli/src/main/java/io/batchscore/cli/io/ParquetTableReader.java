@@ -404,37 +404,11 @@ public final class ParquetTableReader implements TableReader {
   }
 
   static Object alloc(ElementType t, int n) {
-    switch (t) {
-      case FLOAT:
-        return new float[n];
-      case DOUBLE:
-        return new double[n];
-      case INT32:
-        return new int[n];
-      case INT64:
-        return new long[n];
-      case BOOL:
-        return new boolean[n];
-      default:
-        return new String[n];
-    }
+    return io.batchscore.core.column.Columns.allocate(t, n);
   }
 
   static Column column(ElementType t, Object values, boolean[] nulls, int n) {
-    switch (t) {
-      case FLOAT:
-        return new FloatColumn((float[]) values, nulls, n);
-      case DOUBLE:
-        return new DoubleColumn((double[]) values, nulls, n);
-      case INT32:
-        return new IntColumn((int[]) values, nulls, n);
-      case INT64:
-        return new LongColumn((long[]) values, nulls, n);
-      case BOOL:
-        return new BoolColumn((boolean[]) values, nulls, n);
-      default:
-        return new StringColumn((String[]) values, nulls, n);
-    }
+    return io.batchscore.core.column.Columns.wrap(t, values, nulls, n);
   }
 
   @Override

@@ -130,20 +130,7 @@ public abstract class OutputWriter {
     }
 
     static Object alloc(ElementType t, int n) {
-      switch (t) {
-        case FLOAT:
-          return new float[n];
-        case DOUBLE:
-          return new double[n];
-        case INT64:
-          return new long[n];
-        case INT32:
-          return new int[n];
-        case BOOL:
-          return new boolean[n];
-        default:
-          return new String[n];
-      }
+      return io.batchscore.core.column.Columns.allocate(t, n);
     }
 
     void ensure(int extra) {
@@ -194,20 +181,7 @@ public abstract class OutputWriter {
         System.arraycopy(data, 0, exact, 0, size);
         data = exact;
       }
-      switch (type) {
-        case FLOAT:
-          return new FloatColumn((float[]) data, null, size);
-        case DOUBLE:
-          return new DoubleColumn((double[]) data, null, size);
-        case INT64:
-          return new LongColumn((long[]) data, null, size);
-        case INT32:
-          return new IntColumn((int[]) data, null, size);
-        case BOOL:
-          return new BoolColumn((boolean[]) data, null, size);
-        default:
-          return new StringColumn((String[]) data, null, size);
-      }
+      return io.batchscore.core.column.Columns.wrap(type, data, null, size);
     }
   }
 

@@ -43,6 +43,25 @@ public final class JobErrors {
         || msg.contains("PATH_NOT_FOUND");
   }
 
+  /**
+   * A picocli execution-exception handler: prints "{@code prefix}: message" (the stack trace only
+   * when {@code verbose} says so) and returns the documented exit code.
+   */
+  public static picocli.CommandLine.IExecutionExceptionHandler handler(
+      String prefix, java.util.function.BooleanSupplier verbose) {
+    return (ex, cmd, parse) -> {
+      java.io.PrintWriter err = cmd.getErr();
+      err.println(prefix + ": " + message(ex));
+      if (verbose.getAsBoolean()) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return ex instanceof picocli.CommandLine.ParameterException
+          ? ExitCodes.USAGE
+          : exitCode(ex);
+    };
+  }
+
   /** The message to print: ours where there is one, else the first line of Spark's. */
   public static String message(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {

@@ -65,16 +65,7 @@ public final class ScoringJob implements Callable<Integer> {
   /** The job's command line with its error handling, for the main class and for tests. */
   public static CommandLine commandLine(ScoringJob job) {
     CommandLine cl = new CommandLine(job);
-    cl.setExecutionExceptionHandler(
-        (ex, cmd, parse) -> {
-          PrintWriter err = cmd.getErr();
-          err.println("batchscore-job: " + JobErrors.message(ex));
-          if (job.verbose) {
-            ex.printStackTrace(err);
-          }
-          err.flush();
-          return ex instanceof CommandLine.ParameterException ? ExitCodes.USAGE : JobErrors.exitCode(ex);
-        });
+    cl.setExecutionExceptionHandler(JobErrors.handler("batchscore-job", () -> job.verbose));
     return cl;
   }
 

@@ -1,0 +1,522 @@
+package io.batchscore.bench;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.rand;
+import static org.apache.spark.sql.functions.randn;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.batchscore.core.BatchScorer;
+import io.batchscore.core.ScorerOptions;
+import io.batchscore.core.cache.ModelCache;
+import io.batchscore.core.column.ArrayColumn;
+import io.batchscore.core.column.Column;
+import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.column.FloatColumn;
+import io.batchscore.core.engine.ort.OrtRuntime;
+import io.batchscore.core.model.ModelSource;
+import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.core.spec.SessionConfig;
+import io.batchscore.spark.SparkScoring;
+import io.batchscore.spark.job.JobOptions;
+import io.batchscore.spark.job.JobRunner;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * batchscore against the limit (raw ONNX Runtime with pinned direct buffers) and against the
+ * usual ways, side by side in one run, for the I/O-bound logistic regression and the
+ * compute-bound MLP. Prints a table per model; see docs/performance.md.
+ *
+ * <pre>
+ * mvn -B -q -DskipTests install
+ * mvn -B -q -pl benchmarks exec:exec -Dbench.main=io.batchscore.bench.TabularBenchmark -Dbench.args="1000000 200000"
+ * </pre>
+ *
+ * Arguments: rows for the logistic regression (default 1,000,000), rows for the MLP (default
+ * 200,000). Data is generated with fixed seeds. Every figure is the best of 3 unless noted.
+ */
+public final class TabularBenchmark {
+  static final int THREADS = 2;
+  static Path home = Path.of(System.getProperty("batchscore.home", ".")).toAbsolutePath();
+  static Path work;
+
+  public static void main(String[] args) throws Exception {
+    String[] a = String.join(" ", args).trim().split("\\s+");
+    long lrRows = a.length > 0 && !a[0].isEmpty() ? Long.parseLong(a[0]) : 1_000_000;
+    long mlpRows = a.length > 1 ? Long.parseLong(a[1]) : 200_000;
+    work = Files.createTempDirectory("batchscore-bench");
+    System.out.printf("batchscore tabular benchmark: %d cores, %s %s, ParallelGC, Spark local[%d], ORT %s, %d intra-op threads for in-memory paths%n%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version"),
+        THREADS, OrtRuntime.version(), THREADS);
+    SparkSession spark = SparkSession.builder().master("local[" + THREADS + "]").appName("bench")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    try {
+      ScoringSpec lr = ScoringSpec.load(home.resolve("sample-data/specs/breast_cancer.yaml"));
+      ScoringSpec mlp = ScoringSpec.load(home.resolve("sample-data/specs/fashion_mlp_pixels.yaml"));
+      Path lrData = generateLr(spark, lrRows);
+      Path mlpData = generateMlp(spark, mlpRows);
+      model(spark, "logistic regression (breast_cancer_logreg, 30 float features; I/O-bound)", lr, lrData, lrRows, 30);
+      model(spark, "MLP (fashion_mlp, 784 pixels -> 256 -> 128 -> 10; compute-bound)", mlp, mlpData, mlpRows, 784);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  // ------------------------------------------------------------------ data
+
+  static Path generateLr(SparkSession spark, long rows) {
+    Path out = work.resolve("lr.parquet");
+    List<org.apache.spark.sql.Column> cols = new ArrayList<>();
+    cols.add(col("id"));
+    ScoringSpec spec;
+    try {
+      spec = ScoringSpec.load(home.resolve("sample-data/specs/breast_cancer.yaml"));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    List<String> names = spec.inputs().get(0).columns();
+    for (int i = 0; i < names.size(); i++) {
+      cols.add(randn(1000 + i).multiply(10).plus(20).cast("double").alias(names.get(i)));
+    }
+    spark.range(rows).repartition(8).select(cols.toArray(new org.apache.spark.sql.Column[0]))
+        .write().mode(SaveMode.Overwrite).parquet(out.toString());
+    return out;
+  }
+
+  static Path generateMlp(SparkSession spark, long rows) {
+    Path out = work.resolve("mlp.parquet");
+    List<org.apache.spark.sql.Column> px = new ArrayList<>();
+    for (int i = 0; i < 784; i++) {
+      px.add(rand(2000 + i).multiply(255).cast("float"));
+    }
+    spark.range(rows).repartition(8).select(col("id"), array(px.toArray(new org.apache.spark.sql.Column[0])).alias("pixels"))
+        .write().mode(SaveMode.Overwrite).parquet(out.toString());
+    return out;
+  }
+
+  /** In-memory data, row-major, seeded. */
+  static float[] memory(int rows, int width) {
+    Random r = new Random(7);
+    float[] v = new float[rows * width];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) (width == 784 ? r.nextDouble() * 255 : r.nextGaussian() * 10 + 20);
+    }
+    return v;
+  }
+
+  // ------------------------------------------------------------------ one model
+
+  record Line(String path, double rowsPerSec, String ratio) {}
+
+  static void model(SparkSession spark, String title, ScoringSpec spec, Path data, long rows, int width) throws Exception {
+    List<Line> lines = new ArrayList<>();
+    int memRows = (int) Math.min(rows, width == 784 ? 100_000 : 1_000_000);
+    float[] mem = memory(memRows, width);
+    double raw = best(() -> rawOrt(spec, mem, memRows, width));
+    lines.add(new Line("raw ONNX Runtime, in memory, pinned direct input/output tensors (" + memRows + " rows)", raw, "1.00 (the limit)"));
+    double core = best(() -> scoringCore(spec, mem, memRows, width));
+    lines.add(new Line("scoring-core BatchScorer, same in-memory data (columnar)", core, ratio(core, raw) + " of raw"));
+
+    ScoringSpec sparkSpec = spec;
+    double decode = best(() -> sparkTimed(rows, () -> spark.read().parquet(data.toString())
+        .select(spec.featureColumns().stream().map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new))
+        .write().format("noop").mode(SaveMode.Overwrite).save()));
+    lines.add(new Line("Spark Parquet decode only (features -> noop)", decode, ""));
+    double bound = 1 / (1 / decode + 1 / raw);
+    lines.add(new Line("combined bound 1/(1/decode + 1/raw)", bound, ""));
+    double stage = best(() -> sparkTimed(rows, () -> scored(spark, sparkSpec, data).write().format("noop").mode(SaveMode.Overwrite).save()));
+    lines.add(new Line("batchscore Spark scoring stage (internal rows, noop sink)", stage,
+        ratio(stage, bound) + " of bound; " + ratio(stage, raw) + " of raw"));
+    double rowApi = best(() -> sparkTimed(rows, () -> rowApi(spark, sparkSpec, data).write().format("noop").mode(SaveMode.Overwrite).save()));
+    lines.add(new Line("Dataset<Row>.mapPartitions + Encoders.row, same scorer (noop)", rowApi, "ours is " + ratio(stage, rowApi) + "x"));
+    long udfRows = Math.min(rows, width == 784 ? 20_000 : 200_000);
+    double udf = sparkTimed(udfRows, () -> udf(spark, sparkSpec, data, udfRows).write().format("noop").mode(SaveMode.Overwrite).save());
+    lines.add(new Line("row-at-a-time UDF, cached session (" + udfRows + " rows, 1 run)", udf, "ours is " + ratio(stage, udf) + "x"));
+    double perPartition = sparkTimed(rows, () -> sessionPerPartition(spark, sparkSpec, data).write().format("noop").mode(SaveMode.Overwrite).save());
+    lines.add(new Line("new session per partition, batches of 16 (1 run)", perPartition, "ours is " + ratio(stage, perPartition) + "x"));
+
+    double floor = best(() -> sparkTimed(rows, () -> ioFloor(spark, sparkSpec, data).write().mode(SaveMode.Overwrite).parquet(work.resolve("floor").toString())));
+    double job = best(() -> sparkTimed(rows, () -> runJob(spark, sparkSpec, data)));
+    lines.add(new Line("I/O floor: read + write the same output columns as Parquet, no scoring", floor, ""));
+    lines.add(new Line("batchscore job end to end (Parquet out, report, commit)", job,
+        "wall " + ratio(floor, job) + "x the I/O floor; " + ratio(job, raw) + " of raw"));
+
+    double[] cli = cli(spec, data, rows, width);
+    lines.add(new Line("batchscore CLI score, whole process (peak RSS " + (long) cli[1] + " MB)", cli[0], ratio(cli[0], raw) + " of raw"));
+
+    System.out.println("### " + title + ", " + rows + " rows");
+    System.out.println();
+    System.out.println("| path | rows/s | ratio |");
+    System.out.println("|---|---:|---|");
+    for (Line l : lines) {
+      System.out.printf(Locale.ROOT, "| %s | %,.0f | %s |%n", l.path(), l.rowsPerSec(), l.ratio());
+    }
+    System.out.println();
+  }
+
+  static String ratio(double a, double b) {
+    return String.format(Locale.ROOT, "%.2f", a / b);
+  }
+
+  interface Measure {
+    double run() throws Exception;
+  }
+
+  static double best(Measure m) throws Exception {
+    double best = 0;
+    for (int i = 0; i < 3; i++) {
+      best = Math.max(best, m.run());
+    }
+    return best;
+  }
+
+  static double sparkTimed(long rows, Runnable r) {
+    long t0 = System.nanoTime();
+    r.run();
+    return rows / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  // ------------------------------------------------------------------ in-memory paths
+
+  /** Raw ORT: direct input buffer and tensor made once, pinned outputs, bulk copy per batch. */
+  static double rawOrt(ScoringSpec spec, float[] data, int rows, int width) throws Exception {
+    OrtEnvironment env = OrtRuntime.env();
+    int b = spec.batchSize();
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+      o.setIntraOpNumThreads(THREADS);
+      o.setInterOpNumThreads(1);
+      o.addConfigEntry("session.intra_op.allow_spinning", "0");
+      try (OrtSession s = env.createSession(spec.resolvedModelPath().toString(), o)) {
+        String input = s.getInputNames().iterator().next();
+        long[] inShape = width == 784 ? new long[] {b, 1, 28, 28} : new long[] {b, width};
+        FloatBuffer in = ByteBuffer.allocateDirect(b * width * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        Map<String, OnnxTensor> pinned = new java.util.HashMap<>();
+        List<AutoCloseable> close = new ArrayList<>();
+        for (var e : s.getOutputInfo().entrySet()) {
+          ai.onnxruntime.TensorInfo ti = (ai.onnxruntime.TensorInfo) e.getValue().getInfo();
+          long[] shape = ti.getShape();
+          shape[0] = b;
+          int n = 1;
+          for (long d : shape) {
+            n *= (int) d;
+          }
+          ByteBuffer buf = ByteBuffer.allocateDirect(n * 8).order(ByteOrder.nativeOrder());
+          OnnxTensor t = ti.type == ai.onnxruntime.OnnxJavaType.INT64
+              ? OnnxTensor.createTensor(env, buf.asLongBuffer(), shape)
+              : OnnxTensor.createTensor(env, buf.asFloatBuffer(), shape);
+          pinned.put(e.getKey(), t);
+          close.add(t);
+        }
+        try (OnnxTensor t = OnnxTensor.createTensor(env, in, inShape)) {
+          Map<String, OnnxTensor> feed = Map.of(input, t);
+          long t0 = System.nanoTime();
+          int done = 0;
+          for (int off = 0; off + b <= rows; off += b) {
+            in.put(0, data, off * width, b * width);
+            try (OrtSession.Result r = s.run(feed, java.util.Set.of(), pinned)) {
+              done += b;
+            }
+          }
+          return done / ((System.nanoTime() - t0) / 1e9);
+        } finally {
+          for (AutoCloseable c : close) {
+            c.close();
+          }
+        }
+      }
+    }
+  }
+
+  static double scoringCore(ScoringSpec spec, float[] data, int rows, int width) throws Exception {
+    ColumnBatch batch;
+    if (width == 784) {
+      batch = ColumnBatch.builder(rows).add("pixels", ArrayColumn.fixedWidth(new FloatColumn(data), 784, rows)).build();
+    } else {
+      ColumnBatch.Builder bl = ColumnBatch.builder(rows);
+      List<String> names = spec.inputs().get(0).columns();
+      for (int c = 0; c < width; c++) {
+        float[] col = new float[rows];
+        for (int i = 0; i < rows; i++) {
+          col[i] = data[i * width + c];
+        }
+        bl.add(names.get(c), new FloatColumn(col));
+      }
+      batch = bl.build();
+    }
+    ScoringSpec s = spec.toBuilder().clearPassthrough().session(SessionConfig.DEFAULTS.withIntraOpThreads(THREADS)).build();
+    try (BatchScorer scorer = BatchScorer.open(s, ScorerOptions.builder().cache(new ModelCache(2)).build())) {
+      long t0 = System.nanoTime();
+      int n = scorer.score(batch).rowsScored();
+      return n / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  // ------------------------------------------------------------------ Spark paths
+
+  static Dataset<Row> scored(SparkSession spark, ScoringSpec spec, Path data) {
+    try {
+      return SparkScoring.prepare(spark, spark.read().parquet(data.toString()), spec, SparkScoring.Layout.JOB).scored();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Dataset<Row> ioFloor(SparkSession spark, ScoringSpec spec, Path data) {
+    Dataset<Row> in = spark.read().parquet(data.toString());
+    Dataset<Row> shape = scored(spark, spec, data);
+    List<org.apache.spark.sql.Column> cols = new ArrayList<>();
+    for (var f : shape.schema().fields()) {
+      if (List.of(in.columns()).contains(f.name())) {
+        cols.add(col(f.name()));
+      } else if (f.dataType() instanceof org.apache.spark.sql.types.ArrayType) {
+        cols.add(array(lit(0f), lit(1f), lit(2f), lit(3f), lit(4f), lit(5f), lit(6f), lit(7f), lit(8f), lit(9f)).alias(f.name()));
+      } else {
+        cols.add(lit(f.dataType() == DataTypes.StringType ? "constant" : "0").cast(f.dataType()).alias(f.name()));
+      }
+    }
+    return in.select(cols.toArray(new org.apache.spark.sql.Column[0]));
+  }
+
+  static void runJob(SparkSession spark, ScoringSpec spec, Path data) {
+    JobOptions o = new JobOptions();
+    o.spec = spec.origin();
+    o.input = data.toString();
+    o.output = work.resolve("job").toString();
+    o.runDate = LocalDate.of(2026, 11, 24);
+    try {
+      JobRunner.run(o, spark);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The Row API: Dataset<Row>.mapPartitions with Encoders.row, batching into the same scorer. */
+  static Dataset<Row> rowApi(SparkSession spark, ScoringSpec spec, Path data) {
+    Dataset<Row> in = spark.read().parquet(data.toString());
+    String json = spec.toJson();
+    List<String> feats = spec.featureColumns();
+    boolean array = feats.size() == 1;
+    StructType out = new StructType().add("id", DataTypes.LongType).add("score", DataTypes.FloatType);
+    return in.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+      ScoringSpec s = ScoringSpec.parse(json, "bench", null);
+      BatchScorer scorer = BatchScorer.open(s, ScorerOptions.builder().callerHandlesPassthrough().build());
+      int b = s.batchSize();
+      List<Row> outRows = new ArrayList<>();
+      List<Row> buf = new ArrayList<>(b);
+      Iterator<Row> it = rows;
+      return new Iterator<Row>() {
+        Iterator<Row> cur = java.util.Collections.emptyIterator();
+
+        public boolean hasNext() {
+          while (!cur.hasNext() && it.hasNext()) {
+            buf.clear();
+            while (buf.size() < b && it.hasNext()) {
+              buf.add(it.next());
+            }
+            ColumnBatch.Builder bl = ColumnBatch.builder(buf.size());
+            if (array) {
+              float[] flat = new float[buf.size() * 784];
+              for (int i = 0; i < buf.size(); i++) {
+                List<Float> px = buf.get(i).getList(buf.get(i).fieldIndex("pixels"));
+                for (int j = 0; j < 784; j++) {
+                  flat[i * 784 + j] = px.get(j);
+                }
+              }
+              bl.add("pixels", ArrayColumn.fixedWidth(new FloatColumn(flat), 784, buf.size()));
+            } else {
+              for (String f : feats) {
+                float[] v = new float[buf.size()];
+                for (int i = 0; i < buf.size(); i++) {
+                  v[i] = (float) buf.get(i).getDouble(buf.get(i).fieldIndex(f));
+                }
+                bl.add(f, new FloatColumn(v));
+              }
+            }
+            var r = scorer.score(bl.build());
+            Column first = r.columns().column(s.outputs().get(s.outputs().size() > 1 ? 1 : 0).column());
+            outRows.clear();
+            for (int i = 0; i < r.rowsScored(); i++) {
+              Object v = first.get(i);
+              float score = v instanceof Float f ? f : v instanceof List<?> l ? (Float) l.get(0) : 0f;
+              outRows.add(RowFactory.create(buf.get(i).getLong(0), score));
+            }
+            cur = outRows.iterator();
+          }
+          if (!cur.hasNext()) {
+            scorer.close();
+          }
+          return cur.hasNext();
+        }
+
+        public Row next() {
+          return cur.next();
+        }
+      };
+    }, Encoders.row(out));
+  }
+
+  /** One row per call through a per-thread scorer: the UDF way. */
+  static Dataset<Row> udf(SparkSession spark, ScoringSpec spec, Path data, long rows) {
+    String json = spec.toJson();
+    List<String> feats = spec.featureColumns();
+    boolean array = feats.size() == 1;
+    spark.udf().register("score1", (UDF1<scala.collection.Seq<Object>, Float>) seq -> {
+      BatchScorer s = UdfScorers.get(json);
+      float[] v = new float[seq.size()];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = ((Number) seq.apply(i)).floatValue();
+      }
+      ColumnBatch b = array
+          ? ColumnBatch.builder(1).add("pixels", ArrayColumn.fixedWidth(new FloatColumn(v), v.length, 1)).build()
+          : single(feats, v);
+      Object o = s.score(b).columns().column(s.spec().outputs().get(s.spec().outputs().size() > 1 ? 1 : 0).column()).get(0);
+      return o instanceof Float f ? f : 0f;
+    }, DataTypes.FloatType);
+    Dataset<Row> in = spark.read().parquet(data.toString()).limit((int) rows);
+    org.apache.spark.sql.Column arg = array ? col("pixels")
+        : array(feats.stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
+    return in.select(col("id"), org.apache.spark.sql.functions.callUDF("score1", arg).alias("score"));
+  }
+
+  static ColumnBatch single(List<String> feats, float[] v) {
+    ColumnBatch.Builder b = ColumnBatch.builder(1);
+    for (int i = 0; i < feats.size(); i++) {
+      b.add(feats.get(i), new FloatColumn(v[i]));
+    }
+    return b.build();
+  }
+
+  /** Per-thread scorers for the UDF baseline (sessions shared through the global cache). */
+  static final class UdfScorers {
+    static final ThreadLocal<BatchScorer> LOCAL = new ThreadLocal<>();
+
+    static BatchScorer get(String json) throws Exception {
+      BatchScorer s = LOCAL.get();
+      if (s == null) {
+        ScoringSpec spec = ScoringSpec.parse(json, "udf", null).toBuilder().clearPassthrough().build();
+        s = BatchScorer.open(spec, ScorerOptions.defaults());
+        LOCAL.set(s);
+      }
+      return s;
+    }
+  }
+
+  /** A fresh, uncached session per partition and batches of 16: the DJL Spark / SynapseML way. */
+  static Dataset<Row> sessionPerPartition(SparkSession spark, ScoringSpec spec, Path data) {
+    ScoringSpec small;
+    try {
+      small = spec.toBuilder().batchSize(16).clearPassthrough().build();
+    } catch (io.batchscore.core.SpecException e) {
+      throw new IllegalStateException(e);
+    }
+    String json = small.toJson();
+    String model = spec.resolvedModelPath().toString();
+    List<String> feats = spec.featureColumns();
+    boolean array = feats.size() == 1;
+    StructType out = new StructType().add("n", DataTypes.LongType);
+    return spark.read().parquet(data.toString()).mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+      ScoringSpec s = ScoringSpec.parse(json, "pp", null);
+      long n = 0;
+      try (BatchScorer scorer = BatchScorer.open(s, ModelSource.of(Path.of(model)),
+          ScorerOptions.builder().cache(new ModelCache(1)).callerHandlesPassthrough().build())) {
+        List<Row> buf = new ArrayList<>();
+        while (rows.hasNext()) {
+          buf.clear();
+          while (buf.size() < 16 && rows.hasNext()) {
+            buf.add(rows.next());
+          }
+          ColumnBatch.Builder bl = ColumnBatch.builder(buf.size());
+          if (array) {
+            float[] flat = new float[buf.size() * 784];
+            for (int i = 0; i < buf.size(); i++) {
+              List<Float> px = buf.get(i).getList(buf.get(i).fieldIndex("pixels"));
+              for (int j = 0; j < 784; j++) {
+                flat[i * 784 + j] = px.get(j);
+              }
+            }
+            bl.add("pixels", ArrayColumn.fixedWidth(new FloatColumn(flat), 784, buf.size()));
+          } else {
+            for (String f : feats) {
+              float[] v = new float[buf.size()];
+              for (int i = 0; i < buf.size(); i++) {
+                v[i] = (float) buf.get(i).getDouble(buf.get(i).fieldIndex(f));
+              }
+              bl.add(f, new FloatColumn(v));
+            }
+          }
+          n += scorer.score(bl.build()).rowsScored();
+        }
+      }
+      return List.of(RowFactory.create(n)).iterator();
+    }, Encoders.row(out));
+  }
+
+  // ------------------------------------------------------------------ CLI
+
+  /** rows/s and peak RSS (MB) of bin/batchscore score on the same data, as a child process. */
+  static double[] cli(ScoringSpec spec, Path data, long rows, int width) throws Exception {
+    Path out = work.resolve("cli-out.parquet");
+    double best = 0;
+    double rss = 0;
+    for (int round = 0; round < (width == 784 ? 1 : 2); round++) {
+      Files.deleteIfExists(out);
+      ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/batchscore").toString(), "score", "--spec",
+          spec.origin(), "-i", data.toString(), "-o", out.toString(), "--threads", Integer.toString(THREADS))
+          .redirectErrorStream(true).redirectOutput(work.resolve("cli.log").toFile());
+      pb.environment().put("BATCHSCORE_JAVA_OPTS", "-Xmx2g");
+      long t0 = System.nanoTime();
+      Process p = pb.start();
+      long peak = 0;
+      while (!p.waitFor(100, TimeUnit.MILLISECONDS)) {
+        peak = Math.max(peak, rssKb(p.pid()));
+      }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException("CLI failed: " + Files.readString(work.resolve("cli.log")));
+      }
+      best = Math.max(best, rows / secs);
+      rss = Math.max(rss, peak / 1024.0);
+    }
+    return new double[] {best, rss};
+  }
+
+  static long rssKb(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (Exception e) {
+      // process gone
+    }
+    return 0;
+  }
+
+  private TabularBenchmark() {}
+}
