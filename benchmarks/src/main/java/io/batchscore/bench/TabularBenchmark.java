@@ -225,8 +225,9 @@ public final class TabularBenchmark {
           for (long d : shape) {
             n *= (int) d;
           }
-          ByteBuffer buf = ByteBuffer.allocateDirect(n * 8).order(ByteOrder.nativeOrder());
-          OnnxTensor t = ti.type == ai.onnxruntime.OnnxJavaType.INT64
+          boolean int64 = ti.type == ai.onnxruntime.OnnxJavaType.INT64;
+          ByteBuffer buf = ByteBuffer.allocateDirect(n * (int64 ? 8 : 4)).order(ByteOrder.nativeOrder());
+          OnnxTensor t = int64
               ? OnnxTensor.createTensor(env, buf.asLongBuffer(), shape)
               : OnnxTensor.createTensor(env, buf.asFloatBuffer(), shape);
           pinned.put(e.getKey(), t);

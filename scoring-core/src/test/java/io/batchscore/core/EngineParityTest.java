@@ -1,14 +1,12 @@
 package io.batchscore.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.batchscore.core.cache.ModelCache;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.spec.EngineKind;
-import io.batchscore.core.spec.OutputBinding;
 import io.batchscore.core.spec.ScoringSpec;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,13 +31,6 @@ class EngineParityTest {
   })
   void everySampleModelScoresTheSameOnBothEngines(String specFile, String data) throws Exception {
     ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/" + specFile));
-    if (specFile.startsWith("wine")) {
-      // DJL returns ZipMap outputs without their class keys: compare the tensor output only.
-      ScoringSpec withMaps = spec.toBuilder().engine(EngineKind.DJL).build();
-      SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(withMaps, opts));
-      assertTrue(e.getMessage().contains("engine djl returns the ZipMap output 'output_probability'"), e.getMessage());
-      spec = spec.toBuilder().clearOutputs().output(OutputBinding.of("output_label", "label")).build();
-    }
     ColumnBatch batch = TestData.batch(TestData.readCsv(TestData.sample("data/" + data)));
     ScoreResult ort = score(spec, batch);
     ScoreResult djl = score(spec.toBuilder().engine(EngineKind.DJL).build(), batch);
@@ -50,7 +41,13 @@ class EngineParityTest {
       for (int i = 0; i < ort.rowsScored(); i++) {
         Object x = a.get(i);
         Object y = b.get(i);
-        if (x instanceof List<?> lx) {
+        if (x instanceof java.util.Map<?, ?> mx) {
+          java.util.Map<?, ?> my = (java.util.Map<?, ?>) y;
+          assertEquals(mx.keySet(), my.keySet(), name + " row " + i);
+          for (Object k : mx.keySet()) {
+            assertClose(mx.get(k), my.get(k), name + " row " + i + " class " + k);
+          }
+        } else if (x instanceof List<?> lx) {
           List<?> ly = (List<?>) y;
           for (int j = 0; j < lx.size(); j++) {
             assertClose(lx.get(j), ly.get(j), name + " row " + i);

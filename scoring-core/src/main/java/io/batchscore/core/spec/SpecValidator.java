@@ -471,16 +471,6 @@ public final class SpecValidator {
         continue;
       }
       boolean map = v.kind() == ValueInfo.Kind.SEQUENCE_OF_MAPS;
-      if (map && spec.engine() == EngineKind.DJL) {
-        p.add(
-            new Problem(
-                at + ".output",
-                "engine djl returns the ZipMap output '"
-                    + o.output()
-                    + "' as a [N, classes] array without its class keys; use engine: ort for it,"
-                    + " or export the classifier without ZipMap (skl2onnx zipmap=False)"));
-        continue;
-      }
       if (!(v.isTensor() || map) || !v.elementType().isScorable()) {
         p.add(
             new Problem(

@@ -45,11 +45,13 @@ public final class DjlEngine implements Engine {
     }
     src.checkReadable();
     ModelSignature sig;
+    Map<String, Object[]> mapKeys = new HashMap<>();
     SessionConfig probe = new SessionConfig(1, 1, "basic", false, null, null);
     try (EngineSession s =
         OrtEngine.INSTANCE.open(
             new SessionRequest(src, DevicePlan.cpu(DeviceRequest.CPU, "signature"), probe, 1))) {
       sig = s.signature();
+      mapKeys = zipMapKeyOrder(s, src.name());
     }
     DevicePlan plan = req.device();
     Device device = plan.cuda() ? Device.gpu(plan.deviceId()) : Device.cpu();
@@ -70,7 +72,45 @@ public final class DjlEngine implements Engine {
       }
       throw new ModelLoadException(src.name(), "DJL cannot load the model: " + e.getMessage(), e);
     }
-    return new DjlSession(model, sig, src.name(), plan.key());
+    return new DjlSession(model, sig, src.name(), plan.key(), mapKeys);
+  }
+
+  /**
+   * DJL returns a ZipMap (sequence of maps) output as a [N, classes] array whose columns follow
+   * the iteration order of the map ONNX Runtime's {@code OnnxMap.getValue()} builds. One dummy
+   * row through ONNX Runtime, read through that same method, gives the keys in that order.
+   */
+  private static Map<String, Object[]> zipMapKeyOrder(EngineSession ort, String model)
+      throws ModelLoadException {
+    Map<String, Object[]> out = new HashMap<>();
+    java.util.Set<String> maps = new java.util.LinkedHashSet<>();
+    for (io.batchscore.core.model.ValueInfo v : ort.signature().outputs().values()) {
+      if (v.kind() == io.batchscore.core.model.ValueInfo.Kind.SEQUENCE_OF_MAPS) {
+        maps.add(v.name());
+      }
+    }
+    if (maps.isEmpty()) {
+      return out;
+    }
+    try (io.batchscore.core.engine.Runner r = ort.newRunner()) {
+      for (io.batchscore.core.model.ValueInfo in : ort.signature().inputs().values()) {
+        long[] shape = in.shape();
+        for (int i = 0; i < shape.length; i++) {
+          shape[i] = shape[i] < 0 ? 1 : shape[i];
+        }
+        io.batchscore.core.engine.HostTensor t = r.input(in.name(), shape);
+        if (t.strings() != null) {
+          java.util.Arrays.fill(t.strings(), "");
+        }
+      }
+      for (Map.Entry<String, io.batchscore.core.engine.OutputValue> e : r.run(maps).entrySet()) {
+        var rows = ((io.batchscore.core.engine.OutputValue.MapSequence) e.getValue()).rows();
+        out.put(e.getKey(), rows.get(0).keySet().toArray());
+      }
+    } catch (RuntimeException e) {
+      throw new ModelLoadException(model, "cannot learn the class keys of its ZipMap output for DJL: " + e.getMessage(), e);
+    }
+    return out;
   }
 
   private static String optLevel(String name) {
