@@ -78,10 +78,14 @@ public final class TabularBenchmark {
     try {
       ScoringSpec lr = ScoringSpec.load(home.resolve("sample-data/specs/breast_cancer.yaml"));
       ScoringSpec mlp = ScoringSpec.load(home.resolve("sample-data/specs/fashion_mlp_pixels.yaml"));
-      Path lrData = generateLr(spark, lrRows);
-      Path mlpData = generateMlp(spark, mlpRows);
-      model(spark, "logistic regression (breast_cancer_logreg, 30 float features; I/O-bound)", lr, lrData, lrRows, 30);
-      model(spark, "MLP (fashion_mlp, 784 pixels -> 256 -> 128 -> 10; compute-bound)", mlp, mlpData, mlpRows, 784);
+      if (lrRows > 0) {
+        model(spark, "logistic regression (breast_cancer_logreg, 30 float features; I/O-bound)", lr,
+            generateLr(spark, lrRows), lrRows, 30);
+      }
+      if (mlpRows > 0) {
+        model(spark, "MLP (fashion_mlp, 784 pixels -> 256 -> 128 -> 10; compute-bound)", mlp,
+            generateMlp(spark, mlpRows), mlpRows, 784);
+      }
     } finally {
       spark.stop();
     }
@@ -133,8 +137,24 @@ public final class TabularBenchmark {
 
   record Line(String path, double rowsPerSec, String ratio) {}
 
+  /** Lines print as they are measured, so a long run shows progress. */
+  static final class Lines extends ArrayList<Line> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean add(Line l) {
+      System.out.printf(Locale.ROOT, "| %s | %,.0f | %s |%n", l.path(), l.rowsPerSec(), l.ratio());
+      System.out.flush();
+      return super.add(l);
+    }
+  }
+
   static void model(SparkSession spark, String title, ScoringSpec spec, Path data, long rows, int width) throws Exception {
-    List<Line> lines = new ArrayList<>();
+    System.out.println("### " + title + ", " + rows + " rows");
+    System.out.println();
+    System.out.println("| path | rows/s | ratio |");
+    System.out.println("|---|---:|---|");
+    List<Line> lines = new Lines();
     int memRows = (int) Math.min(rows, width == 784 ? 100_000 : 1_000_000);
     float[] mem = memory(memRows, width);
     double raw = best(() -> rawOrt(spec, mem, memRows, width));
@@ -169,13 +189,6 @@ public final class TabularBenchmark {
     double[] cli = cli(spec, data, rows, width);
     lines.add(new Line("batchscore CLI score, whole process (peak RSS " + (long) cli[1] + " MB)", cli[0], ratio(cli[0], raw) + " of raw"));
 
-    System.out.println("### " + title + ", " + rows + " rows");
-    System.out.println();
-    System.out.println("| path | rows/s | ratio |");
-    System.out.println("|---|---:|---|");
-    for (Line l : lines) {
-      System.out.printf(Locale.ROOT, "| %s | %,.0f | %s |%n", l.path(), l.rowsPerSec(), l.ratio());
-    }
     System.out.println();
   }
 
@@ -296,6 +309,8 @@ public final class TabularBenchmark {
         cols.add(col(f.name()));
       } else if (f.dataType() instanceof org.apache.spark.sql.types.ArrayType) {
         cols.add(array(lit(0f), lit(1f), lit(2f), lit(3f), lit(4f), lit(5f), lit(6f), lit(7f), lit(8f), lit(9f)).alias(f.name()));
+      } else if (f.dataType() == DataTypes.TimestampType) {
+        cols.add(org.apache.spark.sql.functions.current_timestamp().alias(f.name()));
       } else {
         cols.add(lit(f.dataType() == DataTypes.StringType ? "constant" : "0").cast(f.dataType()).alias(f.name()));
       }
@@ -414,14 +429,14 @@ public final class TabularBenchmark {
 
   /** Per-thread scorers for the UDF baseline (sessions shared through the global cache). */
   static final class UdfScorers {
-    static final ThreadLocal<BatchScorer> LOCAL = new ThreadLocal<>();
+    static final ThreadLocal<Map<String, BatchScorer>> LOCAL = ThreadLocal.withInitial(java.util.HashMap::new);
 
     static BatchScorer get(String json) throws Exception {
-      BatchScorer s = LOCAL.get();
+      BatchScorer s = LOCAL.get().get(json);
       if (s == null) {
         ScoringSpec spec = ScoringSpec.parse(json, "udf", null).toBuilder().clearPassthrough().build();
         s = BatchScorer.open(spec, ScorerOptions.defaults());
-        LOCAL.set(s);
+        LOCAL.get().put(json, s);
       }
       return s;
     }
