@@ -1,0 +1,75 @@
+package io.batchscore.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.batchscore.core.ModelLoadException;
+import io.batchscore.core.TestData;
+import io.batchscore.core.spec.ScoringSpec;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Models from a Hadoop file system URI (copied once per JVM) and from files shipped with --files. */
+class ModelFilesTest {
+  @TempDir Path tmp;
+
+  /** A non-local scheme ("bstest://") served from the local disk, standing in for hdfs:// or s3a://. */
+  public static final class TestFs extends RawLocalFileSystem {
+    @Override
+    public URI getUri() {
+      return URI.create("bstest:///");
+    }
+
+    @Override
+    public String getScheme() {
+      return "bstest";
+    }
+  }
+
+  @Test
+  void aModelOnAHadoopFileSystemIsCopiedOncePerJvm() throws Exception {
+    Path model = tmp.resolve("remote/m.onnx");
+    Files.createDirectories(model.getParent());
+    Files.copy(TestData.sample("models/wine_forest.onnx"), model);
+    Configuration conf = new Configuration();
+    conf.set("fs.bstest.impl", TestFs.class.getName());
+    conf.setBoolean("fs.bstest.impl.disable.cache", true);
+    String uri = "bstest://" + model;
+    Path local = ModelFiles.localPath(uri, null, conf);
+    assertNotEquals(model, local, "a local copy");
+    assertArrayEquals(Files.readAllBytes(model), Files.readAllBytes(local));
+    assertEquals(local, ModelFiles.localPath(uri, null, conf), "the copy is reused");
+    ModelLoadException e = assertThrows(ModelLoadException.class,
+        () -> ModelFiles.localPath("bstest://" + tmp.resolve("missing.onnx"), null, conf));
+    assertTrue(e.getMessage().endsWith("model file not found"), e.getMessage());
+  }
+
+  @Test
+  void aModelShippedWithFilesIsFoundByName() throws Exception {
+    Path shipped = tmp.resolve("ship/shipped_model.onnx");
+    Files.createDirectories(shipped.getParent());
+    Files.copy(TestData.sample("models/breast_cancer_logreg.onnx"), shipped);
+    SparkSession spark = SparkTestSession.start();
+    try {
+      spark.sparkContext().addFile(shipped.toString());
+      ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder()
+          .model("shipped_model.onnx").baseDir(null).build();
+      var scored = SparkScoring.prepare(spark, SparkTestSession.csv(spark, "breast_cancer.csv").repartition(3),
+          spec, SparkScoring.Layout.JOB).scored();
+      assertEquals(569, scored.count());
+      assertTrue(ModelFiles.localPath("shipped_model.onnx", null, new Configuration()).toString()
+          .contains("spark"), "resolved through SparkFiles");
+    } finally {
+      spark.stop();
+    }
+  }
+}
