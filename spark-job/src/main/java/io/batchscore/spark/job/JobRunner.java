@@ -60,8 +60,6 @@ public final class JobRunner {
       prepared.scored().write().mode(SaveMode.Overwrite).parquet(out.staging().toString());
       sc.setJobDescription(what + ": run report");
       Dataset<Row> written = spark.read().parquet(out.staging().toString());
-      long scored = written.count();
-      double seconds = (System.nanoTime() - start) / 1e9;
       ObjectNode report = RunReport.JSON.createObjectNode();
       report.put("runDate", date);
       report.put("startedAt", started.toString());
@@ -78,8 +76,11 @@ public final class JobRunner {
       report.put("input", o.table != null ? "table " + o.table : o.template(o.input));
       report.put("output", out.partition().toString());
       report.put("mode", o.mode.optionName());
+      ObjectNode stats = RunReport.JSON.createObjectNode();
+      long scored = RunReport.predictions(stats, written, prepared.outputs());
+      double seconds = (System.nanoTime() - start) / 1e9;
       RunReport.rows(report, prepared.metrics(), scored, seconds);
-      RunReport.predictions(report, written, prepared.outputs());
+      report.setAll(stats);
       out.commit(o.mode);
       String json = RunReport.toJson(report);
       String reportPath =

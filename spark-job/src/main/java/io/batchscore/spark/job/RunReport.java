@@ -2,6 +2,7 @@ package io.batchscore.spark.job;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.mean;
 import static org.apache.spark.sql.functions.min;
@@ -55,64 +56,98 @@ public final class RunReport {
     l.put("note", "upper edges of log-scale buckets (10 per decade)");
   }
 
-  /** Statistics of each scalar prediction column of the written output. */
-  static void predictions(ObjectNode report, Dataset<Row> out, List<OutputColumn> columns) {
+  /**
+   * Statistics of each scalar prediction column of the written output, and the row count: one
+   * aggregation for every numeric column's count, min, max, mean and stddev, one for all their
+   * histograms, and one group-by per label column. Returns the number of rows written.
+   */
+  static long predictions(ObjectNode report, Dataset<Row> out, List<OutputColumn> columns) {
     ObjectNode preds = report.putObject("predictions");
+    List<String> numeric = new java.util.ArrayList<>();
+    List<org.apache.spark.sql.Column> aggs = new java.util.ArrayList<>();
+    aggs.add(count(lit(1)));
     for (OutputColumn c : columns) {
       ObjectNode n = preds.putObject(c.name());
       n.put("type", c.type().toString());
       if (!c.type().isScalar()) {
         n.put("note", "array and map columns: no statistics");
+      } else if (c.type().element().isNumeric()) {
+        String q = "`" + c.name() + "`";
+        numeric.add(c.name());
+        aggs.add(count(col(q)));
+        aggs.add(min(col(q)).cast("double"));
+        aggs.add(max(col(q)).cast("double"));
+        aggs.add(mean(col(q)));
+        aggs.add(stddev(col(q)));
+      }
+    }
+    Row r = out.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new org.apache.spark.sql.Column[0])).first();
+    long rows = r.getLong(0);
+    List<org.apache.spark.sql.Column> bins = new java.util.ArrayList<>();
+    double[][] ranges = new double[numeric.size()][];
+    for (int i = 0; i < numeric.size(); i++) {
+      ObjectNode n = (ObjectNode) preds.get(numeric.get(i));
+      int base = 1 + i * 5;
+      long cnt = r.getLong(base);
+      n.put("count", cnt);
+      if (cnt == 0) {
+        continue;
+      }
+      double lo = r.getDouble(base + 1);
+      double hi = r.getDouble(base + 2);
+      n.put("min", lo);
+      n.put("max", hi);
+      n.put("mean", r.getDouble(base + 3));
+      n.put("stddev", r.isNullAt(base + 4) ? 0.0 : r.getDouble(base + 4));
+      ranges[i] = new double[] {lo, hi};
+      String q = "`" + numeric.get(i) + "`";
+      double width = (hi - lo) / BINS;
+      for (int b = 0; b < BINS; b++) {
+        org.apache.spark.sql.Column bin = width > 0
+            ? org.apache.spark.sql.functions.expr("least(" + (BINS - 1) + ", cast(floor((" + q + " - (" + lo + ")) / " + width + ") as int))")
+            : lit(0);
+        bins.add(org.apache.spark.sql.functions.sum(
+            org.apache.spark.sql.functions.when(col(q).isNotNull().and(bin.equalTo(b)), 1).otherwise(0)).cast("long"));
+      }
+    }
+    Row h = bins.isEmpty() ? null : out.agg(bins.get(0), bins.subList(1, bins.size()).toArray(new org.apache.spark.sql.Column[0])).first();
+    int k = 0;
+    for (int i = 0; i < numeric.size(); i++) {
+      if (ranges[i] == null) {
+        continue;
+      }
+      ObjectNode hist = ((ObjectNode) preds.get(numeric.get(i))).putObject("histogram");
+      var edges = hist.putArray("edges");
+      double width = (ranges[i][1] - ranges[i][0]) / BINS;
+      for (int b = 0; b <= BINS; b++) {
+        edges.add(ranges[i][0] + b * width);
+      }
+      var counts = hist.putArray("counts");
+      for (int b = 0; b < BINS; b++) {
+        counts.add(h.getLong(k++));
+      }
+    }
+    for (OutputColumn c : columns) {
+      if (!c.type().isScalar() || c.type().element().isNumeric()) {
         continue;
       }
       String q = "`" + c.name() + "`";
-      if (c.type().element().isNumeric()) {
-        Row r =
-            out.agg(count(col(q)), min(col(q)), max(col(q)), mean(col(q)), stddev(col(q))).first();
-        long cnt = r.getLong(0);
-        n.put("count", cnt);
-        if (cnt == 0) {
-          continue;
-        }
-        double lo = ((Number) r.get(1)).doubleValue();
-        double hi = ((Number) r.get(2)).doubleValue();
-        n.put("min", lo);
-        n.put("max", hi);
-        n.put("mean", r.getDouble(3));
-        n.put("stddev", r.isNullAt(4) ? 0.0 : r.getDouble(4));
-        histogram(n.putObject("histogram"), out, q, lo, hi);
-      } else {
-        n.put("count", out.filter(col(q).isNotNull()).count());
-        ObjectNode top = n.putObject("topValues");
-        for (Row r : out.groupBy(col(q)).count().orderBy(col("count").desc()).limit(TOP_VALUES).collectAsList()) {
-          top.put(String.valueOf(r.get(0)), r.getLong(1));
+      ObjectNode n = (ObjectNode) preds.get(c.name());
+      ObjectNode top = n.putObject("topValues");
+      long nonNull = 0;
+      List<Row> groups = out.groupBy(col(q)).count().orderBy(col("count").desc()).collectAsList();
+      for (int g = 0; g < groups.size(); g++) {
+        Row gr = groups.get(g);
+        if (!gr.isNullAt(0)) {
+          nonNull += gr.getLong(1);
+          if (top.size() < TOP_VALUES) {
+            top.put(String.valueOf(gr.get(0)), gr.getLong(1));
+          }
         }
       }
+      n.put("count", nonNull);
     }
-  }
-
-  private static void histogram(ObjectNode h, Dataset<Row> out, String q, double lo, double hi) {
-    double width = (hi - lo) / BINS;
-    var edges = h.putArray("edges");
-    for (int i = 0; i <= BINS; i++) {
-      edges.add(lo + i * width);
-    }
-    long[] counts = new long[BINS];
-    if (width > 0) {
-      String bin =
-          "least(" + (BINS - 1) + ", cast(floor((" + q + " - (" + lo + ")) / " + width + ") as int))";
-      for (Row r : out.selectExpr(bin + " as b").groupBy("b").count().collectAsList()) {
-        if (!r.isNullAt(0)) {
-          counts[r.getInt(0)] = r.getLong(1);
-        }
-      }
-    } else {
-      counts[0] = out.filter(col(q).isNotNull()).count();
-    }
-    var c = h.putArray("counts");
-    for (long v : counts) {
-      c.add(v);
-    }
+    return rows;
   }
 
   static double round(double v) {
