@@ -354,26 +354,7 @@ public final class TabularBenchmark {
             while (buf.size() < b && it.hasNext()) {
               buf.add(it.next());
             }
-            ColumnBatch.Builder bl = ColumnBatch.builder(buf.size());
-            if (array) {
-              float[] flat = new float[buf.size() * 784];
-              for (int i = 0; i < buf.size(); i++) {
-                List<Float> px = buf.get(i).getList(buf.get(i).fieldIndex("pixels"));
-                for (int j = 0; j < 784; j++) {
-                  flat[i * 784 + j] = px.get(j);
-                }
-              }
-              bl.add("pixels", ArrayColumn.fixedWidth(new FloatColumn(flat), 784, buf.size()));
-            } else {
-              for (String f : feats) {
-                float[] v = new float[buf.size()];
-                for (int i = 0; i < buf.size(); i++) {
-                  v[i] = (float) buf.get(i).getDouble(buf.get(i).fieldIndex(f));
-                }
-                bl.add(f, new FloatColumn(v));
-              }
-            }
-            var r = scorer.score(bl.build());
+            var r = scorer.score(fromRows(buf, feats, array));
             Column first = r.columns().column(s.outputs().get(s.outputs().size() > 1 ? 1 : 0).column());
             outRows.clear();
             for (int i = 0; i < r.rowsScored(); i++) {
@@ -394,6 +375,29 @@ public final class TabularBenchmark {
         }
       };
     }, Encoders.row(out));
+  }
+
+  /** A batch from Spark Rows, as the Row-based baselines build it (boxing per value). */
+  static ColumnBatch fromRows(List<Row> buf, List<String> feats, boolean array) {
+    ColumnBatch.Builder bl = ColumnBatch.builder(buf.size());
+    if (array) {
+      float[] flat = new float[buf.size() * 784];
+      for (int i = 0; i < buf.size(); i++) {
+        List<Float> px = buf.get(i).getList(buf.get(i).fieldIndex("pixels"));
+        for (int j = 0; j < 784; j++) {
+          flat[i * 784 + j] = px.get(j);
+        }
+      }
+      return bl.add("pixels", ArrayColumn.fixedWidth(new FloatColumn(flat), 784, buf.size())).build();
+    }
+    for (String f : feats) {
+      float[] v = new float[buf.size()];
+      for (int i = 0; i < buf.size(); i++) {
+        v[i] = (float) buf.get(i).getDouble(buf.get(i).fieldIndex(f));
+      }
+      bl.add(f, new FloatColumn(v));
+    }
+    return bl.build();
   }
 
   /** One row per call through a per-thread scorer: the UDF way. */
@@ -466,26 +470,7 @@ public final class TabularBenchmark {
           while (buf.size() < 16 && rows.hasNext()) {
             buf.add(rows.next());
           }
-          ColumnBatch.Builder bl = ColumnBatch.builder(buf.size());
-          if (array) {
-            float[] flat = new float[buf.size() * 784];
-            for (int i = 0; i < buf.size(); i++) {
-              List<Float> px = buf.get(i).getList(buf.get(i).fieldIndex("pixels"));
-              for (int j = 0; j < 784; j++) {
-                flat[i * 784 + j] = px.get(j);
-              }
-            }
-            bl.add("pixels", ArrayColumn.fixedWidth(new FloatColumn(flat), 784, buf.size()));
-          } else {
-            for (String f : feats) {
-              float[] v = new float[buf.size()];
-              for (int i = 0; i < buf.size(); i++) {
-                v[i] = (float) buf.get(i).getDouble(buf.get(i).fieldIndex(f));
-              }
-              bl.add(f, new FloatColumn(v));
-            }
-          }
-          n += scorer.score(bl.build()).rowsScored();
+          n += scorer.score(fromRows(buf, feats, array)).rowsScored();
         }
       }
       return List.of(RowFactory.create(n)).iterator();
