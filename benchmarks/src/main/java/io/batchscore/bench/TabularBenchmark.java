@@ -161,6 +161,10 @@ public final class TabularBenchmark {
     lines.add(new Line("raw ONNX Runtime, in memory, pinned direct input/output tensors (" + memRows + " rows)", raw, "1.00 (the limit)"));
     double core = best(() -> scoringCore(spec, mem, memRows, width));
     lines.add(new Line("scoring-core BatchScorer, same in-memory data (columnar)", core, ratio(core, raw) + " of raw"));
+    ScoringSpec plain = spec.toBuilder().clearOutputs()
+        .output(io.batchscore.core.spec.OutputBinding.of(width == 784 ? "logits" : "output_probability", "out")).build();
+    double corePlain = best(() -> scoringCore(plain, mem, memRows, width));
+    lines.add(new Line("scoring-core, the raw output tensor only (no post-processing)", corePlain, ratio(corePlain, raw) + " of raw"));
 
     ScoringSpec sparkSpec = spec;
     double decode = best(() -> sparkTimed(rows, () -> spark.read().parquet(data.toString())
