@@ -261,14 +261,37 @@ public abstract class OutputWriter {
     }
   }
 
+  /** A writer of one float vector of a fixed width per row (softmax, pooling). */
+  abstract static class FloatVectorWriter extends OutputWriter {
+    protected float[] out;
+    private int width = -1;
+
+    FloatVectorWriter(OutputBinding b, int rows, String model) {
+      super(b, rows, model);
+    }
+
+    /** Allocates on the first chunk; later chunks must have the same width. */
+    protected void width(int w, OutputValue v) {
+      if (out == null) {
+        width = w;
+        out = new float[rows * w];
+      } else if (w != width) {
+        throw unexpected(v, width + " values per row, as in earlier chunks");
+      }
+    }
+
+    @Override
+    public List<Column> finish() {
+      int w = Math.max(width, 0);
+      return List.of(ArrayColumn.fixedWidth(new FloatColumn(out == null ? new float[0] : out), w, rows));
+    }
+  }
+
   /**
    * Pools token vectors [N, seq, H] into one vector per row: the mean over the row's tokens (the
    * attention mask: padding excluded) or the first token; optionally L2-normalised.
    */
-  static final class PoolingWriter extends OutputWriter {
-    private float[] out;
-    private int hidden = -1;
-
+  static final class PoolingWriter extends FloatVectorWriter {
     PoolingWriter(OutputBinding b, int rows, String model) {
       super(b, rows, model);
     }
@@ -282,10 +305,7 @@ public abstract class OutputWriter {
       }
       int seq = (int) shape[1];
       int h = (int) shape[2];
-      if (out == null) {
-        hidden = h;
-        out = new float[rows * h];
-      }
+      width(h, v);
       FloatBuffer f = (FloatBuffer) d.data();
       boolean mean = binding.transform() == io.batchscore.core.spec.Transform.MEAN_POOLING;
       double[] acc = new double[h];
@@ -308,11 +328,6 @@ public abstract class OutputWriter {
       }
     }
 
-    @Override
-    public List<Column> finish() {
-      int h = Math.max(hidden, 0);
-      return List.of(ArrayColumn.fixedWidth(new FloatColumn(out == null ? new float[0] : out), h, rows));
-    }
   }
 
   /** A sequence-of-maps output (ZipMap): a map column with keys in sorted order. */
@@ -354,10 +369,7 @@ public abstract class OutputWriter {
   }
 
   /** Softmax over each row of a [N, classes] float or double output. */
-  static final class SoftmaxWriter extends OutputWriter {
-    private float[] out;
-    private int width = -1;
-
+  static final class SoftmaxWriter extends FloatVectorWriter {
     SoftmaxWriter(OutputBinding b, int rows, String model) {
       super(b, rows, model);
     }
@@ -366,12 +378,7 @@ public abstract class OutputWriter {
     public void write(OutputValue v, int offset, int n, int[] tokens) {
       OutputValue.Dense d = dense(v, "a float tensor [N, classes]");
       int w = perRow(d);
-      if (out == null) {
-        width = w;
-        out = new float[rows * w];
-      } else if (w != width) {
-        throw unexpected(v, "[N," + width + "]");
-      }
+      width(w, v);
       Buffer b = d.data();
       for (int i = 0; i < n; i++) {
         int base = i * w;
@@ -390,12 +397,6 @@ public abstract class OutputWriter {
       }
     }
 
-    @Override
-    public List<Column> finish() {
-      int w = Math.max(width, 0);
-      return List.of(
-          ArrayColumn.fixedWidth(new FloatColumn(out == null ? new float[0] : out), w, rows));
-    }
   }
 
   /** One class's score per row, from a [N, classes] tensor or a ZipMap. */
