@@ -138,6 +138,22 @@ class BadInputTest {
   }
 
   @Test
+  void nanInTheLastElementOfAnArrayFeatureIsFoundAndNamed() throws Exception {
+    int rows = 5;
+    float[] px = new float[rows * 784];
+    px[rows * 784 - 1] = Float.NaN;
+    ColumnBatch b =
+        ColumnBatch.builder(rows)
+            .add("pixels", ArrayColumn.fixedWidth(new FloatColumn(px), 784, rows))
+            .add("id", new LongColumn(new long[rows]))
+            .build();
+    try (BatchScorer s = BatchScorer.open(ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")), opts(null))) {
+      BadInputException e = assertThrows(BadInputException.class, () -> s.score(b));
+      assertTrue(e.getMessage().contains("column 'pixels' row 4 element 783 is NaN"), e.getMessage());
+    }
+  }
+
+  @Test
   void nullAndNanUnderSkipPolicyLeaveRowsOutAndReportThem() throws Exception {
     ColumnBatch b = breastCancerBatch();
     float[] v = ((FloatColumn) b.column("worst_area")).values().clone();

@@ -34,6 +34,8 @@ public final class InputAssembler {
   private final ElementType target;
   private final long[] staticRowShape;
   private Object scratch;
+  /** Values per transposition block: 16 KiB of floats, well inside an L1 data cache. */
+  private static final int BLOCK_VALUES = 4096;
 
   public InputAssembler(InputBinding binding, ValueInfo info) {
     this.binding = binding;
@@ -87,13 +89,23 @@ public final class InputAssembler {
       if (k == 1 && sel == null && bulkScalar(column(batch, 0), from, n, t)) {
         return t;
       }
-      Object dst = scratch(n * k);
+      Column[] cols = new Column[k];
       for (int j = 0; j < k; j++) {
-        Column c = column(batch, j);
-        checkType(c, j);
-        gather(c, sel, from, to, dst, j, k, binding.columns().get(j));
+        cols[j] = column(batch, j);
+        checkType(cols[j], j);
       }
-      put(t, dst, n * k);
+      // Transpose in blocks of rows that fit the L1 cache, each copied into the tensor in bulk:
+      // strided writes across a whole batch-sized scratch cost as much as the model on narrow
+      // I/O-bound models (docs/performance.md).
+      int block = Math.max(1, Math.min(n, BLOCK_VALUES / k));
+      Object dst = scratch(block * k);
+      for (int b = from; b < to; b += block) {
+        int e = Math.min(to, b + block);
+        for (int j = 0; j < k; j++) {
+          gather(cols[j], sel, b, e, dst, j, k, binding.columns().get(j));
+        }
+        put(t, (b - from) * k, dst, (e - b) * k);
+      }
       return t;
     }
     ArrayColumn col = (ArrayColumn) column(batch, 0);
@@ -109,7 +121,7 @@ public final class InputAssembler {
       int r = sel == null ? from + i : sel[i + from];
       copyRange(col.values(), off[r], w, dst, i * w, binding.columns().get(0), r);
     }
-    put(t, dst, n * w);
+    put(t, 0, dst, n * w);
     return t;
   }
 
@@ -254,25 +266,26 @@ public final class InputAssembler {
     return scratch;
   }
 
-  private void put(HostTensor t, Object src, int n) {
+  /** Copies {@code n} values of {@code src} into the tensor from element {@code at}. */
+  private void put(HostTensor t, int at, Object src, int n) {
     switch (target) {
       case FLOAT:
-        t.floats().put(0, (float[]) src, 0, n);
+        t.floats().put(at, (float[]) src, 0, n);
         break;
       case DOUBLE:
-        t.doubles().put(0, (double[]) src, 0, n);
+        t.doubles().put(at, (double[]) src, 0, n);
         break;
       case INT64:
-        t.longs().put(0, (long[]) src, 0, n);
+        t.longs().put(at, (long[]) src, 0, n);
         break;
       case INT32:
-        t.ints().put(0, (int[]) src, 0, n);
+        t.ints().put(at, (int[]) src, 0, n);
         break;
       case BOOL:
-        t.bytes().put(0, (byte[]) src, 0, n);
+        t.bytes().put(at, (byte[]) src, 0, n);
         break;
       case STRING:
-        System.arraycopy(src, 0, t.strings(), 0, n);
+        System.arraycopy(src, 0, t.strings(), at, n);
         break;
       default:
         throw new IllegalStateException("cannot feed " + target);

@@ -78,6 +78,9 @@ public final class NullScan {
     }
     if (c instanceof FloatColumn f) {
       float[] v = f.values();
+      if (!hasNaN(v, null, 0, n)) {
+        return;
+      }
       for (int r = 0; r < n; r++) {
         if (v[r] != v[r] && !c.isNull(r)) {
           bad(r, element, name, input, "NaN", a, p, out, -1);
@@ -85,6 +88,9 @@ public final class NullScan {
       }
     } else if (c instanceof DoubleColumn d) {
       double[] v = d.values();
+      if (!hasNaN(null, v, 0, n)) {
+        return;
+      }
       for (int r = 0; r < n; r++) {
         if (v[r] != v[r] && !c.isNull(r)) {
           bad(r, element, name, input, "NaN", a, p, out, -1);
@@ -123,6 +129,9 @@ public final class NullScan {
     if (!childNulls && fv == null && dv == null) {
       return;
     }
+    if (!childNulls && !hasNaN(fv, dv, off[0], off[n])) {
+      return; // the common case, in one tight pass (memory-bound, ~2x the per-row loop)
+    }
     for (int r = 0; r < n; r++) {
       if (c.isNull(r)) {
         continue;
@@ -138,6 +147,26 @@ public final class NullScan {
         }
       }
     }
+  }
+
+  /** Whether any of {@code [from, to)} of the float or the double values is NaN. */
+  static boolean hasNaN(float[] fv, double[] dv, int from, int to) {
+    if (fv != null) {
+      for (int i = from; i < to; i++) {
+        if (fv[i] != fv[i]) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (dv != null) {
+      for (int i = from; i < to; i++) {
+        if (dv[i] != dv[i]) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static void bad(

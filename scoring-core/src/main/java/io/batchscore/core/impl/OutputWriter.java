@@ -489,11 +489,20 @@ public abstract class OutputWriter {
         topK(vals, 0, w, order, top);
         for (int j = 0; j < k; j++) {
           int o = (offset + i) * k + j;
-          setLabel(o, order[j], (long) order[j]);
+          setIndex(o, order[j]);
           if (scores) {
             bestScores[o] = (float) top[j];
           }
         }
+      }
+    }
+
+    /** A class given by its index (dense scores): no boxing on the per-row path. */
+    private void setIndex(int o, int index) {
+      if (labels == null && labelType != ElementType.STRING) {
+        ((long[]) best)[o] = index;
+      } else {
+        setLabel(o, index, (long) index);
       }
     }
 
