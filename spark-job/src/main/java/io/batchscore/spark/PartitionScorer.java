@@ -22,6 +22,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
  * Scores one partition: streams its rows through a {@link BatchScorer} in batches of the spec's
@@ -29,7 +30,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * cache, so an executor loads the model once for all its tasks. CPU threads follow {@code
  * spark.task.cpus}; on a GPU executor the GPU Spark assigned to the task picks the CUDA device.
  */
-final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalRow> {
   private static final long serialVersionUID = 1L;
   private final ScoringPlan plan;
 
@@ -38,7 +39,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
   }
 
   @Override
-  public Iterator<InternalRow> call(Iterator<InternalRow> rows) throws Exception {
+  public Iterator<InternalRow> call(Iterator<T> rows) throws Exception {
     TaskContext task = TaskContext.get();
     ScorerOptions.Builder opts = ScorerOptions.builder().callerHandlesPassthrough();
     if (task != null) {
@@ -67,9 +68,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
 
   /** Reads a batch, scores it, hands out its rows; then the next batch. */
   private final class ScoringIterator implements Iterator<InternalRow> {
-    private final Iterator<InternalRow> in;
     private final BatchScorer scorer;
-    private final RowBatchReader reader;
+    private final BatchReader reader;
     private final RowWriter writer;
     private final int partition;
     private long rowsBefore;
@@ -79,28 +79,35 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private long scoredAt;
     private boolean closed;
 
-    ScoringIterator(Iterator<InternalRow> in, BatchScorer scorer, int partition) {
-      this.in = in;
+    @SuppressWarnings("unchecked")
+    ScoringIterator(Iterator<T> in, BatchScorer scorer, int partition) {
       this.scorer = scorer;
       this.partition = partition;
-      this.reader = new RowBatchReader(plan, scorer.spec().readBatchRows());
+      int rows = scorer.spec().readBatchRows();
+      this.reader =
+          plan.columnar
+              ? new ColumnarBatchReader(plan, rows, (Iterator<ColumnarBatch>) in)
+              : new RowBatchReader(plan, rows, (Iterator<InternalRow>) in);
       this.writer = new RowWriter(plan);
     }
 
     @Override
     public boolean hasNext() {
       while (current == null || pos >= current.rowsScored()) {
-        if (closed || !in.hasNext()) {
+        if (closed || !scoreNext()) {
           close();
           return false;
         }
-        scoreNext();
       }
       return true;
     }
 
-    private void scoreNext() {
-      int n = reader.read(in);
+    /** Reads and scores the next batch; false at the end of the partition. */
+    private boolean scoreNext() {
+      int n = reader.read();
+      if (n == 0) {
+        return false;
+      }
       ColumnBatch batch = reader.batch();
       long start = System.nanoTime();
       try {
@@ -127,6 +134,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       scoredAt = System.currentTimeMillis() * 1000;
       rowsBefore += n;
       pos = 0;
+      return true;
     }
 
     @Override

@@ -22,14 +22,18 @@ final class ScoringPlan implements Serializable {
 
   /** Feature columns as the batch presents them to the scorer (the spec's names). */
   String[] featureNames;
-  /** Their ordinals in the projected input row. */
+  /** Their ordinals in the projected input row, or in the scan's batches when columnar. */
   int[] featureOrdinals;
+  /** True when tasks read the scan's column vectors ({@link ColumnarBatchReader}). */
+  boolean columnar;
+  /** Columnar only: the features' Spark types as the scan reads them (uncast). */
+  DataType[] featureSourceTypes;
   /** Element types the driver cast them to. */
   ElementType[] featureTypes;
   /** True for array features. */
   boolean[] featureIsArray;
 
-  /** Passthrough columns: ordinals in the projected row and Spark types. */
+  /** Passthrough columns: ordinals in the projected row (or scan) and Spark types. */
   int[] passthroughOrdinals;
   DataType[] passthroughTypes;
 

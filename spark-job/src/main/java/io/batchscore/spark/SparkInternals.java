@@ -6,6 +6,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
  * The only place that calls Spark internals: reading a DataFrame as {@code RDD<InternalRow>} and
@@ -26,6 +27,43 @@ public final class SparkInternals {
     String f = org.apache.spark.rdd.InputFileBlockHolder.getInputFilePath().toString();
     return f == null || f.isEmpty() ? null : f;
   }
+
+  /**
+   * The columnar batches of the scan under a DataFrame that only reads columns (and perhaps
+   * reorders them), or null when the plan does anything else (filters, joins, casts, a scan
+   * that is not vectorized). Reading these skips the scan's conversion of every batch to rows.
+   */
+  public static ColumnarSource columnarSource(Dataset<Row> df) {
+    org.apache.spark.sql.execution.SparkPlan p =
+        ((org.apache.spark.sql.classic.Dataset<Row>) df).queryExecution().executedPlan();
+    while (!(p instanceof org.apache.spark.sql.execution.ColumnarToRowExec)) {
+      if (p instanceof org.apache.spark.sql.execution.WholeStageCodegenExec w) {
+        p = w.child();
+      } else if (p instanceof org.apache.spark.sql.execution.InputAdapter a) {
+        p = a.child();
+      } else if (p instanceof org.apache.spark.sql.execution.ProjectExec pr
+          && scala.jdk.javaapi.CollectionConverters.asJava(pr.projectList()).stream()
+              .allMatch(e -> e instanceof org.apache.spark.sql.catalyst.expressions.AttributeReference)) {
+        p = pr.child();
+      } else {
+        return null;
+      }
+    }
+    org.apache.spark.sql.execution.SparkPlan scan =
+        ((org.apache.spark.sql.execution.ColumnarToRowExec) p).child();
+    if (!scan.supportsColumnar()) {
+      return null;
+    }
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (org.apache.spark.sql.catalyst.expressions.Attribute a :
+        scala.jdk.javaapi.CollectionConverters.asJava(scan.output())) {
+      names.add(a.name());
+    }
+    return new ColumnarSource(scan.executeColumnar(), names);
+  }
+
+  /** A scan's batches and the names of its columns, in order. */
+  public record ColumnarSource(RDD<ColumnarBatch> batches, java.util.List<String> columns) {}
 
   /** A DataFrame over internal rows that match {@code schema}. */
   public static Dataset<Row> fromInternalRdd(

@@ -33,6 +33,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
  * Scores a DataFrame with a spec. On the driver, before any data is read: the model's signature
@@ -46,6 +47,13 @@ public final class SparkScoring {
   public static final List<String> MODEL_COLUMNS =
       List.of("model_name", "model_version", "model_sha256", "scored_at");
 
+  /**
+   * Set to false to read rows instead of the scan's column vectors (the columnar path is used
+   * only where it applies: a plain vectorized scan and features stored as the model takes them
+   * or as a lossless widening).
+   */
+  public static final String COLUMNAR_CONF = "spark.batchscore.columnar";
+
   private SparkScoring() {}
 
   /** How the scored DataFrame is laid out. */
@@ -56,10 +64,13 @@ public final class SparkScoring {
     public static final Layout TRANSFORMER = new Layout(true, false);
   }
 
-  /** A prepared scoring: the scored DataFrame (lazy), what it scores with, and its counters. */
+  /**
+   * A prepared scoring: the scored DataFrame (lazy), what it scores with, its counters, and
+   * whether tasks read the scan's column vectors (true) or rows.
+   */
   public record Prepared(
       Dataset<Row> scored, ModelInfo model, String modelVersion, List<OutputColumn> outputs,
-      ScoreMetrics metrics) {}
+      ScoreMetrics metrics, boolean columnar) {}
 
   public static Prepared prepare(
       SparkSession spark, Dataset<Row> input, ScoringSpec spec, Layout layout)
@@ -157,10 +168,60 @@ public final class SparkScoring {
     plan.hadoopConf = conf;
     plan.metrics = new ScoreMetrics(spark.sparkContext(), "batchscore." + spec.name());
 
-    RDD<InternalRow> rows = SparkInternals.toInternalRdd(projected);
-    RDD<InternalRow> scored = rows.toJavaRDD().mapPartitions(new PartitionScorer(plan)).rdd();
+    SparkInternals.ColumnarSource source =
+        Boolean.parseBoolean(spark.conf().get(COLUMNAR_CONF, "true"))
+            ? columnar(input, passthrough, plan)
+            : null;
+    RDD<InternalRow> scored;
+    if (source != null) {
+      scored = source.batches().toJavaRDD().mapPartitions(new PartitionScorer<ColumnarBatch>(plan)).rdd();
+    } else {
+      RDD<InternalRow> rows = SparkInternals.toInternalRdd(projected);
+      scored = rows.toJavaRDD().mapPartitions(new PartitionScorer<InternalRow>(plan)).rdd();
+    }
     Dataset<Row> df = SparkInternals.fromInternalRdd(spark, scored, out);
-    return new Prepared(df, model, version, outputs, plan.metrics);
+    return new Prepared(df, model, version, outputs, plan.metrics, plan.columnar);
+  }
+
+  /**
+   * Points the plan at the input's vectorized scan when the input is a plain scan and every
+   * feature can be read from column vectors as it is stored; null (the row path) otherwise.
+   */
+  private static SparkInternals.ColumnarSource columnar(
+      Dataset<Row> input, List<String> passthrough, ScoringPlan plan) {
+    StructType schema = input.schema();
+    int f = plan.featureNames.length;
+    DataType[] sources = new DataType[f];
+    for (int i = 0; i < f; i++) {
+      sources[i] = schema.apply(plan.featureNames[i]).dataType();
+      if (!ColumnarBatchReader.canRead(sources[i], plan.featureTypes[i], plan.featureIsArray[i])) {
+        return null;
+      }
+    }
+    java.util.LinkedHashSet<String> read = new java.util.LinkedHashSet<>(passthrough);
+    read.addAll(List.of(plan.featureNames));
+    SparkInternals.ColumnarSource source =
+        SparkInternals.columnarSource(input.select(read.stream().map(c -> col(quote(c))).toArray(Column[]::new)));
+    if (source == null) {
+      return null;
+    }
+    int[] features = new int[f];
+    for (int i = 0; i < f; i++) {
+      features[i] = source.columns().indexOf(plan.featureNames[i]);
+    }
+    int[] pass = new int[passthrough.size()];
+    for (int i = 0; i < pass.length; i++) {
+      pass[i] = source.columns().indexOf(passthrough.get(i));
+    }
+    if (java.util.stream.IntStream.concat(java.util.Arrays.stream(features), java.util.Arrays.stream(pass))
+        .anyMatch(i -> i < 0)) {
+      return null;
+    }
+    plan.columnar = true;
+    plan.featureOrdinals = features;
+    plan.featureSourceTypes = sources;
+    plan.passthroughOrdinals = pass;
+    return source;
   }
 
   /** The element type each feature column is cast to: that of the first input it feeds. */
