@@ -11,6 +11,7 @@ import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.core.stats.PredictionStats;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -78,11 +79,14 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
     private int pos;
     private long scoredAt;
     private boolean closed;
+    /** The task's prediction statistics, handed to the accumulator once, at the end. */
+    private final PredictionStats stats;
 
     @SuppressWarnings("unchecked")
     ScoringIterator(Iterator<T> in, BatchScorer scorer, int partition) {
       this.scorer = scorer;
       this.partition = partition;
+      this.stats = plan.statsNumeric == null ? null : new PredictionStats();
       int rows = scorer.spec().readBatchRows();
       this.reader =
           plan.columnar
@@ -126,6 +130,9 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
       for (RowRejection r : current.rejections()) {
         plan.metrics.rejected.add(r.reason() + ":" + r.column());
       }
+      if (stats != null) {
+        stats.add(current.columns(), plan.statsNumeric, plan.statsLabels);
+      }
       List<Column> cols = new ArrayList<>();
       for (String name : plan.predictionColumns) {
         cols.add(current.columns().column(name));
@@ -148,6 +155,9 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
     void close() {
       if (!closed) {
         closed = true;
+        if (stats != null) {
+          plan.metrics.predictions.add(stats);
+        }
         scorer.close();
       }
     }

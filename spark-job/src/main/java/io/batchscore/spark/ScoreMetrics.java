@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.SparkContext;
+import io.batchscore.core.stats.PredictionStats;
 import org.apache.spark.util.AccumulatorV2;
 import org.apache.spark.util.LongAccumulator;
 
@@ -24,6 +25,7 @@ public final class ScoreMetrics implements Serializable {
   public final LatencyAccumulator latency;
   /** Model loads by executor id: a task that loaded the model (a cache miss) adds its executor. */
   public final CountsAccumulator modelLoads;
+  public final StatsAccumulator predictions;
 
   public ScoreMetrics(SparkContext sc, String name) {
     rowsIn = sc.longAccumulator(name + ".rowsIn");
@@ -35,6 +37,50 @@ public final class ScoreMetrics implements Serializable {
     sc.register(latency, name + ".batchLatency");
     modelLoads = new CountsAccumulator();
     sc.register(modelLoads, name + ".modelLoads");
+    predictions = new StatsAccumulator();
+    sc.register(predictions, name + ".predictionStats");
+  }
+
+  /**
+   * Statistics of the prediction columns, gathered by the scoring tasks batch by batch, so the
+   * run report needs no pass over the written output.
+   */
+  public static final class StatsAccumulator
+      extends AccumulatorV2<PredictionStats, PredictionStats> {
+    private static final long serialVersionUID = 1L;
+    private PredictionStats stats = new PredictionStats();
+
+    @Override
+    public boolean isZero() {
+      return stats.isEmpty();
+    }
+
+    @Override
+    public StatsAccumulator copy() {
+      StatsAccumulator c = new StatsAccumulator();
+      c.stats = stats.copy();
+      return c;
+    }
+
+    @Override
+    public synchronized void reset() {
+      stats = new PredictionStats();
+    }
+
+    @Override
+    public synchronized void add(PredictionStats batch) {
+      stats.merge(batch);
+    }
+
+    @Override
+    public synchronized void merge(AccumulatorV2<PredictionStats, PredictionStats> other) {
+      stats.merge(other.value());
+    }
+
+    @Override
+    public synchronized PredictionStats value() {
+      return stats;
+    }
   }
 
   /** Counts by key (rejection reasons such as {@code null:mean_radius}). */

@@ -45,6 +45,10 @@ final class ScoringPlan implements Serializable {
   String modelVersion;
   String modelSha256;
 
+  /** Prediction columns whose statistics tasks gather (null: none, e.g. for a Transformer). */
+  java.util.List<String> statsNumeric;
+  java.util.List<String> statsLabels;
+
   ModelFiles.HadoopConf hadoopConf;
   ScoreMetrics metrics;
 }

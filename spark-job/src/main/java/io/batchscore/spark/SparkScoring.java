@@ -167,6 +167,15 @@ public final class SparkScoring {
     plan.modelSha256 = model.sha256();
     plan.hadoopConf = conf;
     plan.metrics = new ScoreMetrics(spark.sparkContext(), "batchscore." + spec.name());
+    if (layout.modelColumns()) {
+      plan.statsNumeric = new ArrayList<>();
+      plan.statsLabels = new ArrayList<>();
+      for (OutputColumn oc : outputs) {
+        if (oc.type().isScalar()) {
+          (oc.type().element().isNumeric() ? plan.statsNumeric : plan.statsLabels).add(oc.name());
+        }
+      }
+    }
 
     SparkInternals.ColumnarSource source =
         Boolean.parseBoolean(spark.conf().get(COLUMNAR_CONF, "true"))

@@ -167,6 +167,15 @@ class ScoringJobTest {
     assertEquals(563, sum, "histogram covers every row");
     JsonNode diagnosis = report.get("predictions").get("diagnosis").get("topValues");
     assertEquals(563, diagnosis.get("benign").asLong() + diagnosis.get("malignant").asLong());
+    // Gathered by the scoring tasks, the statistics equal Spark's over the written output.
+    Dataset<Row> written = spark.read().parquet(out.resolve("run_date=2026-11-24").toString());
+    Row agg = written.selectExpr("min(p_benign)", "max(p_benign)", "avg(p_benign)", "stddev(p_benign)",
+        "count_if(diagnosis = 'benign')").first();
+    assertEquals(agg.getFloat(0), p.get("min").asDouble(), 0.0);
+    assertEquals(agg.getFloat(1), p.get("max").asDouble(), 0.0);
+    assertEquals(agg.getDouble(2), p.get("mean").asDouble(), 1e-9);
+    assertEquals(agg.getDouble(3), p.get("stddev").asDouble(), 1e-9);
+    assertEquals(agg.getLong(4), diagnosis.get("benign").asLong());
     assertEquals("breast_cancer_logreg", report.get("model").get("name").asText());
     assertEquals(64, report.get("model").get("sha256").asText().length());
   }

@@ -1,22 +1,14 @@
 package io.batchscore.spark.job;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.mean;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.stddev;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchscore.core.OutputColumn;
+import io.batchscore.core.stats.PredictionStats;
 import io.batchscore.spark.ScoreMetrics;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /**
  * The machine-readable report of a run: rows read, scored and rejected (by reason), duration,
@@ -57,97 +49,58 @@ public final class RunReport {
   }
 
   /**
-   * Statistics of each scalar prediction column of the written output, and the row count: one
-   * aggregation for every numeric column's count, min, max, mean and stddev, one for all their
-   * histograms, and one group-by per label column. Returns the number of rows written.
+   * Statistics of each scalar prediction column, as the scoring tasks gathered them (see {@link
+   * PredictionStats}): count, min, max, mean and stddev, a histogram of numbers, the most
+   * frequent labels. The written output is not read again for them.
    */
-  static long predictions(ObjectNode report, Dataset<Row> out, List<OutputColumn> columns) {
+  static void predictions(ObjectNode report, PredictionStats stats, List<OutputColumn> columns) {
     ObjectNode preds = report.putObject("predictions");
-    List<String> numeric = new java.util.ArrayList<>();
-    List<org.apache.spark.sql.Column> aggs = new java.util.ArrayList<>();
-    aggs.add(count(lit(1)));
     for (OutputColumn c : columns) {
       ObjectNode n = preds.putObject(c.name());
       n.put("type", c.type().toString());
       if (!c.type().isScalar()) {
         n.put("note", "array and map columns: no statistics");
       } else if (c.type().element().isNumeric()) {
-        String q = "`" + c.name() + "`";
-        numeric.add(c.name());
-        aggs.add(count(col(q)));
-        aggs.add(min(col(q)).cast("double"));
-        aggs.add(max(col(q)).cast("double"));
-        aggs.add(mean(col(q)));
-        aggs.add(stddev(col(q)));
-      }
-    }
-    Row r = out.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new org.apache.spark.sql.Column[0])).first();
-    long rows = r.getLong(0);
-    List<org.apache.spark.sql.Column> bins = new java.util.ArrayList<>();
-    double[][] ranges = new double[numeric.size()][];
-    for (int i = 0; i < numeric.size(); i++) {
-      ObjectNode n = (ObjectNode) preds.get(numeric.get(i));
-      int base = 1 + i * 5;
-      long cnt = r.getLong(base);
-      n.put("count", cnt);
-      if (cnt == 0) {
-        continue;
-      }
-      double lo = r.getDouble(base + 1);
-      double hi = r.getDouble(base + 2);
-      n.put("min", lo);
-      n.put("max", hi);
-      n.put("mean", r.getDouble(base + 3));
-      n.put("stddev", r.isNullAt(base + 4) ? 0.0 : r.getDouble(base + 4));
-      ranges[i] = new double[] {lo, hi};
-      String q = "`" + numeric.get(i) + "`";
-      double width = (hi - lo) / BINS;
-      for (int b = 0; b < BINS; b++) {
-        org.apache.spark.sql.Column bin = width > 0
-            ? org.apache.spark.sql.functions.expr("least(" + (BINS - 1) + ", cast(floor((" + q + " - (" + lo + ")) / " + width + ") as int))")
-            : lit(0);
-        bins.add(org.apache.spark.sql.functions.sum(
-            org.apache.spark.sql.functions.when(col(q).isNotNull().and(bin.equalTo(b)), 1).otherwise(0)).cast("long"));
-      }
-    }
-    Row h = bins.isEmpty() ? null : out.agg(bins.get(0), bins.subList(1, bins.size()).toArray(new org.apache.spark.sql.Column[0])).first();
-    int k = 0;
-    for (int i = 0; i < numeric.size(); i++) {
-      if (ranges[i] == null) {
-        continue;
-      }
-      ObjectNode hist = ((ObjectNode) preds.get(numeric.get(i))).putObject("histogram");
-      var edges = hist.putArray("edges");
-      double width = (ranges[i][1] - ranges[i][0]) / BINS;
-      for (int b = 0; b <= BINS; b++) {
-        edges.add(ranges[i][0] + b * width);
-      }
-      var counts = hist.putArray("counts");
-      for (int b = 0; b < BINS; b++) {
-        counts.add(h.getLong(k++));
-      }
-    }
-    for (OutputColumn c : columns) {
-      if (!c.type().isScalar() || c.type().element().isNumeric()) {
-        continue;
-      }
-      String q = "`" + c.name() + "`";
-      ObjectNode n = (ObjectNode) preds.get(c.name());
-      ObjectNode top = n.putObject("topValues");
-      long nonNull = 0;
-      List<Row> groups = out.groupBy(col(q)).count().orderBy(col("count").desc()).collectAsList();
-      for (int g = 0; g < groups.size(); g++) {
-        Row gr = groups.get(g);
-        if (!gr.isNullAt(0)) {
-          nonNull += gr.getLong(1);
-          if (top.size() < TOP_VALUES) {
-            top.put(String.valueOf(gr.get(0)), gr.getLong(1));
-          }
+        PredictionStats.Numeric s = stats.numeric(c.name());
+        long cnt = s == null ? 0 : s.count();
+        n.put("count", cnt);
+        if (s != null && s.nans() > 0) {
+          n.put("nan", s.nans());
+        }
+        if (cnt == 0) {
+          continue;
+        }
+        n.put("min", s.min());
+        n.put("max", s.max());
+        n.put("mean", s.mean());
+        n.put("stddev", s.stddev());
+        ObjectNode hist = n.putObject("histogram");
+        var edges = hist.putArray("edges");
+        double width = (s.max() - s.min()) / BINS;
+        for (int b = 0; b <= BINS; b++) {
+          edges.add(s.min() + b * width);
+        }
+        var counts = hist.putArray("counts");
+        for (long v : s.histogram(BINS)) {
+          counts.add(v);
+        }
+        hist.put("note", "values within about 1% of an edge may fall in the neighbouring bin");
+      } else {
+        PredictionStats.Labels l = stats.labels(c.name());
+        ObjectNode top = n.putObject("topValues");
+        n.put("count", l == null ? 0 : l.count());
+        if (l == null) {
+          continue;
+        }
+        for (Map.Entry<String, Long> e : l.top(TOP_VALUES)) {
+          top.put(e.getKey(), e.getValue());
+        }
+        if (l.other() > 0) {
+          n.put("otherValues", l.other());
+          n.put("note", "more than " + PredictionStats.MAX_DISTINCT + " distinct values; the rest are counted in otherValues");
         }
       }
-      n.put("count", nonNull);
     }
-    return rows;
   }
 
   static double round(double v) {

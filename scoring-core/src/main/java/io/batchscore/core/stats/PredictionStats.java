@@ -1,0 +1,306 @@
+package io.batchscore.core.stats;
+
+import io.batchscore.core.column.Column;
+import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.column.DoubleColumn;
+import io.batchscore.core.column.FloatColumn;
+import io.batchscore.core.column.IntColumn;
+import io.batchscore.core.column.LongColumn;
+import io.batchscore.core.column.StringColumn;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Summary statistics of prediction columns, gathered batch by batch as they are scored and
+ * mergeable across tasks and processes, so a run's report never re-reads its output.
+ *
+ * <p>Numbers: exact count, min, max, mean and standard deviation (Chan's parallel merge of
+ * Welford's sums), NaN count, and a log-linear sketch of the distribution (64 buckets per power
+ * of two: every value is placed within 1.1% of itself) from which the report draws a histogram
+ * of equal-width bins between min and max; a value within about 1% of a bin edge may be counted
+ * in the neighbouring bin. Labels (strings and booleans): exact counts of up to {@value
+ * #MAX_DISTINCT} distinct values per column; more distinct values are counted as "other".
+ */
+public final class PredictionStats implements Serializable {
+  private static final long serialVersionUID = 1L;
+  public static final int MAX_DISTINCT = 10_000;
+
+  private final Map<String, Numeric> numbers = new LinkedHashMap<>();
+  private final Map<String, Labels> labels = new LinkedHashMap<>();
+
+  /** Adds the named columns of a batch of predictions; other columns are ignored. */
+  public void add(ColumnBatch batch, List<String> numericColumns, List<String> labelColumns) {
+    for (String name : numericColumns) {
+      Column c = batch.column(name);
+      if (c != null) {
+        numbers.computeIfAbsent(name, n -> new Numeric()).add(c);
+      }
+    }
+    for (String name : labelColumns) {
+      Column c = batch.column(name);
+      if (c != null) {
+        labels.computeIfAbsent(name, n -> new Labels()).add(c);
+      }
+    }
+  }
+
+  /** Adds another's statistics to these. */
+  public void merge(PredictionStats other) {
+    other.numbers.forEach((k, v) -> numbers.computeIfAbsent(k, n -> new Numeric()).merge(v));
+    other.labels.forEach((k, v) -> labels.computeIfAbsent(k, n -> new Labels()).merge(v));
+  }
+
+  public boolean isEmpty() {
+    return numbers.isEmpty() && labels.isEmpty();
+  }
+
+  public PredictionStats copy() {
+    PredictionStats c = new PredictionStats();
+    c.merge(this);
+    return c;
+  }
+
+  public Numeric numeric(String column) {
+    return numbers.get(column);
+  }
+
+  public Labels labels(String column) {
+    return labels.get(column);
+  }
+
+  /** A number column's statistics. */
+  public static final class Numeric implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Sign bit, 8 exponent bits and the 6 high mantissa bits of the value as a float. */
+    private static final int SHIFT = 17;
+    private static final int BUCKETS = 1 << (32 - SHIFT);
+
+    private long count;
+    private long nans;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
+    private double mean;
+    private double m2;
+    private transient long[] sketch = new long[BUCKETS];
+
+    void add(Column c) {
+      int n = c.size();
+      boolean nulls = c.mayHaveNulls();
+      // Batch sums first (a tight loop), then one merge into the running totals.
+      long bc = 0;
+      double bmin = Double.POSITIVE_INFINITY;
+      double bmax = Double.NEGATIVE_INFINITY;
+      double sum = 0;
+      double[] values = new double[n];
+      for (int i = 0; i < n; i++) {
+        if (nulls && c.isNull(i)) {
+          continue;
+        }
+        double v = value(c, i);
+        if (v != v) {
+          nans++;
+          continue;
+        }
+        values[(int) bc++] = v;
+        sum += v;
+        bmin = Math.min(bmin, v);
+        bmax = Math.max(bmax, v);
+        sketch[Float.floatToRawIntBits((float) v) >>> SHIFT]++;
+      }
+      if (bc == 0) {
+        return;
+      }
+      double bmean = sum / bc;
+      double bm2 = 0;
+      for (int i = 0; i < bc; i++) {
+        double d = values[i] - bmean;
+        bm2 += d * d;
+      }
+      combine(bc, bmin, bmax, bmean, bm2);
+    }
+
+    private static double value(Column c, int i) {
+      if (c instanceof FloatColumn f) {
+        return f.value(i);
+      }
+      if (c instanceof DoubleColumn d) {
+        return d.value(i);
+      }
+      if (c instanceof LongColumn l) {
+        return l.value(i);
+      }
+      if (c instanceof IntColumn n) {
+        return n.value(i);
+      }
+      throw new IllegalArgumentException("not a number column: " + c.type());
+    }
+
+    private void combine(long n, double lo, double hi, double m, double sq) {
+      long total = count + n;
+      double delta = m - mean;
+      mean += delta * n / total;
+      m2 += sq + delta * delta * ((double) count * n / total);
+      count = total;
+      min = Math.min(min, lo);
+      max = Math.max(max, hi);
+    }
+
+    void merge(Numeric o) {
+      nans += o.nans;
+      for (int b = 0; b < BUCKETS; b++) {
+        sketch[b] += o.sketch[b];
+      }
+      if (o.count > 0) {
+        combine(o.count, o.min, o.max, o.mean, o.m2);
+      }
+    }
+
+    public long count() {
+      return count;
+    }
+
+    public long nans() {
+      return nans;
+    }
+
+    public double min() {
+      return min;
+    }
+
+    public double max() {
+      return max;
+    }
+
+    public double mean() {
+      return mean;
+    }
+
+    /** Sample standard deviation (n - 1), 0 for a single value. */
+    public double stddev() {
+      return count > 1 ? Math.sqrt(m2 / (count - 1)) : 0;
+    }
+
+    /**
+     * Counts in {@code bins} equal-width bins from min to max (the last bin includes max); each
+     * sketch bucket is counted in the bin holding its middle, clamped to [min, max].
+     */
+    public long[] histogram(int bins) {
+      long[] out = new long[bins];
+      if (count == 0) {
+        return out;
+      }
+      double width = (max - min) / bins;
+      for (int b = 0; b < BUCKETS; b++) {
+        if (sketch[b] == 0) {
+          continue;
+        }
+        float lo = Float.intBitsToFloat(b << SHIFT);
+        float hi = Float.intBitsToFloat((b << SHIFT) | ((1 << SHIFT) - 1));
+        double mid = Math.min(max, Math.max(min, ((double) lo + hi) / 2));
+        int bin = width > 0 ? (int) Math.min(bins - 1, Math.floor((mid - min) / width)) : 0;
+        out[bin] += sketch[b];
+      }
+      return out;
+    }
+
+    /** The sketch travels sparse: a task's buckets are mostly empty. */
+    private void writeObject(ObjectOutputStream out) throws IOException {
+      out.defaultWriteObject();
+      int used = 0;
+      for (long v : sketch) {
+        used += v != 0 ? 1 : 0;
+      }
+      out.writeInt(used);
+      for (int b = 0; b < BUCKETS; b++) {
+        if (sketch[b] != 0) {
+          out.writeInt(b);
+          out.writeLong(sketch[b]);
+        }
+      }
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      sketch = new long[BUCKETS];
+      int used = in.readInt();
+      for (int i = 0; i < used; i++) {
+        int b = in.readInt();
+        sketch[b] = in.readLong();
+      }
+    }
+  }
+
+  /** A label column's value counts. */
+  public static final class Labels implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final HashMap<String, Long> counts = new HashMap<>();
+    private long other;
+    private long count;
+
+    void add(Column c) {
+      int n = c.size();
+      // Labels repeat: count runs of the same value (often the same String object) at once.
+      String last = null;
+      long run = 0;
+      for (int i = 0; i < n; i++) {
+        if (c.mayHaveNulls() && c.isNull(i)) {
+          continue;
+        }
+        String v = c instanceof StringColumn s ? s.value(i) : String.valueOf(c.get(i));
+        if (v != last && !v.equals(last)) {
+          put(last, run);
+          last = v;
+          run = 0;
+        }
+        run++;
+      }
+      put(last, run);
+    }
+
+    private void put(String v, long n) {
+      if (v == null || n == 0) {
+        return;
+      }
+      count += n;
+      Long have = counts.get(v);
+      if (have != null) {
+        counts.put(v, have + n);
+      } else if (counts.size() < MAX_DISTINCT) {
+        counts.put(v, n);
+      } else {
+        other += n;
+      }
+    }
+
+    void merge(Labels o) {
+      o.counts.forEach((k, v) -> put(k, v));
+      other += o.other;
+      count += o.other;
+    }
+
+    /** Non-null values counted. */
+    public long count() {
+      return count;
+    }
+
+    /** Values beyond the first {@value #MAX_DISTINCT} distinct ones, counted together. */
+    public long other() {
+      return other;
+    }
+
+    /** The {@code k} most frequent values, most frequent first (ties by value). */
+    public List<Map.Entry<String, Long>> top(int k) {
+      List<Map.Entry<String, Long>> all = new ArrayList<>(counts.entrySet());
+      all.sort(
+          Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+      return all.subList(0, Math.min(k, all.size()));
+    }
+  }
+}
