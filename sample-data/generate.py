@@ -271,9 +271,63 @@ def fashion():
     print(f"fashion_mlp test accuracy on {n}: {(exp['label'].values == y_test[:n]).mean():.3f}")
 
 
+# --------------------------------------------------------------------------- #
+# 4. Breast cancer MLP: StandardScaler + MLPClassifier 30-512-512-1, tensor outputs.
+#    About 280k multiply-adds per row on 30 features: the compute-bound tabular
+#    sample (the benchmarks' MLP: heavy on compute, light on I/O).
+# --------------------------------------------------------------------------- #
+def breast_cancer_mlp():
+    ds = load_breast_cancer()
+    names = [snake(n) for n in ds.feature_names]
+    x = ds.data.astype(np.float32)
+    y = ds.target
+    scaler = StandardScaler().fit(x.astype(np.float64))
+    xs = scaler.transform(x.astype(np.float64))
+    mlp = MLPClassifier(hidden_layer_sizes=(512, 512), max_iter=300, random_state=SEED)
+    mlp.fit(xs, y)
+
+    inp = helper.make_tensor_value_info("float_input", TensorProto.FLOAT, ["N", x.shape[1]])
+    out_label = helper.make_tensor_value_info("output_label", TensorProto.INT64, ["N"])
+    out_prob = helper.make_tensor_value_info("output_probability", TensorProto.FLOAT, ["N", 2])
+    nodes = [helper.make_node("Sub", ["float_input", "mean"], ["centred"]),
+             helper.make_node("Mul", ["centred", "inv_scale"], ["h0"])]
+    inits = [numpy_helper.from_array(scaler.mean_.astype(np.float32), "mean"),
+             numpy_helper.from_array((1.0 / scaler.scale_).astype(np.float32), "inv_scale")]
+    prev = "h0"
+    layers = list(zip(mlp.coefs_, mlp.intercepts_))
+    for i, (w, b) in enumerate(layers):
+        last = i == len(layers) - 1
+        if last:
+            # One logistic unit as a 2-class softmax over [0, z]: softmax([0, z]) = [1 - s(z), s(z)].
+            w = np.concatenate([np.zeros_like(w), w], axis=1)
+            b = np.concatenate([np.zeros_like(b), b])
+        inits += [numpy_helper.from_array(w.astype(np.float32), f"w{i}"),
+                  numpy_helper.from_array(b.astype(np.float32), f"b{i}")]
+        gemm_out = "logits" if last else f"z{i}"
+        nodes.append(helper.make_node("Gemm", [prev, f"w{i}", f"b{i}"], [gemm_out]))
+        if not last:
+            nodes.append(helper.make_node("Relu", [gemm_out], [f"h{i + 1}"]))
+            prev = f"h{i + 1}"
+    nodes += [helper.make_node("Softmax", ["logits"], ["output_probability"], axis=1),
+              helper.make_node("ArgMax", ["logits"], ["output_label"], axis=1, keepdims=0)]
+    graph = helper.make_graph(nodes, "breast_cancer_mlp", [inp], [out_label, out_prob], inits)
+    model = helper.make_model(graph, opset_imports=OPSET[:1])
+    save(model, "breast_cancer_mlp.onnx",
+         "StandardScaler + MLPClassifier 30-512-512-1 (ReLU) on the Wisconsin breast cancer data (sklearn).",
+         {"training_framework": "scikit-learn", "features": ",".join(names),
+          "classes": "malignant,benign"})
+
+    proba = mlp.predict_proba(xs)
+    exp = pd.DataFrame({"id": np.arange(len(x), dtype=np.int64), "label": mlp.predict(xs),
+                        "p0": proba[:, 0], "p1": proba[:, 1]})
+    exp.to_csv(os.path.join(EXPECTED, "breast_cancer_mlp.csv"), index=False, float_format="%.12g")
+    print(f"breast_cancer_mlp training accuracy: {(exp['label'].values == y).mean():.3f}")
+
+
 if __name__ == "__main__":
     for d in (MODELS, DATA, EXPECTED):
         os.makedirs(d, exist_ok=True)
     breast_cancer()
     wine()
     fashion()
+    breast_cancer_mlp()

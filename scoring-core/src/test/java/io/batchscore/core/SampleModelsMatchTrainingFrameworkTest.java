@@ -32,13 +32,24 @@ class SampleModelsMatchTrainingFrameworkTest {
   @ParameterizedTest(name = "batch size {0}")
   @ValueSource(ints = {1, 100, 4096})
   void logisticRegressionMatchesSklearnAtAnyBatchSize(int batchSize) throws Exception {
+    breastCancerModelMatchesSklearn("breast_cancer.yaml", "breast_cancer_logreg.csv", batchSize);
+  }
+
+  @ParameterizedTest(name = "batch size {0}")
+  @ValueSource(ints = {1, 100, 1024})
+  void tabularMlpMatchesSklearnAtAnyBatchSize(int batchSize) throws Exception {
+    breastCancerModelMatchesSklearn("breast_cancer_mlp.yaml", "breast_cancer_mlp.csv", batchSize);
+  }
+
+  private void breastCancerModelMatchesSklearn(String specFile, String expectedFile, int batchSize)
+      throws Exception {
     ScoringSpec spec =
-        ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml"))
+        ScoringSpec.load(TestData.sample("specs/" + specFile))
             .toBuilder()
             .batchSize(batchSize)
             .build();
     TestData.Table data = TestData.readCsv(TestData.sample("data/breast_cancer.csv"));
-    TestData.Table expected = TestData.readCsv(TestData.sample("expected/breast_cancer_logreg.csv"));
+    TestData.Table expected = TestData.readCsv(TestData.sample("expected/" + expectedFile));
     try (BatchScorer scorer = BatchScorer.open(spec, options())) {
       ScoreResult r = scorer.score(TestData.batch(data));
       assertEquals(569, r.rowsScored());
