@@ -62,6 +62,8 @@ public final class ParquetTableReader implements TableReader {
     final int nullDef;
     final int emptyDef;
     ColumnReader reader;
+    /** Flat number columns: read a page at a time instead of through {@link #reader}. */
+    PageColumnReader pages;
     long consumed;
 
     Field(String name, ColumnDescriptor desc, ElementType type, boolean list, int nullDef, int emptyDef) {
@@ -240,7 +242,13 @@ public final class ParquetTableReader implements TableReader {
           new ColumnReadStoreImpl(
               pages, noopConverter(requested), requested, reader.getFileMetaData().getCreatedBy());
       for (Field f : fields.values()) {
-        f.reader = store.getColumnReader(f.desc);
+        if (!f.list && PageColumnReader.handles(f.desc, f.type)) {
+          f.pages = new PageColumnReader(f.desc, pages.getPageReader(f.desc), f.type);
+          f.reader = null;
+        } else {
+          f.pages = null;
+          f.reader = store.getColumnReader(f.desc);
+        }
         f.consumed = 0;
       }
     }
@@ -268,7 +276,7 @@ public final class ParquetTableReader implements TableReader {
         for (Field f : fields.values()) {
           builders.get(f.name).read(take);
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | IOException e) {
         throw new BadInputException(null, -1, null,
             files.get(fileIndex) + ": cannot decode Parquet data (" + e.getMessage() + ")");
       }
@@ -308,7 +316,12 @@ public final class ParquetTableReader implements TableReader {
       }
     }
 
-    void read(int n) {
+    void read(int n) throws IOException {
+      if (f.pages != null) {
+        anyNull |= f.pages.read(n, values, nulls, rows);
+        rows += n;
+        return;
+      }
       ColumnReader r = f.reader;
       for (int i = 0; i < n; i++) {
         if (!f.list) {

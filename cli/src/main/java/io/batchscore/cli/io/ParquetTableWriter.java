@@ -128,7 +128,7 @@ public final class ParquetTableWriter implements TableWriter {
     }
   }
 
-  private static void add(Group g, int field, Column c, int i) {
+  private void add(Group g, int field, Column c, int i) {
     if (c instanceof FloatColumn f) {
       g.add(field, f.value(i));
     } else if (c instanceof DoubleColumn d) {
@@ -140,11 +140,29 @@ public final class ParquetTableWriter implements TableWriter {
     } else if (c instanceof BoolColumn b) {
       g.add(field, b.value(i));
     } else if (c instanceof StringColumn s) {
-      g.add(field, Binary.fromString(s.value(i)));
+      g.add(field, binary(s.value(i)));
     } else {
       throw new IllegalStateException("cannot write " + c.type());
     }
   }
+
+  /**
+   * String predictions are mostly labels from a small set: each is encoded to UTF-8 once (up to
+   * {@code MAX_CACHED} distinct strings), not once per row.
+   */
+  private Binary binary(String v) {
+    Binary b = encoded.get(v);
+    if (b == null) {
+      b = Binary.fromConstantByteArray(v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      if (encoded.size() < MAX_CACHED) {
+        encoded.put(v, b);
+      }
+    }
+    return b;
+  }
+
+  private static final int MAX_CACHED = 4096;
+  private final java.util.HashMap<String, Binary> encoded = new java.util.HashMap<>();
 
   @Override
   public void close() throws IOException {
