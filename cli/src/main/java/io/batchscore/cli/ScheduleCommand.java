@@ -36,6 +36,9 @@ import picocli.CommandLine.Option;
       "Run date = the tick's date plus --run-date-offset days (default -1: yesterday's partition)."
     })
 final class ScheduleCommand implements Callable<Integer> {
+  /** How long SIGTERM waits for the run in progress to stop and clean up. */
+  static final int STOP_GRACE_SECONDS = 25;
+
   @Mixin JobOptions options = new JobOptions();
 
   @Option(names = "--cron", required = true, paramLabel = "EXPR",
@@ -92,11 +95,15 @@ final class ScheduleCommand implements Callable<Integer> {
             .getOrCreate();
     Scheduler.Job job =
         new Scheduler.Job() {
+          /** Set once, when the scheduler stops; no run starts after that. */
+          private final java.util.concurrent.atomic.AtomicBoolean cancelled =
+              new java.util.concurrent.atomic.AtomicBoolean();
+
           @Override
           public Scheduler.Outcome run(LocalDate runDate) {
             options.runDate = runDate;
             try {
-              JobResult r = JobRunner.run(options, spark);
+              JobResult r = JobRunner.run(options, spark, cancelled::get);
               return new Scheduler.Outcome(ExitCodes.OK, r.rowsScored() + " rows scored -> " + r.partition());
             } catch (Exception | Error e) {
               return new Scheduler.Outcome(JobErrors.exitCode(e), JobErrors.message(e));
@@ -105,6 +112,7 @@ final class ScheduleCommand implements Callable<Integer> {
 
           @Override
           public void cancel() {
+            cancelled.set(true);
             spark.sparkContext().cancelAllJobs();
           }
         };
@@ -118,7 +126,10 @@ final class ScheduleCommand implements Callable<Integer> {
             () -> {
               scheduler.stop();
               try {
-                done.await(120, TimeUnit.SECONDS);
+                // Within the usual grace period before SIGKILL (Kubernetes: 30 s). A run that
+                // has not finished cleaning up by then leaves a staging folder, which the next
+                // run of that date removes.
+                done.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }

@@ -135,6 +135,23 @@ class ScoringJobTest {
   }
 
   @Test
+  void aRunCancelledAfterItsWriteCommitsNothingAndRemovesItsStaging() throws Exception {
+    Path out = tmp.resolve("cancelled");
+    io.batchscore.spark.job.JobOptions o = new io.batchscore.spark.job.JobOptions();
+    o.spec = spec("breast_cancer.yaml");
+    o.input = data("breast_cancer.parquet");
+    o.output = out.toString();
+    o.runDate = java.time.LocalDate.of(2026, 11, 24);
+    org.junit.jupiter.api.Assertions.assertThrows(
+        java.util.concurrent.CancellationException.class,
+        () -> io.batchscore.spark.job.JobRunner.run(o, spark, () -> true));
+    assertFalse(Files.exists(out.resolve("run_date=2026-11-24")), "nothing committed");
+    try (Stream<Path> s = Files.exists(out.resolve("_staging")) ? Files.list(out.resolve("_staging")) : Stream.empty()) {
+      assertEquals(0, s.count(), "staging removed");
+    }
+  }
+
+  @Test
   void runReportHasCountsLatenciesAndPredictionDistributions() throws Exception {
     Path out = tmp.resolve("p");
     Path input = tmp.resolve("in.parquet");

@@ -30,7 +30,24 @@ public final class JobRunner {
 
   private JobRunner() {}
 
+  private static void checkNotCancelled(java.util.function.BooleanSupplier cancelled) {
+    if (cancelled.getAsBoolean()) {
+      throw new java.util.concurrent.CancellationException("the run was cancelled; nothing was committed");
+    }
+  }
+
   public static JobResult run(JobOptions o, SparkSession spark)
+      throws SpecException, ModelLoadException, IOException {
+    return run(o, spark, () -> false);
+  }
+
+  /**
+   * Runs the job; {@code cancelled} is asked between its Spark jobs, so a run cancelled (by a
+   * stopping scheduler) after its write finished starts no further job and commits nothing:
+   * {@code cancelAllJobs} only stops jobs already running, and one submitted while Spark shuts
+   * down can hang until its RPC timeout.
+   */
+  public static JobResult run(JobOptions o, SparkSession spark, java.util.function.BooleanSupplier cancelled)
       throws SpecException, ModelLoadException, IOException {
     long start = System.nanoTime();
     Instant started = Instant.now();
@@ -58,6 +75,7 @@ public final class JobRunner {
     try {
       sc.setJobDescription(what + ": score and write");
       prepared.scored().write().mode(SaveMode.Overwrite).parquet(out.staging().toString());
+      checkNotCancelled(cancelled);
       sc.setJobDescription(what + ": run report");
       // Rows written, from the Parquet footers (no column is decoded).
       long scored = spark.read().parquet(out.staging().toString()).count();
@@ -90,6 +108,7 @@ public final class JobRunner {
       double seconds = (System.nanoTime() - start) / 1e9;
       RunReport.rows(report, prepared.metrics(), scored, seconds);
       report.setAll(stats);
+      checkNotCancelled(cancelled);
       out.commit(o.mode);
       String json = RunReport.toJson(report);
       String reportPath =
