@@ -38,6 +38,8 @@ import picocli.CommandLine.Option;
 final class ScheduleCommand implements Callable<Integer> {
   /** How long SIGTERM waits for the run in progress to stop and clean up. */
   static final int STOP_GRACE_SECONDS = 25;
+  /** Above Spark's shutdown hook (40 in Hadoop's manager), so ours runs first. */
+  static final int STOP_HOOK_PRIORITY = 100;
 
   @Mixin JobOptions options = new JobOptions();
 
@@ -135,7 +137,12 @@ final class ScheduleCommand implements Callable<Integer> {
               }
             },
             "batchscore-schedule-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
+    // Through Hadoop's hook manager, at a priority above Spark's (whose hook stops the
+    // SparkContext and is registered there at 40): the run is cancelled and cleaned up while
+    // Spark still works. As a plain JVM hook it would race Spark's; a write task asking the
+    // stopped driver whether it may commit then waits out the RPC timeout (120 s).
+    org.apache.hadoop.util.ShutdownHookManager.get()
+        .addShutdownHook(hook, STOP_HOOK_PRIORITY, STOP_GRACE_SECONDS + 5, TimeUnit.SECONDS);
     out.printf("batchscore schedule '%s' (%s): history %s%n", cron, z, history.file());
     out.flush();
     try {
@@ -148,7 +155,7 @@ final class ScheduleCommand implements Callable<Integer> {
     } finally {
       done.countDown();
       try {
-        Runtime.getRuntime().removeShutdownHook(hook);
+        org.apache.hadoop.util.ShutdownHookManager.get().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
         // the hook is running
       }
