@@ -374,6 +374,11 @@ public final class TabularBenchmark {
       }
       batch = bl.build();
     }
+    return timedScoring(spec, batch);
+  }
+
+  /** rows/s of BatchScorer.score on this batch, whole passes for at least MIN_NANOS. */
+  static double timedScoring(ScoringSpec spec, ColumnBatch batch) throws Exception {
     ScoringSpec s = spec.toBuilder().clearPassthrough().session(SessionConfig.DEFAULTS.withIntraOpThreads(THREADS)).build();
     try (BatchScorer scorer = BatchScorer.open(s, ScorerOptions.builder().cache(new ModelCache(2)).build())) {
       long t0 = System.nanoTime();
@@ -388,15 +393,7 @@ public final class TabularBenchmark {
   static double scoringCoreRowMajor(ScoringSpec spec, float[] data, int rows, int width) throws Exception {
     ColumnBatch batch = ColumnBatch.builder(rows)
         .add("features", ArrayColumn.fixedWidth(new FloatColumn(data), width, rows)).build();
-    ScoringSpec s = spec.toBuilder().clearPassthrough().session(SessionConfig.DEFAULTS.withIntraOpThreads(THREADS)).build();
-    try (BatchScorer scorer = BatchScorer.open(s, ScorerOptions.builder().cache(new ModelCache(2)).build())) {
-      long t0 = System.nanoTime();
-      long n = 0;
-      do {
-        n += scorer.score(batch).rowsScored();
-      } while (System.nanoTime() - t0 < MIN_NANOS);
-      return n / ((System.nanoTime() - t0) / 1e9);
-    }
+    return timedScoring(spec, batch);
   }
 
   // ------------------------------------------------------------------ Spark paths

@@ -45,4 +45,21 @@ public final class Columns {
         throw new IllegalArgumentException("no column storage for " + t);
     }
   }
+
+  /** Value {@code i} of a number column (double, float, int64 or int32) as a double. */
+  public static double asDouble(Column c, int i) {
+    if (c instanceof DoubleColumn d) {
+      return d.value(i);
+    }
+    if (c instanceof FloatColumn f) {
+      return f.value(i);
+    }
+    if (c instanceof LongColumn l) {
+      return l.value(i);
+    }
+    if (c instanceof IntColumn n) {
+      return n.value(i);
+    }
+    throw new IllegalArgumentException("not a number column: " + c.type());
+  }
 }

@@ -455,16 +455,7 @@ public final class InputAssembler {
   }
 
   private static double asDouble(Column c, int i) {
-    if (c instanceof DoubleColumn d) {
-      return d.value(i);
-    }
-    if (c instanceof FloatColumn f) {
-      return f.value(i);
-    }
-    if (c instanceof LongColumn l) {
-      return l.value(i);
-    }
-    return ((IntColumn) c).value(i);
+    return io.batchscore.core.column.Columns.asDouble(c, i);
   }
 
   private int asInt(Column c, int i, String name) {

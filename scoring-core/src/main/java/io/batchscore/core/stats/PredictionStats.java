@@ -2,10 +2,6 @@ package io.batchscore.core.stats;
 
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.DoubleColumn;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.IntColumn;
-import io.batchscore.core.column.LongColumn;
 import io.batchscore.core.column.StringColumn;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -127,19 +123,7 @@ public final class PredictionStats implements Serializable {
     }
 
     private static double value(Column c, int i) {
-      if (c instanceof FloatColumn f) {
-        return f.value(i);
-      }
-      if (c instanceof DoubleColumn d) {
-        return d.value(i);
-      }
-      if (c instanceof LongColumn l) {
-        return l.value(i);
-      }
-      if (c instanceof IntColumn n) {
-        return n.value(i);
-      }
-      throw new IllegalArgumentException("not a number column: " + c.type());
+      return io.batchscore.core.column.Columns.asDouble(c, i);
     }
 
     private void combine(long n, double lo, double hi, double m, double sq) {
