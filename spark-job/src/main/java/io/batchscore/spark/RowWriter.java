@@ -32,8 +32,8 @@ final class RowWriter {
   private final UTF8String modelSha;
   private final int predictionsStart;
   private final int modelStart;
-  private static final int MAX_CACHED = 4096;
-  private final java.util.HashMap<String, UTF8String> encoded = new java.util.HashMap<>();
+  private final io.batchscore.core.column.EncodedStrings<UTF8String> labels =
+      new io.batchscore.core.column.EncodedStrings<>(UTF8String::fromString);
 
   RowWriter(ScoringPlan plan) {
     this.plan = plan;
@@ -79,7 +79,7 @@ final class RowWriter {
     } else if (c instanceof BoolColumn b) {
       row.setBoolean(ord, b.value(i));
     } else if (c instanceof StringColumn s) {
-      row.update(ord, utf8(s.value(i)));
+      row.update(ord, labels.get(s.value(i)));
     } else if (c instanceof ArrayColumn a) {
       int off = a.offsets()[i];
       row.update(ord, slice(a.values(), off, a.length(i)));
@@ -90,21 +90,6 @@ final class RowWriter {
     } else {
       throw new IllegalStateException("cannot write " + c.type());
     }
-  }
-
-  /**
-   * String predictions are mostly class labels from a small set: each is encoded once, not once
-   * per row. The cache stops growing at {@link #MAX_CACHED} distinct strings.
-   */
-  private UTF8String utf8(String v) {
-    UTF8String u = encoded.get(v);
-    if (u == null) {
-      u = UTF8String.fromString(v);
-      if (encoded.size() < MAX_CACHED) {
-        encoded.put(v, u);
-      }
-    }
-    return u;
   }
 
   /** Elements {@code [off, off + len)} of a flat column as Spark array data, copied once. */

@@ -140,29 +140,15 @@ public final class ParquetTableWriter implements TableWriter {
     } else if (c instanceof BoolColumn b) {
       g.add(field, b.value(i));
     } else if (c instanceof StringColumn s) {
-      g.add(field, binary(s.value(i)));
+      g.add(field, labels.get(s.value(i)));
     } else {
       throw new IllegalStateException("cannot write " + c.type());
     }
   }
 
-  /**
-   * String predictions are mostly labels from a small set: each is encoded to UTF-8 once (up to
-   * {@code MAX_CACHED} distinct strings), not once per row.
-   */
-  private Binary binary(String v) {
-    Binary b = encoded.get(v);
-    if (b == null) {
-      b = Binary.fromConstantByteArray(v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      if (encoded.size() < MAX_CACHED) {
-        encoded.put(v, b);
-      }
-    }
-    return b;
-  }
-
-  private static final int MAX_CACHED = 4096;
-  private final java.util.HashMap<String, Binary> encoded = new java.util.HashMap<>();
+  private final io.batchscore.core.column.EncodedStrings<Binary> labels =
+      new io.batchscore.core.column.EncodedStrings<>(
+          v -> Binary.fromConstantByteArray(v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 
   @Override
   public void close() throws IOException {

@@ -78,7 +78,7 @@ public final class NullScan {
     }
     if (c instanceof FloatColumn f) {
       float[] v = f.values();
-      if (!hasNaN(v, null, 0, n)) {
+      if (!hasNaN(v, 0, n)) {
         return;
       }
       for (int r = 0; r < n; r++) {
@@ -88,7 +88,7 @@ public final class NullScan {
       }
     } else if (c instanceof DoubleColumn d) {
       double[] v = d.values();
-      if (!hasNaN(null, v, 0, n)) {
+      if (!hasNaN(v, 0, n)) {
         return;
       }
       for (int r = 0; r < n; r++) {
@@ -129,7 +129,7 @@ public final class NullScan {
     if (!childNulls && fv == null && dv == null) {
       return;
     }
-    if (!childNulls && !hasNaN(fv, dv, off[0], off[n])) {
+    if (!childNulls && !(fv != null ? hasNaN(fv, off[0], off[n]) : hasNaN(dv, off[0], off[n]))) {
       return; // the common case, in one tight pass (memory-bound, ~2x the per-row loop)
     }
     for (int r = 0; r < n; r++) {
@@ -149,21 +149,20 @@ public final class NullScan {
     }
   }
 
-  /** Whether any of {@code [from, to)} of the float or the double values is NaN. */
-  static boolean hasNaN(float[] fv, double[] dv, int from, int to) {
-    if (fv != null) {
-      for (int i = from; i < to; i++) {
-        if (fv[i] != fv[i]) {
-          return true;
-        }
+  /** Whether any of {@code v[from..to)} is NaN: one tight, memory-bound loop. */
+  static boolean hasNaN(float[] v, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (v[i] != v[i]) {
+        return true;
       }
-      return false;
     }
-    if (dv != null) {
-      for (int i = from; i < to; i++) {
-        if (dv[i] != dv[i]) {
-          return true;
-        }
+    return false;
+  }
+
+  static boolean hasNaN(double[] v, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (v[i] != v[i]) {
+        return true;
       }
     }
     return false;

@@ -89,12 +89,12 @@ public final class PredictionStats implements Serializable {
     void add(Column c) {
       int n = c.size();
       boolean nulls = c.mayHaveNulls();
-      // Batch sums first (a tight loop), then one merge into the running totals.
+      // Batch sums first (tight loops over the column, nothing allocated), then one merge into
+      // the running totals; the second pass makes the batch's squared deviations exact.
       long bc = 0;
       double bmin = Double.POSITIVE_INFINITY;
       double bmax = Double.NEGATIVE_INFINITY;
       double sum = 0;
-      double[] values = new double[n];
       for (int i = 0; i < n; i++) {
         if (nulls && c.isNull(i)) {
           continue;
@@ -104,7 +104,7 @@ public final class PredictionStats implements Serializable {
           nans++;
           continue;
         }
-        values[(int) bc++] = v;
+        bc++;
         sum += v;
         bmin = Math.min(bmin, v);
         bmax = Math.max(bmax, v);
@@ -115,9 +115,12 @@ public final class PredictionStats implements Serializable {
       }
       double bmean = sum / bc;
       double bm2 = 0;
-      for (int i = 0; i < bc; i++) {
-        double d = values[i] - bmean;
-        bm2 += d * d;
+      for (int i = 0; i < n; i++) {
+        double v = nulls && c.isNull(i) ? Double.NaN : value(c, i);
+        if (v == v) {
+          double d = v - bmean;
+          bm2 += d * d;
+        }
       }
       combine(bc, bmin, bmax, bmean, bm2);
     }
