@@ -163,19 +163,32 @@ final class ScoreCommand implements Callable<Integer> {
     long rowsIn = 0;
     long scored = 0;
     Map<String, Long> rejected = new TreeMap<>();
+    long read = 0;
+    long scoring = 0;
+    long write = 0;
     boolean done = false;
-    try (TableWriter writer = Formats.of(outputFormat, target) == Formats.CSV
-        ? new CsvTableWriter(tmp, fields.stream().map(ParquetTableWriter.OutputField::name).toList())
-        : new ParquetTableWriter(tmp, fields)) {
+    TableWriter writer = null;
+    try {
+      writer = Formats.of(outputFormat, target) == Formats.CSV
+          ? new CsvTableWriter(tmp, fields.stream().map(ParquetTableWriter.OutputField::name).toList())
+          : new ParquetTableWriter(tmp, fields);
       ColumnBatch batch;
+      long t0 = System.nanoTime();
       while ((batch = reader.next(spec.readBatchRows())) != null) {
+        long t1 = System.nanoTime();
         ScoreResult r;
         try {
           r = scorer.score(batch);
         } catch (BadInputException e) {
           throw e.withRowOffset(rowsIn, "input " + input + ", rows counted from 0");
         }
+        long t2 = System.nanoTime();
         writer.write(r.columns());
+        long t3 = System.nanoTime();
+        read += t1 - t0;
+        scoring += t2 - t1;
+        write += t3 - t2;
+        t0 = t3;
         for (RowRejection rj : r.rejections()) {
           rejected.merge(rj.reason() + ":" + rj.column(), 1L, Long::sum);
         }
@@ -183,10 +196,18 @@ final class ScoreCommand implements Callable<Integer> {
         scored += r.rowsScored();
         bar.update(rowsIn);
       }
+      long t1 = System.nanoTime();
+      read += t1 - t0;
+      // Closing flushes the last row group: a failure here must not leave a partial file.
+      TableWriter w = writer;
+      writer = null;
+      w.close();
+      write += System.nanoTime() - t1;
       done = true;
     } finally {
       bar.clear();
       if (!done) {
+        closeQuietly(writer);
         Files.deleteIfExists(tmp);
       }
     }
@@ -197,8 +218,21 @@ final class ScoreCommand implements Callable<Integer> {
     out.printf("scored %,d of %,d rows in %.2f s (%,.0f rows/s) on %s, %,d rejected%s -> %s%n",
         scored, rowsIn, secs, scored / Math.max(secs, 1e-9), scorer.device(), rej,
         rejected.isEmpty() ? "" : " " + rejected, output);
+    out.printf("  time: setup %.2f s, read %.2f s, score %.2f s, write %.2f s%n",
+        (secs * 1e9 - read - scoring - write) / 1e9, read / 1e9, scoring / 1e9, write / 1e9);
     out.flush();
     return ExitCodes.OK;
+  }
+
+  private static void closeQuietly(TableWriter w) {
+    if (w == null) {
+      return;
+    }
+    try {
+      w.close();
+    } catch (IOException | RuntimeException e) {
+      // the run already failed; its own error is the one to report
+    }
   }
 
   private ScoringSpec spec() throws SpecException {

@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
@@ -51,6 +52,8 @@ public final class ParquetTableReader implements TableReader {
   private final long totalRows;
   private int fileIndex = -1;
   private ParquetFileReader reader;
+  private PageReadStore current;
+  private final RecyclingAllocator buffers = new RecyclingAllocator();
   private long rowsLeftInGroup;
 
   /** A column to read: its descriptor, reader and how its levels map to values. */
@@ -127,7 +130,14 @@ public final class ParquetTableReader implements TableReader {
   }
 
   private static ParquetFileReader open(Path f) throws IOException {
+    return open(f, null);
+  }
+
+  private static ParquetFileReader open(Path f, RecyclingAllocator buffers) throws IOException {
     try {
+      if (buffers != null) {
+        return ParquetFileReader.open(new LocalInputFile(f), ParquetReadOptions.builder().withAllocator(buffers).build());
+      }
       return ParquetFileReader.open(new LocalInputFile(f));
     } catch (RuntimeException | IOException e) {
       throw new BadInputException(null, -1, null, f + ": not a readable Parquet file (" + e.getMessage() + ")");
@@ -223,7 +233,12 @@ public final class ParquetTableReader implements TableReader {
 
   private boolean advance() throws IOException {
     while (rowsLeftInGroup == 0) {
+      if (current != null) {
+        current.close(); // hands its buffers back to `buffers` for the next row group
+        current = null;
+      }
       PageReadStore pages = reader == null ? null : reader.readNextRowGroup();
+      current = pages;
       if (pages == null) {
         if (reader != null) {
           reader.close();
@@ -232,7 +247,7 @@ public final class ParquetTableReader implements TableReader {
         if (++fileIndex >= files.size()) {
           return false;
         }
-        reader = open(files.get(fileIndex));
+        reader = open(files.get(fileIndex), buffers);
         reader.setRequestedSchema(projection());
         continue;
       }
@@ -426,6 +441,10 @@ public final class ParquetTableReader implements TableReader {
 
   @Override
   public void close() throws IOException {
+    if (current != null) {
+      current.close();
+      current = null;
+    }
     if (reader != null) {
       reader.close();
       reader = null;

@@ -16,24 +16,52 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroup;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 
-/** Writes scored batches as one Parquet file (snappy), through parquet-hadoop's example Group API. */
+/** Writes scored batches as one Parquet file (snappy), row by row straight to Parquet's record consumer. */
 public final class ParquetTableWriter implements TableWriter {
   private final MessageType schema;
-  private final ParquetWriter<Group> writer;
+  private final ParquetWriter<RowCursor> writer;
+  private final RowCursor cursor = new RowCursor();
+  private final io.batchscore.core.column.EncodedStrings<Binary> labels =
+      new io.batchscore.core.column.EncodedStrings<>(
+          v -> Binary.fromConstantByteArray(v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+  private static final class Builder extends ParquetWriter.Builder<RowCursor, Builder> {
+    private final WriteSupport<RowCursor> support;
+
+    Builder(org.apache.parquet.io.OutputFile file, WriteSupport<RowCursor> support) {
+      super(file);
+      this.support = support;
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<RowCursor> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
+      return support;
+    }
+
+    @Override
+    protected WriteSupport<RowCursor> getWriteSupport(org.apache.parquet.conf.ParquetConfiguration conf) {
+      return support;
+    }
+  }
 
   /**
    * @param columns the output columns in order; a column with a Parquet type (a passthrough
@@ -46,8 +74,7 @@ public final class ParquetTableWriter implements TableWriter {
     }
     this.schema = new MessageType("batchscore", fields);
     this.writer =
-        ExampleParquetWriter.builder(new LocalOutputFile(file))
-            .withType(schema)
+        new Builder(new LocalOutputFile(file), new CursorWriteSupport())
             .withCompressionCodec(CompressionCodecName.SNAPPY)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
             .build();
@@ -97,58 +124,123 @@ public final class ParquetTableWriter implements TableWriter {
 
   @Override
   public void write(ColumnBatch batch) throws IOException {
-    List<Column> cols = new ArrayList<>();
-    for (Type t : schema.getFields()) {
-      cols.add(batch.column(t.getName()));
+    List<Type> fields = schema.getFields();
+    Column[] cols = new Column[fields.size()];
+    for (int f = 0; f < cols.length; f++) {
+      cols[f] = batch.column(fields.get(f).getName());
     }
+    cursor.columns = cols;
     for (int r = 0; r < batch.rowCount(); r++) {
-      Group g = new SimpleGroup(schema);
-      for (int f = 0; f < cols.size(); f++) {
-        Column c = cols.get(f);
+      cursor.row = r;
+      writer.write(cursor);
+    }
+    cursor.columns = null;
+  }
+
+  /** The row being written: the batch's columns in schema order and a row index. */
+  static final class RowCursor {
+    Column[] columns;
+    int row;
+  }
+
+  /**
+   * Writes a row straight to Parquet's record consumer, field by field, as Spark's own write
+   * support does: no per-row record object (the example Group API built a {@code SimpleGroup}
+   * per row and looked every field up by name).
+   */
+  private final class CursorWriteSupport extends WriteSupport<RowCursor> {
+    private RecordConsumer out;
+
+    @Override
+    public WriteContext init(org.apache.parquet.conf.ParquetConfiguration configuration) {
+      return new WriteContext(schema, java.util.Map.of());
+    }
+
+    @Override
+    public WriteContext init(org.apache.hadoop.conf.Configuration configuration) {
+      return new WriteContext(schema, java.util.Map.of());
+    }
+
+    @Override
+    public void prepareForWrite(RecordConsumer recordConsumer) {
+      this.out = recordConsumer;
+    }
+
+    @Override
+    public void write(RowCursor rc) {
+      out.startMessage();
+      int r = rc.row;
+      for (int f = 0; f < rc.columns.length; f++) {
+        Column c = rc.columns[f];
         if (c.isNull(r)) {
           continue;
         }
+        Type t = schema.getType(f);
+        out.startField(t.getName(), f);
         if (c instanceof ArrayColumn a) {
-          Group list = g.addGroup(f);
-          for (int j = a.offsets()[r]; j < a.offsets()[r + 1]; j++) {
-            add(list.addGroup(0), 0, a.values(), j);
+          // LIST: group { repeated group <list> { <element> } }
+          GroupType rep = t.asGroupType().getType(0).asGroupType();
+          String element = rep.getType(0).getName();
+          out.startGroup();
+          if (a.offsets()[r] < a.offsets()[r + 1]) {
+            out.startField(rep.getName(), 0);
+            for (int j = a.offsets()[r]; j < a.offsets()[r + 1]; j++) {
+              out.startGroup();
+              out.startField(element, 0);
+              value(a.values(), j);
+              out.endField(element, 0);
+              out.endGroup();
+            }
+            out.endField(rep.getName(), 0);
           }
+          out.endGroup();
         } else if (c instanceof MapColumn m) {
-          Group map = g.addGroup(f);
-          for (int j = m.offsets()[r]; j < m.offsets()[r + 1]; j++) {
-            Group kv = map.addGroup(0);
-            add(kv, 0, m.keys(), j);
-            add(kv, 1, m.values(), j);
+          // MAP: group { repeated group <key_value> { <key>; <value> } }
+          GroupType rep = t.asGroupType().getType(0).asGroupType();
+          String key = rep.getType(0).getName();
+          String value = rep.getType(1).getName();
+          out.startGroup();
+          if (m.offsets()[r] < m.offsets()[r + 1]) {
+            out.startField(rep.getName(), 0);
+            for (int j = m.offsets()[r]; j < m.offsets()[r + 1]; j++) {
+              out.startGroup();
+              out.startField(key, 0);
+              value(m.keys(), j);
+              out.endField(key, 0);
+              out.startField(value, 1);
+              value(m.values(), j);
+              out.endField(value, 1);
+              out.endGroup();
+            }
+            out.endField(rep.getName(), 0);
           }
+          out.endGroup();
         } else {
-          add(g, f, c, r);
+          value(c, r);
         }
+        out.endField(t.getName(), f);
       }
-      writer.write(g);
+      out.endMessage();
+    }
+
+    private void value(Column c, int i) {
+      if (c instanceof FloatColumn f) {
+        out.addFloat(f.value(i));
+      } else if (c instanceof DoubleColumn d) {
+        out.addDouble(d.value(i));
+      } else if (c instanceof LongColumn l) {
+        out.addLong(l.value(i));
+      } else if (c instanceof IntColumn n) {
+        out.addInteger(n.value(i));
+      } else if (c instanceof BoolColumn b) {
+        out.addBoolean(b.value(i));
+      } else if (c instanceof StringColumn s) {
+        out.addBinary(labels.get(s.value(i)));
+      } else {
+        throw new IllegalStateException("cannot write " + c.type());
+      }
     }
   }
-
-  private void add(Group g, int field, Column c, int i) {
-    if (c instanceof FloatColumn f) {
-      g.add(field, f.value(i));
-    } else if (c instanceof DoubleColumn d) {
-      g.add(field, d.value(i));
-    } else if (c instanceof LongColumn l) {
-      g.add(field, l.value(i));
-    } else if (c instanceof IntColumn n) {
-      g.add(field, n.value(i));
-    } else if (c instanceof BoolColumn b) {
-      g.add(field, b.value(i));
-    } else if (c instanceof StringColumn s) {
-      g.add(field, labels.get(s.value(i)));
-    } else {
-      throw new IllegalStateException("cannot write " + c.type());
-    }
-  }
-
-  private final io.batchscore.core.column.EncodedStrings<Binary> labels =
-      new io.batchscore.core.column.EncodedStrings<>(
-          v -> Binary.fromConstantByteArray(v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 
   @Override
   public void close() throws IOException {

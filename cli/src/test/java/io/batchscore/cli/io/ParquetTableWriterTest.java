@@ -1,0 +1,149 @@
+package io.batchscore.cli.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.batchscore.core.ElementType;
+import io.batchscore.core.column.ArrayColumn;
+import io.batchscore.core.column.BoolColumn;
+import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.column.ColumnType;
+import io.batchscore.core.column.DoubleColumn;
+import io.batchscore.core.column.FloatColumn;
+import io.batchscore.core.column.IntColumn;
+import io.batchscore.core.column.LongColumn;
+import io.batchscore.core.column.MapColumn;
+import io.batchscore.core.column.StringColumn;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI's Parquet writer puts every value of every column kind in its row, nulls as missing
+ * values, and lists and maps in the standard three-level layout, read back here by parquet-java's
+ * own example reader (not ours).
+ */
+class ParquetTableWriterTest {
+  @TempDir Path tmp;
+
+  @Test
+  void everyColumnKindComesBackInItsRowWithNullsEmptyListsAndMaps() throws Exception {
+    boolean[] nullRow1 = {false, true, false, false};
+    ColumnBatch batch = ColumnBatch.builder(4)
+        .add("id", new LongColumn(10, 11, 12, 13))
+        .add("d", new DoubleColumn(new double[] {0.5, 0, -1.25, 1e300}, nullRow1, 4))
+        .add("f", new FloatColumn(1.5f, 2.5f, Float.NaN, -0f))
+        .add("i", new IntColumn(new int[] {1, 0, 3, 4}, new boolean[] {false, false, false, true}, 4))
+        .add("b", new BoolColumn(true, false, true, false))
+        .add("label", new StringColumn(new String[] {"benign", null, "malignant", "benign"}, nullRow1, 4))
+        // rows: [1, 2], null, [], [3]
+        .add("probs", new ArrayColumn(new int[] {0, 2, 2, 2, 3}, new FloatColumn(1f, 2f, 3f), nullRow1, 4))
+        // rows: {a=0.25, b=0.75}, null, {}, {c=1}
+        .add("zip", new MapColumn(new int[] {0, 2, 2, 2, 3}, new StringColumn("a", "b", "c"),
+            new FloatColumn(0.25f, 0.75f, 1f), nullRow1, 4))
+        .build();
+    List<ParquetTableWriter.OutputField> fields = List.of(
+        field("id", ColumnType.scalar(ElementType.INT64)),
+        field("d", ColumnType.scalar(ElementType.DOUBLE)),
+        field("f", ColumnType.scalar(ElementType.FLOAT)),
+        field("i", ColumnType.scalar(ElementType.INT32)),
+        field("b", ColumnType.scalar(ElementType.BOOL)),
+        field("label", ColumnType.scalar(ElementType.STRING)),
+        field("probs", ColumnType.array(ElementType.FLOAT)),
+        field("zip", ColumnType.map(ElementType.STRING, ElementType.FLOAT)));
+    Path file = tmp.resolve("out.parquet");
+    try (ParquetTableWriter w = new ParquetTableWriter(file, fields)) {
+      w.write(batch);
+      w.write(batch); // a second batch: the writer keeps no state from the first
+    }
+
+    List<Group> rows = new ArrayList<>();
+    MessageType schema;
+    try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), new org.apache.hadoop.fs.Path(file.toUri())).build();
+        org.apache.parquet.hadoop.ParquetFileReader meta = org.apache.parquet.hadoop.ParquetFileReader.open(new LocalInputFile(file))) {
+      schema = meta.getFileMetaData().getSchema();
+      for (Group g; (g = r.read()) != null; ) {
+        rows.add(g);
+      }
+    }
+    assertEquals(8, rows.size());
+    assertEquals(LogicalTypeAnnotation.listType(), schema.getType("probs").getLogicalTypeAnnotation());
+    assertEquals(LogicalTypeAnnotation.mapType(), schema.getType("zip").getLogicalTypeAnnotation());
+    assertEquals(LogicalTypeAnnotation.stringType(), schema.getType("label").getLogicalTypeAnnotation());
+    for (int k = 0; k < 8; k += 4) {
+      Group r0 = rows.get(k);
+      Group r1 = rows.get(k + 1);
+      Group r2 = rows.get(k + 2);
+      Group r3 = rows.get(k + 3);
+      assertEquals(10, r0.getLong("id", 0));
+      assertEquals(13, r3.getLong("id", 0));
+      assertEquals(0.5, r0.getDouble("d", 0));
+      assertEquals(0, r1.getFieldRepetitionCount("d"), "null double is a missing value");
+      assertEquals(1e300, r3.getDouble("d", 0));
+      assertEquals(2.5f, r1.getFloat("f", 0));
+      assertEquals(Float.NaN, r2.getFloat("f", 0));
+      assertEquals(0, r3.getFieldRepetitionCount("i"));
+      assertEquals(3, r2.getInteger("i", 0));
+      assertEquals(true, r0.getBoolean("b", 0));
+      assertFalse(r1.getBoolean("b", 0));
+      assertEquals("benign", r0.getString("label", 0));
+      assertEquals("malignant", r2.getString("label", 0));
+      assertEquals("benign", r3.getString("label", 0));
+      assertEquals(0, r1.getFieldRepetitionCount("label"));
+
+      assertEquals(List.of(1f, 2f), floats(r0.getGroup("probs", 0)));
+      assertEquals(0, r1.getFieldRepetitionCount("probs"), "null list");
+      assertEquals(List.of(), floats(r2.getGroup("probs", 0)), "empty list is present and empty");
+      assertEquals(List.of(3f), floats(r3.getGroup("probs", 0)));
+
+      Group zip = r0.getGroup("zip", 0);
+      assertEquals(2, zip.getFieldRepetitionCount("key_value"));
+      assertEquals("b", zip.getGroup("key_value", 1).getString("key", 0));
+      assertEquals(0.75f, zip.getGroup("key_value", 1).getFloat("value", 0));
+      assertEquals(0, r1.getFieldRepetitionCount("zip"));
+      assertEquals(0, r2.getGroup("zip", 0).getFieldRepetitionCount("key_value"));
+      assertEquals("c", r3.getGroup("zip", 0).getGroup("key_value", 0).getString("key", 0));
+    }
+  }
+
+  private static ParquetTableWriter.OutputField field(String name, ColumnType t) {
+    return new ParquetTableWriter.OutputField(name, t, null, true);
+  }
+
+  private static List<Float> floats(Group list) {
+    List<Float> out = new ArrayList<>();
+    for (int j = 0; j < list.getFieldRepetitionCount("list"); j++) {
+      out.add(list.getGroup("list", j).getFloat("element", 0));
+    }
+    return out;
+  }
+
+  @Test
+  void buffersAreReusedOnceReleasedAndNeverHandedOutTwice() {
+    RecyclingAllocator a = new RecyclingAllocator();
+    java.nio.ByteBuffer big = a.allocate(1000);
+    java.nio.ByteBuffer small = a.allocate(100);
+    a.release(big);
+    a.release(big); // released twice: still one free buffer
+    assertEquals(1000, a.retained());
+    java.nio.ByteBuffer again = a.allocate(600);
+    assertSame(big, again, "a free buffer large enough is reused");
+    assertEquals(600, again.remaining());
+    assertEquals(0, a.retained());
+    java.nio.ByteBuffer fresh = a.allocate(600);
+    assertNotSame(again, fresh, "a buffer in use is not handed out again");
+    a.release(small);
+    assertNotSame(small, a.allocate(200), "a free buffer too small is not used");
+    assertEquals(100, a.retained());
+  }
+}
