@@ -48,6 +48,7 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    Logging.chooseFor(args);
     System.exit(commandLine().execute(args));
   }
 
