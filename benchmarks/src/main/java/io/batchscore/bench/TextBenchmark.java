@@ -1,0 +1,201 @@
+package io.batchscore.bench;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.batchscore.core.BatchScorer;
+import io.batchscore.core.ScorerOptions;
+import io.batchscore.core.cache.ModelCache;
+import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.column.StringColumn;
+import io.batchscore.core.engine.ort.OrtRuntime;
+import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.core.spec.SessionConfig;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The text model's table: all-MiniLM-L6-v2 (tokenize, 6 transformer layers, mean pooling, L2),
+ * the compute-bound model, on the same seeded texts along every path in one run: raw ONNX Runtime
+ * on pre-tokenized tensors batched exactly as scoring-core batches them (the limit),
+ * scoring-core, one text per call (what a row-at-a-time UDF pays per row, without Spark), the
+ * Spark scoring stage, the job end to end, and the CLI as a child process.
+ *
+ * <pre>
+ * mvn -B -q -DskipTests install
+ * mvn -B -q -pl benchmarks exec:exec -Dbench.main=io.batchscore.bench.TextBenchmark -Dbench.args=2048
+ * </pre>
+ *
+ * Argument: texts (default 2048, 3 to 120 words each).
+ */
+public final class TextBenchmark {
+  static final int BATCH = 32;
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0].trim()) : 2048;
+    TabularBenchmark.work = Files.createTempDirectory("batchscore-text-bench");
+    Path work = TabularBenchmark.work;
+    for (String f : new String[] {"all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json"}) {
+      try (InputStream in = TextBenchmark.class.getClassLoader().getResourceAsStream(f)) {
+        Files.copy(in, work.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    Path specFile = work.resolve("minilm.yaml");
+    Files.writeString(specFile, "name: minilm\nversion: \"1\"\nmodel: " + work.resolve("all-minilm-l6-v2.onnx")
+        + "\nbatchSize: " + BATCH + "\ntext: {column: text, tokenizer: " + work.resolve("all-minilm-l6-v2-tokenizer.json")
+        + "}\noutputs: [{output: last_hidden_state, column: embedding, transform: mean_pooling, normalize: true}]\n"
+        + "passthrough: [id]\nnulls: fail\n");
+    ScoringSpec spec = ScoringSpec.load(specFile);
+    String[] texts = TextThroughput.texts(n);
+    int threads = TabularBenchmark.THREADS;
+    System.out.printf("batchscore text benchmark: all-MiniLM-L6-v2, %d texts (seeded, 3 to 120 words), batches of %d,"
+        + " %d cores, %s %s, ORT %s, %d intra-op threads for in-memory paths%n%n", n, BATCH,
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+        System.getProperty("java.version"), OrtRuntime.version(), threads);
+    System.out.println("| path | texts/s | ratio |");
+    System.out.println("|---|---:|---|");
+    List<TabularBenchmark.Line> lines = new TabularBenchmark.Lines();
+
+    double raw = TabularBenchmark.best(3, () -> raw(spec, texts, threads));
+    lines.add(new TabularBenchmark.Line("raw ONNX Runtime, pre-tokenized, the same batches and padding as scoring-core", raw, "1.00 (the limit)"));
+    double core = TabularBenchmark.best(3, () -> core(spec, texts, BATCH * ScoringSpec.TEXT_SORT_WINDOW));
+    lines.add(new TabularBenchmark.Line("scoring-core BatchScorer (tokenize, score, mean-pool, normalize)", core, TabularBenchmark.ratio(core, raw) + " of raw"));
+    String[] few = Arrays.copyOf(texts, Math.min(n, 256));
+    ScoringSpec one = spec.toBuilder().batchSize(1).build();
+    double single = core(one, few, 1);
+    lines.add(new TabularBenchmark.Line("one text per call, the same scorer (a row-at-a-time UDF's work; " + few.length + " texts, 1 run)",
+        single, TabularBenchmark.ratio(single, raw) + " of raw"));
+
+    SparkSession spark = TabularBenchmark.session();
+    try {
+      Path data = work.resolve("texts.parquet");
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        rows.add(RowFactory.create((long) i, texts[i]));
+      }
+      StructType schema = new StructType().add("id", DataTypes.LongType).add("text", DataTypes.StringType);
+      spark.createDataFrame(rows, schema).repartition(8).write().mode(SaveMode.Overwrite).parquet(data.toString());
+      double stage = TabularBenchmark.best(2, () -> TabularBenchmark.sparkTimed(n, () ->
+          TabularBenchmark.scored(spark, spec, data).write().format("noop").mode(SaveMode.Overwrite).save()));
+      lines.add(new TabularBenchmark.Line("batchscore Spark scoring stage (local[2], noop sink)", stage,
+          TabularBenchmark.ratio(stage, raw) + " of raw; " + TabularBenchmark.ratio(stage, single) + "x one per call"));
+      double job = TabularBenchmark.best(2, () -> TabularBenchmark.sparkTimed(n, () -> TabularBenchmark.runJob(spark, spec, data)));
+      lines.add(new TabularBenchmark.Line("batchscore job end to end (Parquet out, report, commit)", job, TabularBenchmark.ratio(job, raw) + " of raw"));
+      double[] cli = TabularBenchmark.cli(spec, data, n, 0);
+      lines.add(new TabularBenchmark.Line("batchscore CLI score, whole process incl. JVM start (peak RSS " + (long) cli[1] + " MB)",
+          cli[0], TabularBenchmark.ratio(cli[0], raw) + " of raw"));
+      lines.add(new TabularBenchmark.Line("batchscore CLI score, as it reports itself (after JVM start)", cli[2],
+          TabularBenchmark.ratio(cli[2], raw) + " of raw"));
+    } finally {
+      spark.stop();
+    }
+    System.out.println();
+  }
+
+  /**
+   * Raw ORT: texts tokenized up front (not timed), then in windows of 16 batches sorted by length
+   * and padded to each batch's longest row, exactly as scoring-core does; per batch, the three
+   * int64 inputs in direct buffers and one run.
+   */
+  static double raw(ScoringSpec spec, String[] texts, int threads) throws Exception {
+    Path tokenizer = spec.resolvedTokenizerPath();
+    // The tokenizer.json's own truncation length, as scoring-core takes it.
+    com.fasterxml.jackson.databind.JsonNode trunc = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(tokenizer.toFile()).get("truncation");
+    int max = trunc != null && trunc.has("max_length") ? trunc.get("max_length").asInt() : 512;
+    HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(tokenizer,
+        Map.of("padding", "false", "truncation", "true", "maxLength", Integer.toString(max), "addSpecialTokens", "true"));
+    Encoding[] enc = tok.batchEncode(texts, true, false);
+    OrtEnvironment env = OrtRuntime.env();
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+      o.setIntraOpNumThreads(threads);
+      o.setInterOpNumThreads(1);
+      o.addConfigEntry("session.intra_op.allow_spinning", "0");
+      try (OrtSession s = env.createSession(spec.resolvedModelPath().toString(), o)) {
+        int window = BATCH * ScoringSpec.TEXT_SORT_WINDOW;
+        List<int[]> batches = new ArrayList<>();
+        for (int from = 0; from < texts.length; from += window) {
+          Integer[] idx = new Integer[Math.min(window, texts.length - from)];
+          for (int i = 0; i < idx.length; i++) {
+            idx[i] = from + i;
+          }
+          Arrays.sort(idx, Comparator.comparingInt(r -> texts[r].length()));
+          for (int b = 0; b < idx.length; b += BATCH) {
+            batches.add(Arrays.stream(idx, b, Math.min(idx.length, b + BATCH)).mapToInt(Integer::intValue).toArray());
+          }
+        }
+        long t0 = System.nanoTime();
+        for (int[] batch : batches) {
+          int longest = 1;
+          for (int r : batch) {
+            longest = Math.max(longest, enc[r].getIds().length);
+          }
+          long[] shape = {batch.length, longest};
+          LongBuffer ids = direct(batch.length * longest);
+          LongBuffer mask = direct(batch.length * longest);
+          LongBuffer types = direct(batch.length * longest);
+          for (int i = 0; i < batch.length; i++) {
+            Encoding e = enc[batch[i]];
+            ids.put(i * longest, e.getIds());
+            mask.put(i * longest, e.getAttentionMask());
+            types.put(i * longest, e.getTypeIds());
+          }
+          try (OnnxTensor a = OnnxTensor.createTensor(env, ids, shape);
+              OnnxTensor m = OnnxTensor.createTensor(env, mask, shape);
+              OnnxTensor t = OnnxTensor.createTensor(env, types, shape);
+              OrtSession.Result r = s.run(Map.of("input_ids", a, "attention_mask", m, "token_type_ids", t))) {
+            if (r.size() == 0) {
+              throw new IllegalStateException("no output");
+            }
+          }
+        }
+        return texts.length / ((System.nanoTime() - t0) / 1e9);
+      }
+    } finally {
+      tok.close();
+    }
+  }
+
+  private static LongBuffer direct(int n) {
+    return ByteBuffer.allocateDirect(n * 8).order(ByteOrder.nativeOrder()).asLongBuffer();
+  }
+
+  /** scoring-core on the texts handed over in windows of {@code window} rows, as the readers do. */
+  static double core(ScoringSpec spec, String[] texts, int window) throws Exception {
+    ScoringSpec s = spec.toBuilder().clearPassthrough()
+        .session(SessionConfig.DEFAULTS.withIntraOpThreads(TabularBenchmark.THREADS)).build();
+    try (BatchScorer scorer = BatchScorer.open(s, ScorerOptions.builder().cache(new ModelCache(2)).build())) {
+      scorer.score(batch(Arrays.copyOf(texts, 8))); // warm-up
+      long t0 = System.nanoTime();
+      int scored = 0;
+      for (int from = 0; from < texts.length; from += window) {
+        scored += scorer.score(batch(Arrays.copyOfRange(texts, from, Math.min(texts.length, from + window)))).rowsScored();
+      }
+      return scored / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  private static ColumnBatch batch(String[] texts) {
+    return ColumnBatch.builder(texts.length).add("text", new StringColumn(texts)).build();
+  }
+
+  private TextBenchmark() {}
+}
