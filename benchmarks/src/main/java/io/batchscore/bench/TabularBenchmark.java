@@ -70,7 +70,7 @@ public final class TabularBenchmark {
   static final long MIN_NANOS = 1_000_000_000L;
   /** Heap limit of child processes (the CLI, the job in memory mode). */
   static String childHeap = "2g";
-  /** Commit the whole heap at start (memory mode), so RSS does not track the heap's growth. */
+  /** Commit and touch the whole heap at start (memory mode), so RSS does not track the heap's growth. */
   static boolean fixedHeap;
   static Path home = Path.of(System.getProperty("batchscore.home", ".")).toAbsolutePath();
   static Path work;
@@ -625,7 +625,11 @@ public final class TabularBenchmark {
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(work.resolve("child.log").toFile());
-    pb.environment().put("BATCHSCORE_JAVA_OPTS", (fixedHeap ? "-Xms" + childHeap + " " : "") + "-Xmx" + childHeap);
+    // Memory mode: the heap committed and touched up front, so peak RSS measures what grows
+    // outside it (native sessions, direct buffers, metaspace); -Xms alone commits pages that a
+    // longer run then touches, which read as growth.
+    pb.environment().put("BATCHSCORE_JAVA_OPTS",
+        (fixedHeap ? "-Xms" + childHeap + " -XX:+AlwaysPreTouch " : "") + "-Xmx" + childHeap);
     long t0 = System.nanoTime();
     Process p = pb.start();
     long peak = 0;
