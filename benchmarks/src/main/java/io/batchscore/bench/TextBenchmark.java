@@ -112,15 +112,11 @@ public final class TextBenchmark {
       }
       for (Path in : List.of(data, x4)) {
         int texts4 = in == data ? n : 4 * n;
-        double[] r = TabularBenchmark.child(texts4, "score", "--spec", spec.origin(), "-i", in.toString(),
-            "-o", work.resolve("cli-out.parquet").toString(), "--overwrite", "--threads", Integer.toString(threads));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(([0-9,]+) rows/s\\)")
-            .matcher(Files.readString(work.resolve("child.log")));
-        double own = m.find() ? Double.parseDouble(m.group(1).replace(",", "")) : 0;
+        double[] r = TabularBenchmark.cliOnce(spec, in, texts4, work.resolve("cli-out.parquet"));
         lines.add(new TabularBenchmark.Line("batchscore CLI score, " + texts4 + " texts, whole process incl. JVM start (peak RSS "
             + (long) r[1] + " MB; 1 run)", r[0], TabularBenchmark.ratio(r[0], raw) + " of raw"));
         lines.add(new TabularBenchmark.Line("batchscore CLI score, " + texts4 + " texts, as it reports itself (after JVM start)",
-            own, TabularBenchmark.ratio(own, raw) + " of raw"));
+            r[2], TabularBenchmark.ratio(r[2], raw) + " of raw"));
       }
     } finally {
       spark.stop();

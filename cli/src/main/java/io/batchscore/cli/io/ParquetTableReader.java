@@ -129,16 +129,9 @@ public final class ParquetTableReader implements TableReader {
     }
   }
 
-  private static ParquetFileReader open(Path f) throws IOException {
-    return open(f, null);
-  }
-
-  private static ParquetFileReader open(Path f, RecyclingAllocator buffers) throws IOException {
+  private ParquetFileReader open(Path f) throws IOException {
     try {
-      if (buffers != null) {
-        return ParquetFileReader.open(new LocalInputFile(f), ParquetReadOptions.builder().withAllocator(buffers).build());
-      }
-      return ParquetFileReader.open(new LocalInputFile(f));
+      return ParquetFileReader.open(new LocalInputFile(f), ParquetReadOptions.builder().withAllocator(buffers).build());
     } catch (RuntimeException | IOException e) {
       throw new BadInputException(null, -1, null, f + ": not a readable Parquet file (" + e.getMessage() + ")");
     }
@@ -247,7 +240,7 @@ public final class ParquetTableReader implements TableReader {
         if (++fileIndex >= files.size()) {
           return false;
         }
-        reader = open(files.get(fileIndex), buffers);
+        reader = open(files.get(fileIndex));
         reader.setRequestedSchema(projection());
         continue;
       }

@@ -34,6 +34,12 @@ import org.apache.parquet.schema.Types;
 public final class ParquetTableWriter implements TableWriter {
   private final MessageType schema;
   private final ParquetWriter<RowCursor> writer;
+  /**
+   * Per top-level field, the names the record consumer is given: [field] for a primitive,
+   * [field, repeated group, element] for a LIST, [field, repeated group, key, value] for a MAP.
+   * Looked up once here, not per row.
+   */
+  private final String[][] names;
   private final RowCursor cursor = new RowCursor();
   private final io.batchscore.core.column.EncodedStrings<Binary> labels =
       new io.batchscore.core.column.EncodedStrings<>(
@@ -73,6 +79,18 @@ public final class ParquetTableWriter implements TableWriter {
       fields.add(c.parquetType() != null ? c.parquetType() : parquetType(c.name(), c.type(), c.nullable()));
     }
     this.schema = new MessageType("batchscore", fields);
+    this.names = new String[fields.size()][];
+    for (int f = 0; f < names.length; f++) {
+      Type t = fields.get(f);
+      if (t.isPrimitive()) {
+        names[f] = new String[] {t.getName()};
+      } else {
+        GroupType rep = t.asGroupType().getType(0).asGroupType();
+        List<String> n = new ArrayList<>(List.of(t.getName(), rep.getName()));
+        rep.getFields().forEach(leaf -> n.add(leaf.getName()));
+        names[f] = n.toArray(new String[0]);
+      }
+    }
     this.writer =
         new Builder(new LocalOutputFile(file), new CursorWriteSupport())
             .withCompressionCodec(CompressionCodecName.SNAPPY)
@@ -124,10 +142,9 @@ public final class ParquetTableWriter implements TableWriter {
 
   @Override
   public void write(ColumnBatch batch) throws IOException {
-    List<Type> fields = schema.getFields();
-    Column[] cols = new Column[fields.size()];
+    Column[] cols = new Column[names.length];
     for (int f = 0; f < cols.length; f++) {
-      cols[f] = batch.column(fields.get(f).getName());
+      cols[f] = batch.column(names[f][0]);
     }
     cursor.columns = cols;
     for (int r = 0; r < batch.rowCount(); r++) {
@@ -175,15 +192,14 @@ public final class ParquetTableWriter implements TableWriter {
         if (c.isNull(r)) {
           continue;
         }
-        Type t = schema.getType(f);
-        out.startField(t.getName(), f);
+        String[] n = names[f];
+        out.startField(n[0], f);
         if (c instanceof ArrayColumn a) {
           // LIST: group { repeated group <list> { <element> } }
-          GroupType rep = t.asGroupType().getType(0).asGroupType();
-          String element = rep.getType(0).getName();
+          String element = n[2];
           out.startGroup();
           if (a.offsets()[r] < a.offsets()[r + 1]) {
-            out.startField(rep.getName(), 0);
+            out.startField(n[1], 0);
             for (int j = a.offsets()[r]; j < a.offsets()[r + 1]; j++) {
               out.startGroup();
               out.startField(element, 0);
@@ -191,17 +207,16 @@ public final class ParquetTableWriter implements TableWriter {
               out.endField(element, 0);
               out.endGroup();
             }
-            out.endField(rep.getName(), 0);
+            out.endField(n[1], 0);
           }
           out.endGroup();
         } else if (c instanceof MapColumn m) {
           // MAP: group { repeated group <key_value> { <key>; <value> } }
-          GroupType rep = t.asGroupType().getType(0).asGroupType();
-          String key = rep.getType(0).getName();
-          String value = rep.getType(1).getName();
+          String key = n[2];
+          String value = n[3];
           out.startGroup();
           if (m.offsets()[r] < m.offsets()[r + 1]) {
-            out.startField(rep.getName(), 0);
+            out.startField(n[1], 0);
             for (int j = m.offsets()[r]; j < m.offsets()[r + 1]; j++) {
               out.startGroup();
               out.startField(key, 0);
@@ -212,13 +227,13 @@ public final class ParquetTableWriter implements TableWriter {
               out.endField(value, 1);
               out.endGroup();
             }
-            out.endField(rep.getName(), 0);
+            out.endField(n[1], 0);
           }
           out.endGroup();
         } else {
           value(c, r);
         }
-        out.endField(t.getName(), f);
+        out.endField(n[0], f);
       }
       out.endMessage();
     }
