@@ -65,6 +65,8 @@ public final class BatchScorer implements AutoCloseable {
   private final io.batchscore.core.impl.TextAssembler text;
   private Runner runner;
   private boolean closed;
+  /** A batch had NaN features: scan for them up front from now on (see {@link #score}). */
+  private boolean nanSeen;
 
   private BatchScorer(
       ScoringSpec spec, ModelHandle handle, ModelInfo model, DevicePlan device,
@@ -211,6 +213,22 @@ public final class BatchScorer implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("scorer is closed");
     }
+    // NaN features are rare, and a pass over the batch to rule them out costs as much as half
+    // the transposition (docs/performance.md). So the assemblers look for NaN while they copy
+    // values into the tensor; a batch where one does is scored again with the exact scan, which
+    // names the row and applies the null policy. Once a batch had NaN, this scorer scans up front.
+    if (!nanSeen) {
+      ScoreResult r = score(batch, true);
+      if (r != null) {
+        return r;
+      }
+      nanSeen = true;
+    }
+    return score(batch, false);
+  }
+
+  /** Scores the batch; with {@code nanLater}, returns null as soon as a NaN feature is copied. */
+  private ScoreResult score(ColumnBatch batch, boolean nanLater) {
     int rowsIn = batch.rowCount();
     NullScan.Outcome scan =
         NullScan.scan(
@@ -218,7 +236,8 @@ public final class BatchScorer implements AutoCloseable {
             assemblers,
             spec.nullPolicy(),
             text == null ? null : text.column(),
-            spec.text() == null ? null : spec.text().inputIds());
+            spec.text() == null ? null : spec.text().inputIds(),
+            nanLater);
     int[] kept = null;
     int n = rowsIn;
     if (scan.rejectedCount > 0) {
@@ -256,7 +275,10 @@ public final class BatchScorer implements AutoCloseable {
     for (int from = 0; from < n; from += chunk) {
       int to = Math.min(n, from + chunk);
       for (int a = 0; a < assemblers.size(); a++) {
-        HostTensor t = assemblers.get(a).fill(batch, order, from, to, runner);
+        HostTensor t = assemblers.get(a).fill(batch, order, from, to, runner, nanLater);
+        if (nanLater && assemblers.get(a).sawNaN()) {
+          return null;
+        }
         if (spec.nullPolicy() == NullPolicy.FILL) {
           applyFills(t, scan.fills.get(a), from, to);
         }

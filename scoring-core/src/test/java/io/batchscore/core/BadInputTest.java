@@ -138,6 +138,79 @@ class BadInputTest {
   }
 
   @Test
+  void nanInALaterBatchUnderFailPolicyNamesItsRowAfterEarlierBatchesRan() throws Exception {
+    ColumnBatch b = breastCancerBatch();
+    float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
+    v[450] = Float.NaN;
+    ScoringSpec spec = breastCancer().toBuilder().batchSize(100).build();
+    try (BatchScorer s = BatchScorer.open(spec, opts(null))) {
+      BadInputException e =
+          assertThrows(BadInputException.class, () -> s.score(replace(b, "worst_area", new FloatColumn(v))));
+      assertTrue(e.getMessage().contains("column 'worst_area' row 450 is NaN"), e.getMessage());
+      assertEquals(450, e.row());
+      assertEquals(569, s.score(b).rowsScored(), "the scorer still scores clean batches");
+    }
+  }
+
+  @Test
+  void nanInADoubleColumnIsFoundAsItIsConvertedToFloat() throws Exception {
+    ColumnBatch b = breastCancerBatch();
+    float[] f = ((FloatColumn) b.column("mean_area")).values();
+    double[] d = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      d[i] = f[i];
+    }
+    d[321] = Double.NaN;
+    ScoringSpec spec = breastCancer().toBuilder().batchSize(64).build();
+    try (BatchScorer s = BatchScorer.open(spec, opts(null))) {
+      BadInputException e =
+          assertThrows(
+              BadInputException.class,
+              () -> s.score(replace(b, "mean_area", new io.batchscore.core.column.DoubleColumn(d))));
+      assertTrue(e.getMessage().contains("column 'mean_area' row 321 is NaN"), e.getMessage());
+    }
+  }
+
+  @Test
+  void infinityIsAValueToScoreNotAMissingOne() throws Exception {
+    ColumnBatch b = breastCancerBatch();
+    float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
+    v[7] = Float.POSITIVE_INFINITY;
+    v[500] = Float.NEGATIVE_INFINITY;
+    try (BatchScorer s = BatchScorer.open(breastCancer(), opts(null))) {
+      assertEquals(569, s.score(replace(b, "worst_area", new FloatColumn(v))).rowsScored());
+    }
+    int rows = 20;
+    float[] px = new float[rows * 784];
+    px[13 * 784 + 5] = Float.POSITIVE_INFINITY;
+    ColumnBatch pixels =
+        ColumnBatch.builder(rows)
+            .add("pixels", ArrayColumn.fixedWidth(new FloatColumn(px), 784, rows))
+            .add("id", new LongColumn(new long[rows]))
+            .build();
+    try (BatchScorer s = BatchScorer.open(ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")), opts(null))) {
+      assertEquals(rows, s.score(pixels).rowsScored());
+    }
+  }
+
+  @Test
+  void nanInALaterBatchOfAnArrayFeatureIsNamed() throws Exception {
+    int rows = 40;
+    float[] px = new float[rows * 784];
+    px[37 * 784 + 100] = Float.NaN;
+    ColumnBatch b =
+        ColumnBatch.builder(rows)
+            .add("pixels", ArrayColumn.fixedWidth(new FloatColumn(px), 784, rows))
+            .add("id", new LongColumn(new long[rows]))
+            .build();
+    ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")).toBuilder().batchSize(8).build();
+    try (BatchScorer s = BatchScorer.open(spec, opts(null))) {
+      BadInputException e = assertThrows(BadInputException.class, () -> s.score(b));
+      assertTrue(e.getMessage().contains("column 'pixels' row 37 element 100 is NaN"), e.getMessage());
+    }
+  }
+
+  @Test
   void nanInTheLastElementOfAnArrayFeatureIsFoundAndNamed() throws Exception {
     int rows = 5;
     float[] px = new float[rows * 784];
@@ -180,6 +253,31 @@ class BadInputTest {
       assertEquals("mean_texture", r.rejections().get(0).column());
       assertEquals("null", r.rejections().get(0).reason());
       assertEquals(10, r.rejections().get(1).row(), "rejections are in row order, one per row");
+    }
+  }
+
+  @Test
+  void nanUnderSkipInALaterBatchLeavesOnlyItsRowOutAndLaterBatchesStillScore() throws Exception {
+    ColumnBatch b = breastCancerBatch();
+    float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
+    v[300] = Float.NaN;
+    ScoringSpec spec = breastCancer().toBuilder().nullPolicy(NullPolicy.SKIP).batchSize(50).build();
+    try (BatchScorer s = BatchScorer.open(spec, opts(null))) {
+      ScoreResult clean = s.score(b);
+      ScoreResult r = s.score(replace(b, "worst_area", new FloatColumn(v)));
+      assertEquals(568, r.rowsScored());
+      assertEquals(1, r.rejections().size());
+      assertEquals(300, r.rejections().get(0).row());
+      assertEquals("NaN", r.rejections().get(0).reason());
+      FloatColumn p = (FloatColumn) r.columns().column("p_benign");
+      FloatColumn pc = (FloatColumn) clean.columns().column("p_benign");
+      for (int out = 0; out < 568; out++) {
+        int in = r.inputRow(out);
+        assertEquals(pc.value(in), p.value(out), "row " + in);
+      }
+      ScoreResult again = s.score(b);
+      assertEquals(569, again.rowsScored(), "a clean batch after one with NaN loses no row");
+      assertEquals(pc.value(568), ((FloatColumn) again.columns().column("p_benign")).value(568));
     }
   }
 
