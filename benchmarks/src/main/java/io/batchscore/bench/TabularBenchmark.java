@@ -68,6 +68,8 @@ public final class TabularBenchmark {
   static final int THREADS = 2;
   /** An in-memory measurement repeats whole passes over its data for at least this long. */
   static final long MIN_NANOS = 1_000_000_000L;
+  /** Interleaved rounds of the in-memory paths (median reported). */
+  static final int IN_MEMORY_ROUNDS = 9;
   /** Heap limit of child processes (the CLI, the job in memory mode). */
   static String childHeap = "2g";
   /** Commit and touch the whole heap at start (memory mode), so RSS does not track the heap's growth. */
@@ -80,6 +82,17 @@ public final class TabularBenchmark {
     work = Files.createTempDirectory("batchscore-bench");
     if (a[0].equals("memory")) {
       memory(a);
+      return;
+    }
+    if (a[0].equals("core")) { // the in-memory rows only, both tabular models, no Spark
+      for (String spec : new String[] {"breast_cancer.yaml", "breast_cancer_mlp.yaml"}) {
+        System.out.println("### " + spec + ", in memory");
+        System.out.println();
+        System.out.println("| path | rows/s | ratio |");
+        System.out.println("|---|---:|---|");
+        inMemory(new Lines(), ScoringSpec.load(home.resolve("sample-data/specs/" + spec)), 1_000_000, 30);
+        System.out.println();
+      }
       return;
     }
     long lrRows = a.length > 0 && !a[0].isEmpty() ? Long.parseLong(a[0]) : 1_000_000;
@@ -213,32 +226,50 @@ public final class TabularBenchmark {
     }
   }
 
+  /** The in-memory rows of a model's table (raw ORT, scoring-core three ways); returns raw's rate. */
+  static double inMemory(List<Line> lines, ScoringSpec spec, long rows, int width) throws Exception {
+    int memRows = (int) Math.min(rows, width == 784 ? 100_000 : 1_000_000);
+    float[] mem = memory(memRows, width);
+    // In-memory paths: interleaved rounds (see interleaved()); the ratio is the median of each
+    // round's ratio, so the machine's drift (20-40% within minutes) cancels out.
+    ColumnBatch cols = width == 784 ? rowMajor(mem, memRows, width, "pixels") : columns(spec, mem, memRows, width);
+    ColumnBatch array = rowMajor(mem, memRows, width, "features");
+    try (RawOrt rawOrt = new RawOrt(spec, width, THREADS);
+        BatchScorer full = openInMemory(spec);
+        BatchScorer plain = openInMemory(rawOutput(spec, width));
+        BatchScorer rowMajor = width == 784 ? null : openInMemory(rowMajorRawOutput(spec, width))) {
+      List<Pass> paths = new ArrayList<>(List.of(
+          () -> rawOrt.scoreAll(mem, memRows),
+          () -> rawOrt.scoreAllKeepingOutputs(mem, memRows),
+          () -> full.score(cols).rowsScored(),
+          () -> plain.score(cols).rowsScored()));
+      if (rowMajor != null) {
+        paths.add(() -> rowMajor.score(array).rowsScored());
+      }
+      double[][] m = interleaved(IN_MEMORY_ROUNDS, paths);
+      double raw = m[0][0];
+      lines.add(new Line("raw ONNX Runtime, in memory, pinned direct input/output tensors (" + memRows + " rows)", raw, "1.00 (the limit)"));
+      lines.add(new Line("raw ONNX Runtime + a NaN check per batch + its outputs kept in result arrays", m[1][0],
+          ratioRange(m[1]) + " of raw"));
+      lines.add(new Line("scoring-core BatchScorer, same in-memory data (" + (width == 784 ? "one array column" : width + " columns") + ")",
+          m[2][0], ratioRange(m[2]) + " of raw"));
+      lines.add(new Line("scoring-core, the raw output tensor only (no post-processing)", m[3][0], ratioRange(m[3]) + " of raw"));
+      if (rowMajor != null) {
+        // The raw baseline's layout: the rows as one row-major array column, no transposition.
+        lines.add(new Line("scoring-core, raw output only, the same row-major data as one array column", m[4][0],
+            ratioRange(m[4]) + " of raw"));
+      }
+      return raw;
+    }
+  }
+
   static void model(SparkSession spark, String title, ScoringSpec spec, Path data, long rows, int width) throws Exception {
     System.out.println("### " + title + ", " + rows + " rows");
     System.out.println();
     System.out.println("| path | rows/s | ratio |");
     System.out.println("|---|---:|---|");
     List<Line> lines = new Lines();
-    int memRows = (int) Math.min(rows, width == 784 ? 100_000 : 1_000_000);
-    float[] mem = memory(memRows, width);
-    // In-memory measurements: passes for at least 1 s each, best of 7.
-    double raw = best(7, () -> rawOrt(spec, mem, memRows, width));
-    lines.add(new Line("raw ONNX Runtime, in memory, pinned direct input/output tensors (" + memRows + " rows)", raw, "1.00 (the limit)"));
-    double core = best(7, () -> scoringCore(spec, mem, memRows, width));
-    lines.add(new Line("scoring-core BatchScorer, same in-memory data (" + (width == 784 ? "one array column" : width + " columns") + ")", core, ratio(core, raw) + " of raw"));
-    ScoringSpec plain = spec.toBuilder().clearOutputs()
-        .output(io.batchscore.core.spec.OutputBinding.of(width == 784 ? "logits" : "output_probability", "out")).build();
-    double corePlain = best(7, () -> scoringCore(plain, mem, memRows, width));
-    lines.add(new Line("scoring-core, the raw output tensor only (no post-processing)", corePlain, ratio(corePlain, raw) + " of raw"));
-    if (width != 784) {
-      // The raw baseline's layout: the rows as one row-major array column, no transposition.
-      ScoringSpec rowMajor = plain.toBuilder().clearInputs()
-          .input(io.batchscore.core.spec.InputBinding.ofColumn(spec.inputs().get(0).input(), "features")).build();
-      double coreRowMajor = best(7, () -> scoringCoreRowMajor(rowMajor, mem, memRows, width));
-      lines.add(new Line("scoring-core, raw output only, the same row-major data as one array column", coreRowMajor,
-          ratio(coreRowMajor, raw) + " of raw"));
-    }
-
+    double raw = inMemory(lines, spec, rows, width);
     ScoringSpec sparkSpec = spec;
     double decode = best(() -> sparkTimed(rows, () -> spark.read().parquet(data.toString())
         .select(spec.featureColumns().stream().map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new))
@@ -306,94 +337,104 @@ public final class TabularBenchmark {
 
   // ------------------------------------------------------------------ in-memory paths
 
-  /** Raw ORT: direct input buffer and tensor made once, pinned outputs, bulk copy per batch. */
-  static double rawOrt(ScoringSpec spec, float[] data, int rows, int width) throws Exception {
-    OrtEnvironment env = OrtRuntime.env();
-    int b = spec.batchSize();
-    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-      o.setIntraOpNumThreads(THREADS);
-      o.setInterOpNumThreads(1);
-      o.addConfigEntry("session.intra_op.allow_spinning", "0");
-      try (OrtSession s = env.createSession(spec.resolvedModelPath().toString(), o)) {
-        String input = s.getInputNames().iterator().next();
-        long[] inShape = width == 784 ? new long[] {b, 1, 28, 28} : new long[] {b, width};
-        FloatBuffer in = ByteBuffer.allocateDirect(b * width * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        Map<String, OnnxTensor> pinned = new java.util.HashMap<>();
-        List<AutoCloseable> close = new ArrayList<>();
-        for (var e : s.getOutputInfo().entrySet()) {
-          ai.onnxruntime.TensorInfo ti = (ai.onnxruntime.TensorInfo) e.getValue().getInfo();
-          long[] shape = ti.getShape();
-          shape[0] = b;
-          int n = 1;
-          for (long d : shape) {
-            n *= (int) d;
-          }
-          boolean int64 = ti.type == ai.onnxruntime.OnnxJavaType.INT64;
-          ByteBuffer buf = ByteBuffer.allocateDirect(n * (int64 ? 8 : 4)).order(ByteOrder.nativeOrder());
-          OnnxTensor t = int64
-              ? OnnxTensor.createTensor(env, buf.asLongBuffer(), shape)
-              : OnnxTensor.createTensor(env, buf.asFloatBuffer(), shape);
-          pinned.put(e.getKey(), t);
-          close.add(t);
-        }
-        try (OnnxTensor t = OnnxTensor.createTensor(env, in, inShape)) {
-          Map<String, OnnxTensor> feed = Map.of(input, t);
-          long t0 = System.nanoTime();
-          long done = 0;
-          do { // whole passes over the data until at least MIN_NANOS have passed
-            for (int off = 0; off + b <= rows; off += b) {
-              in.put(0, data, off * width, b * width);
-              try (OrtSession.Result r = s.run(feed, java.util.Set.of(), pinned)) {
-                done += b;
-              }
-            }
-          } while (System.nanoTime() - t0 < MIN_NANOS);
-          return done / ((System.nanoTime() - t0) / 1e9);
-        } finally {
-          for (AutoCloseable c : close) {
-            c.close();
-          }
-        }
+  /** One pass of an in-memory path over its data; returns the rows scored. */
+  interface Pass {
+    long run() throws Exception;
+  }
+
+  /** rows/s of whole passes repeated for at least MIN_NANOS. */
+  static double timed(Pass p) throws Exception {
+    long t0 = System.nanoTime();
+    long n = 0;
+    do {
+      n += p.run();
+    } while (System.nanoTime() - t0 < MIN_NANOS);
+    return n / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * Measures paths side by side: after two warm-up rounds, {@code rounds} rounds each time every
+   * path once ({@link #timed}), starting from a different path each round. Returns per path its
+   * median rate, then the median, lowest and highest of its per-round ratio to path 0.
+   */
+  static double[][] interleaved(int rounds, List<Pass> paths) throws Exception {
+    int k = paths.size();
+    for (int w = 0; w < 2; w++) {
+      for (Pass p : paths) {
+        timed(p);
       }
     }
-  }
-
-  static double scoringCore(ScoringSpec spec, float[] data, int rows, int width) throws Exception {
-    ColumnBatch batch;
-    if (width == 784) {
-      batch = ColumnBatch.builder(rows).add("pixels", ArrayColumn.fixedWidth(new FloatColumn(data), 784, rows)).build();
-    } else {
-      ColumnBatch.Builder bl = ColumnBatch.builder(rows);
-      List<String> names = spec.inputs().get(0).columns();
-      for (int c = 0; c < width; c++) {
-        float[] col = new float[rows];
-        for (int i = 0; i < rows; i++) {
-          col[i] = data[i * width + c];
-        }
-        bl.add(names.get(c), new FloatColumn(col));
+    double[][] rate = new double[k][rounds];
+    for (int r = 0; r < rounds; r++) {
+      for (int i = 0; i < k; i++) {
+        int path = (r + i) % k;
+        rate[path][r] = timed(paths.get(path));
       }
-      batch = bl.build();
     }
-    return timedScoring(spec, batch);
+    double[][] out = new double[k][4];
+    for (int i = 0; i < k; i++) {
+      double[] ratio = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        ratio[r] = rate[i][r] / rate[0][r];
+      }
+      java.util.Arrays.sort(ratio);
+      out[i][0] = median(rate[i]);
+      out[i][1] = median(ratio);
+      out[i][2] = ratio[0];
+      out[i][3] = ratio[rounds - 1];
+    }
+    return out;
   }
 
-  /** rows/s of BatchScorer.score on this batch, whole passes for at least MIN_NANOS. */
-  static double timedScoring(ScoringSpec spec, ColumnBatch batch) throws Exception {
-    ScoringSpec s = spec.toBuilder().clearPassthrough().session(SessionConfig.DEFAULTS.withIntraOpThreads(THREADS)).build();
-    try (BatchScorer scorer = BatchScorer.open(s, ScorerOptions.builder().cache(new ModelCache(2)).build())) {
-      long t0 = System.nanoTime();
-      long n = 0;
-      do {
-        n += scorer.score(batch).rowsScored();
-      } while (System.nanoTime() - t0 < MIN_NANOS);
-      return n / ((System.nanoTime() - t0) / 1e9);
-    }
+  static double median(double[] v) {
+    double[] s = v.clone();
+    java.util.Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
-  static double scoringCoreRowMajor(ScoringSpec spec, float[] data, int rows, int width) throws Exception {
-    ColumnBatch batch = ColumnBatch.builder(rows)
-        .add("features", ArrayColumn.fixedWidth(new FloatColumn(data), width, rows)).build();
-    return timedScoring(spec, batch);
+  /** "0.93 (0.90-0.95)": the median ratio and its range over the rounds. */
+  static String ratioRange(double[] m) {
+    return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", m[1], m[2], m[3]);
+  }
+
+  static BatchScorer openInMemory(ScoringSpec spec) throws Exception {
+    return BatchScorer.open(inMemory(spec), ScorerOptions.builder().cache(new ModelCache(2)).build());
+  }
+
+  /** The row-major data as the spec's input columns, one per feature (what a columnar reader makes). */
+  static ColumnBatch columns(ScoringSpec spec, float[] data, int rows, int width) {
+    ColumnBatch.Builder bl = ColumnBatch.builder(rows);
+    List<String> names = spec.inputs().get(0).columns();
+    for (int c = 0; c < width; c++) {
+      float[] col = new float[rows];
+      for (int i = 0; i < rows; i++) {
+        col[i] = data[i * width + c];
+      }
+      bl.add(names.get(c), new FloatColumn(col));
+    }
+    return bl.build();
+  }
+
+  /** The row-major data as one array column of {@code width} floats a row (no copy). */
+  static ColumnBatch rowMajor(float[] data, int rows, int width, String name) {
+    return ColumnBatch.builder(rows).add(name, ArrayColumn.fixedWidth(new FloatColumn(data), width, rows)).build();
+  }
+
+  /** The spec as the in-memory paths run it: no passthrough, THREADS intra-op threads. */
+  static ScoringSpec inMemory(ScoringSpec spec) throws io.batchscore.core.SpecException {
+    return spec.toBuilder().clearPassthrough().session(SessionConfig.DEFAULTS.withIntraOpThreads(THREADS)).build();
+  }
+
+  /** The spec's output as the raw tensor, no post-processing. */
+  static ScoringSpec rawOutput(ScoringSpec spec, int width) throws io.batchscore.core.SpecException {
+    return spec.toBuilder().clearOutputs()
+        .output(io.batchscore.core.spec.OutputBinding.of(width == 784 ? "logits" : "output_probability", "out")).build();
+  }
+
+  /** The spec fed from one row-major array column {@code features}, raw output. */
+  static ScoringSpec rowMajorRawOutput(ScoringSpec spec, int width) throws io.batchscore.core.SpecException {
+    return rawOutput(spec, width).toBuilder().clearInputs()
+        .input(io.batchscore.core.spec.InputBinding.ofColumn(spec.inputs().get(0).input(), "features")).build();
   }
 
   // ------------------------------------------------------------------ Spark paths

@@ -1,0 +1,153 @@
+package io.batchscore.bench;
+
+import io.batchscore.core.BatchScorer;
+import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.engine.HostTensor;
+import io.batchscore.core.engine.HostTensors;
+import io.batchscore.core.engine.OutputValue;
+import io.batchscore.core.engine.Runner;
+import io.batchscore.core.impl.InputAssembler;
+import io.batchscore.core.impl.NullScan;
+import io.batchscore.core.spec.NullPolicy;
+import io.batchscore.core.spec.ScoringSpec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * JMH: what scoring-core does to a batch before ONNX Runtime sees it, on the logistic
+ * regression's 30 float features: the null/NaN check and the copy into the input tensor, in
+ * batches of the spec's 4,096 rows. {@code rows} is one Spark batch (4,096, in cache) or a whole
+ * in-memory million (1,048,576, from memory). Scores are microseconds per call;
+ * {@link JmhTables} prints them per row.
+ *
+ * <p>The baselines: {@code *CopyOnly}, the copy with no check at all (what raw ORT's loop does);
+ * {@code *ScanThenCopy}, a separate NaN pass over the batch, then the copy (how batchscore checked
+ * before session 4, and what a scorer still does once it has met a NaN).
+ * What ships: {@code *CopyCheckingNaN}, the check inside the copy.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class InputPathJmh {
+  static final int WIDTH = 30;
+
+  @Param({"4096", "1048576"})
+  public int rows;
+
+  private ColumnBatch columns;
+  private ColumnBatch rowMajor;
+  private InputAssembler fromColumns;
+  private InputAssembler fromArray;
+  private int batch;
+  private final HostRunner runner = new HostRunner();
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    ScoringSpec spec = ScoringCoreJmh.spec("logreg");
+    float[] data = TabularBenchmark.memory(rows, WIDTH);
+    columns = TabularBenchmark.columns(spec, data, rows, WIDTH);
+    rowMajor = TabularBenchmark.rowMajor(data, rows, WIDTH, "features");
+    batch = spec.batchSize();
+    try (BatchScorer s = TabularBenchmark.openInMemory(spec)) {
+      var input = s.model().signature().input(spec.inputs().get(0).input());
+      fromColumns = new InputAssembler(spec.inputs().get(0), input);
+      fromArray = new InputAssembler(TabularBenchmark.rowMajorRawOutput(spec, WIDTH).inputs().get(0), input);
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    runner.close();
+  }
+
+  private boolean fillAll(InputAssembler asm, ColumnBatch b, boolean checkNaN) {
+    boolean nan = false;
+    for (int from = 0; from < rows; from += batch) {
+      asm.fill(b, null, from, Math.min(rows, from + batch), runner, checkNaN);
+      nan |= asm.sawNaN();
+    }
+    return nan;
+  }
+
+  private static NullScan.Outcome scan(ColumnBatch b, InputAssembler asm, boolean nanLater) {
+    return NullScan.scan(b, List.of(asm), NullPolicy.FAIL, null, null, nanLater);
+  }
+
+  @Benchmark
+  public boolean columnsCopyOnly() {
+    return fillAll(fromColumns, columns, false);
+  }
+
+  @Benchmark
+  public boolean columnsScanThenCopy() {
+    scan(columns, fromColumns, false);
+    return fillAll(fromColumns, columns, false);
+  }
+
+  @Benchmark
+  public boolean columnsCopyCheckingNaN() {
+    scan(columns, fromColumns, true);
+    return fillAll(fromColumns, columns, true);
+  }
+
+  @Benchmark
+  public boolean rowMajorCopyOnly() {
+    return fillAll(fromArray, rowMajor, false);
+  }
+
+  @Benchmark
+  public boolean rowMajorScanThenCopy() {
+    scan(rowMajor, fromArray, false);
+    return fillAll(fromArray, rowMajor, false);
+  }
+
+  @Benchmark
+  public boolean rowMajorCopyCheckingNaN() {
+    scan(rowMajor, fromArray, true);
+    return fillAll(fromArray, rowMajor, true);
+  }
+
+  /** Hands out one reused direct buffer per input, like the ORT runner; never runs a model. */
+  static final class HostRunner implements Runner {
+    private ByteBuffer buffer;
+
+    @Override
+    public HostTensor input(String name, long[] shape) {
+      int bytes = Math.toIntExact(HostTensor.count(shape) * 4);
+      if (buffer == null || buffer.capacity() < bytes) {
+        buffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+      }
+      ByteBuffer view = buffer.duplicate().order(ByteOrder.nativeOrder());
+      view.limit(bytes);
+      return HostTensors.dense(io.batchscore.core.ElementType.FLOAT, shape, view.slice().order(ByteOrder.nativeOrder()));
+    }
+
+    @Override
+    public Map<String, OutputValue> run(Set<String> outputs) {
+      throw new UnsupportedOperationException("input path only");
+    }
+
+    @Override
+    public void close() {}
+  }
+}

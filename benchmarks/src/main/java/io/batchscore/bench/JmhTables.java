@@ -1,0 +1,89 @@
+package io.batchscore.bench;
+
+import io.batchscore.core.engine.ort.OrtRuntime;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs the JMH benchmarks ({@link ScoringCoreJmh}, {@link InputPathJmh}) and prints their figures
+ * as tables with the ratio of each to its baseline from the same run.
+ *
+ * <pre>
+ * mvn -B -q -DskipTests install
+ * mvn -B -q -pl benchmarks exec:exec -Dbench.main=io.batchscore.bench.JmhTables
+ * </pre>
+ *
+ * An argument narrows the run to benchmarks matching that regular expression (JMH's include).
+ */
+public final class JmhTables {
+  private JmhTables() {}
+
+  public static void main(String[] args) throws Exception {
+    String include = args.length > 0 && !args[0].isBlank() ? args[0] : "io.batchscore.bench.(ScoringCoreJmh|InputPathJmh)";
+    Options opts = new OptionsBuilder().include(include).build();
+    Collection<RunResult> results = new Runner(opts).run();
+    // benchmark (without class) + params -> (score, error)
+    Map<String, double[]> byKey = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      var p = r.getParams();
+      String name = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.') + 1);
+      String param = p.getParam("model") != null ? p.getParam("model") : p.getParam("rows");
+      byKey.put(name + "/" + param,
+          new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
+    }
+    System.out.printf(Locale.ROOT, "%nbatchscore JMH: %d cores, %s %s, ORT %s, %d intra-op threads%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+        System.getProperty("java.version"), OrtRuntime.version(), TabularBenchmark.THREADS);
+    for (String model : new String[] {"logreg", "mlp"}) {
+      double[] raw = byKey.get("rawOrt/" + model);
+      if (raw == null) {
+        continue;
+      }
+      System.out.printf(Locale.ROOT, "%n### scoring-core against raw ONNX Runtime: %s, %,d in-memory rows (JMH, rows/s, mean +- 99.9%% CI)%n%n",
+          model, ScoringCoreJmh.ROWS);
+      System.out.println("JMH runs one benchmark after another: the ratios carry the machine's drift between them;");
+      System.out.println("TabularBenchmark's in-memory rows interleave the same paths for the ratio.");
+      System.out.println();
+      System.out.println("| path | rows/s | ratio |");
+      System.out.println("|---|---:|---|");
+      row("raw ONNX Runtime, pinned direct input/output tensors", raw, "1.00 (the limit)");
+      row("raw ONNX Runtime + a NaN check per batch + its outputs kept", byKey.get("rawOrtKeepingOutputs/" + model), raw);
+      row("scoring-core, the spec's outputs, from 30 float columns", byKey.get("coreColumns/" + model), raw);
+      row("scoring-core, raw output tensor, from 30 float columns", byKey.get("coreColumnsRawOutput/" + model), raw);
+      row("scoring-core, raw output tensor, from raw ORT's row-major layout", byKey.get("coreRowMajorRawOutput/" + model), raw);
+    }
+    for (String rows : new String[] {"4096", "1048576"}) {
+      if (byKey.get("columnsCopyOnly/" + rows) == null) {
+        continue;
+      }
+      int n = Integer.parseInt(rows);
+      System.out.printf(Locale.ROOT, "%n### Input path: the NaN check and the copy into the tensor, logistic regression, %,d rows (JMH, ns per row)%n%n", n);
+      System.out.println("| layout | copy only | separate NaN pass, then copy | NaN checked in the copy (ships) | cost of the check, separate / in the copy |");
+      System.out.println("|---|---:|---:|---:|---|");
+      for (String layout : new String[] {"columns", "rowMajor"}) {
+        double copy = byKey.get(layout + "CopyOnly/" + rows)[0] * 1000 / n;
+        double scan = byKey.get(layout + "ScanThenCopy/" + rows)[0] * 1000 / n;
+        double fused = byKey.get(layout + "CopyCheckingNaN/" + rows)[0] * 1000 / n;
+        System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | +%.0f%% / +%.0f%% |%n",
+            layout.equals("columns") ? "30 float columns (transposed)" : "one row-major array column (bulk copy)",
+            copy, scan, fused, (scan / copy - 1) * 100, (fused / copy - 1) * 100);
+      }
+    }
+  }
+
+  private static void row(String path, double[] v, double[] base) {
+    if (v != null) {
+      row(path, v, String.format(Locale.ROOT, "%.2f of raw", v[0] / base[0]));
+    }
+  }
+
+  private static void row(String path, double[] v, String ratio) {
+    System.out.printf(Locale.ROOT, "| %s | %,.0f +- %,.0f | %s |%n", path, v[0], v[1], ratio);
+  }
+}
