@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH: what scoring-core does to a batch before ONNX Runtime sees it, on the logistic
- * regression's 30 float features: the null/NaN check and the copy into the input tensor, in
+ * regression's 30 features as float columns, as double columns (what Spark's scan and the CLI's
+ * reader hand over for double data; converted to float in the copy), and as one row-major array: the null/NaN check and the copy into the input tensor, in
  * batches of the spec's 4,096 rows. {@code rows} is one Spark batch (4,096, in cache) or a whole
  * in-memory million (1,048,576, from memory). Scores are microseconds per call;
  * {@link JmhTables} prints them per row.
@@ -55,6 +56,7 @@ public class InputPathJmh {
   public int rows;
 
   private ColumnBatch columns;
+  private ColumnBatch doubleColumns;
   private ColumnBatch rowMajor;
   private InputAssembler fromColumns;
   private InputAssembler fromArray;
@@ -66,6 +68,7 @@ public class InputPathJmh {
     ScoringSpec spec = ScoringCoreJmh.spec("logreg");
     float[] data = TabularBenchmark.memory(rows, WIDTH);
     columns = TabularBenchmark.columns(spec, data, rows, WIDTH);
+    doubleColumns = TabularBenchmark.doubleColumns(spec, data, rows, WIDTH);
     rowMajor = TabularBenchmark.rowMajor(data, rows, WIDTH, "features");
     batch = spec.batchSize();
     try (BatchScorer s = TabularBenchmark.openInMemory(spec)) {
@@ -111,6 +114,23 @@ public class InputPathJmh {
   }
 
   @Benchmark
+  public boolean doubleColumnsCopyOnly() {
+    return fillAll(fromColumns, doubleColumns, false);
+  }
+
+  @Benchmark
+  public boolean doubleColumnsScanThenCopy() {
+    scan(doubleColumns, fromColumns, false);
+    return fillAll(fromColumns, doubleColumns, false);
+  }
+
+  @Benchmark
+  public boolean doubleColumnsCopyCheckingNaN() {
+    scan(doubleColumns, fromColumns, true);
+    return fillAll(fromColumns, doubleColumns, true);
+  }
+
+  @Benchmark
   public boolean rowMajorCopyOnly() {
     return fillAll(fromArray, rowMajor, false);
   }
@@ -125,6 +145,36 @@ public class InputPathJmh {
   public boolean rowMajorCopyCheckingNaN() {
     scan(rowMajor, fromArray, true);
     return fillAll(fromArray, rowMajor, true);
+  }
+
+  /** The same three ways, as the {@code input} mode of {@link TabularBenchmark} times them side by side. */
+  List<TabularBenchmark.Pass> passes(String layout) {
+    ColumnBatch b = layout.equals("columns") ? columns : layout.equals("doubleColumns") ? doubleColumns : rowMajor;
+    InputAssembler asm = layout.equals("rowMajor") ? fromArray : fromColumns;
+    int reps = Math.max(1, (1 << 20) / rows);
+    return List.of(
+        () -> {
+          for (int k = 0; k < reps; k++) {
+            fillAll(asm, b, false);
+          }
+          return (long) rows * reps;
+        },
+        () -> {
+          for (int k = 0; k < reps; k++) {
+            scan(b, asm, false);
+            fillAll(asm, b, false);
+          }
+          return (long) rows * reps;
+        },
+        () -> {
+          for (int k = 0; k < reps; k++) {
+            scan(b, asm, true);
+            if (fillAll(asm, b, true)) {
+              throw new IllegalStateException("the benchmark's data has NaN");
+            }
+          }
+          return (long) rows * reps;
+        });
   }
 
   /** Hands out one reused direct buffer per input, like the ORT runner; never runs a model. */

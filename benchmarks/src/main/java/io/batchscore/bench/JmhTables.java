@@ -66,12 +66,13 @@ public final class JmhTables {
       System.out.printf(Locale.ROOT, "%n### Input path: the NaN check and the copy into the tensor, logistic regression, %,d rows (JMH, ns per row)%n%n", n);
       System.out.println("| layout | copy only | separate NaN pass, then copy | NaN checked in the copy (ships) | cost of the check, separate / in the copy |");
       System.out.println("|---|---:|---:|---:|---|");
-      for (String layout : new String[] {"columns", "rowMajor"}) {
+      for (String layout : new String[] {"columns", "doubleColumns", "rowMajor"}) {
         double copy = byKey.get(layout + "CopyOnly/" + rows)[0] * 1000 / n;
         double scan = byKey.get(layout + "ScanThenCopy/" + rows)[0] * 1000 / n;
         double fused = byKey.get(layout + "CopyCheckingNaN/" + rows)[0] * 1000 / n;
         System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | +%.0f%% / +%.0f%% |%n",
-            layout.equals("columns") ? "30 float columns (transposed)" : "one row-major array column (bulk copy)",
+            layout.equals("columns") ? "30 float columns (transposed)"
+                : layout.equals("doubleColumns") ? "30 double columns (transposed, converted)" : "one row-major array column (bulk copy)",
             copy, scan, fused, (scan / copy - 1) * 100, (fused / copy - 1) * 100);
       }
     }
