@@ -443,28 +443,28 @@ public final class TabularBenchmark {
 
   /** The row-major data as the spec's input columns, one per feature (what a columnar reader makes). */
   static ColumnBatch columns(ScoringSpec spec, float[] data, int rows, int width) {
-    ColumnBatch.Builder bl = ColumnBatch.builder(rows);
-    List<String> names = spec.inputs().get(0).columns();
-    for (int c = 0; c < width; c++) {
-      float[] col = new float[rows];
-      for (int i = 0; i < rows; i++) {
-        col[i] = data[i * width + c];
-      }
-      bl.add(names.get(c), new FloatColumn(col));
-    }
-    return bl.build();
+    return columns(spec, data, rows, width, false);
   }
 
   /** The same as double columns (what Spark's scan and the CLI's reader make of double data). */
   static ColumnBatch doubleColumns(ScoringSpec spec, float[] data, int rows, int width) {
+    return columns(spec, data, rows, width, true);
+  }
+
+  private static ColumnBatch columns(ScoringSpec spec, float[] data, int rows, int width, boolean asDouble) {
     ColumnBatch.Builder bl = ColumnBatch.builder(rows);
     List<String> names = spec.inputs().get(0).columns();
     for (int c = 0; c < width; c++) {
-      double[] col = new double[rows];
+      double[] d = asDouble ? new double[rows] : null;
+      float[] f = asDouble ? null : new float[rows];
       for (int i = 0; i < rows; i++) {
-        col[i] = data[i * width + c];
+        if (asDouble) {
+          d[i] = data[i * width + c];
+        } else {
+          f[i] = data[i * width + c];
+        }
       }
-      bl.add(names.get(c), new io.batchscore.core.column.DoubleColumn(col));
+      bl.add(names.get(c), asDouble ? new io.batchscore.core.column.DoubleColumn(d) : new FloatColumn(f));
     }
     return bl.build();
   }
