@@ -213,9 +213,9 @@ public final class BatchScorer implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("scorer is closed");
     }
-    // NaN features are rare, and a pass over the batch to rule them out costs as much as half
-    // the transposition (docs/performance.md). So the assemblers look for NaN while they copy
-    // values into the tensor; a batch where one does is scored again with the exact scan, which
+    // NaN features are rare, and a separate pass over the batch to rule them out cost 16-101%
+    // of the copy into the tensor (docs/performance.md). So the assemblers look for NaN while they
+    // copy values into the tensor; a batch where one does is scored again with the exact scan, which
     // names the row and applies the null policy. Once a batch had NaN, this scorer scans up front.
     if (!nanSeen) {
       ScoreResult r = score(batch, true);

@@ -84,28 +84,12 @@ public final class NullScan {
         }
       }
     }
-    if (nanLater) {
+    if (nanLater || !hasNaN(c, 0, n)) {
       return;
     }
-    if (c instanceof FloatColumn f) {
-      float[] v = f.values();
-      if (!hasNaN(v, 0, n)) {
-        return;
-      }
-      for (int r = 0; r < n; r++) {
-        if (v[r] != v[r] && !c.isNull(r)) {
-          bad(r, element, name, input, "NaN", a, p, out, -1);
-        }
-      }
-    } else if (c instanceof DoubleColumn d) {
-      double[] v = d.values();
-      if (!hasNaN(v, 0, n)) {
-        return;
-      }
-      for (int r = 0; r < n; r++) {
-        if (v[r] != v[r] && !c.isNull(r)) {
-          bad(r, element, name, input, "NaN", a, p, out, -1);
-        }
+    for (int r = 0; r < n; r++) {
+      if (isNaN(c, r) && !c.isNull(r)) {
+        bad(r, element, name, input, "NaN", a, p, out, -1);
       }
     }
   }
@@ -136,13 +120,8 @@ public final class NullScan {
       }
     }
     boolean childNulls = child.mayHaveNulls();
-    float[] fv = child instanceof FloatColumn f ? f.values() : null;
-    double[] dv = child instanceof DoubleColumn d ? d.values() : null;
-    if (!childNulls && (nanLater || (fv == null && dv == null))) {
-      return;
-    }
-    if (!childNulls && !(fv != null ? hasNaN(fv, off[0], off[n]) : hasNaN(dv, off[0], off[n]))) {
-      return; // the common case, in one tight pass (memory-bound, ~2x the per-row loop)
+    if (!childNulls && (nanLater || !hasNaN(child, off[0], off[n]))) {
+      return; // the common case: no null values, and no NaN (or the assembler looks for it)
     }
     for (int r = 0; r < n; r++) {
       if (c.isNull(r)) {
@@ -150,7 +129,7 @@ public final class NullScan {
       }
       for (int e = off[r]; e < off[r + 1]; e++) {
         boolean isNull = childNulls && child.isNull(e);
-        boolean isNan = (fv != null && fv[e] != fv[e]) || (dv != null && dv[e] != dv[e]);
+        boolean isNan = isNaN(child, e);
         if (isNull || isNan) {
           bad(r, e - off[r], name, input, isNull ? "null" : "NaN", a, p, out, e - off[r]);
           if (p == NullPolicy.SKIP) {
@@ -230,6 +209,19 @@ public final class NullScan {
     }
     if (c instanceof DoubleColumn d) {
       return hasNaN(d.values(), from, to);
+    }
+    return false;
+  }
+
+  /** Whether value {@code i} of a column is NaN (never, for columns that are not floating point). */
+  private static boolean isNaN(Column c, int i) {
+    if (c instanceof FloatColumn f) {
+      float x = f.value(i);
+      return x != x;
+    }
+    if (c instanceof DoubleColumn d) {
+      double x = d.value(i);
+      return x != x;
     }
     return false;
   }
