@@ -16,66 +16,58 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The limit every in-memory path is measured against: ONNX Runtime used as well as it can be
- * from Java. One direct input buffer and its {@link OnnxTensor} made once, every output pinned
- * into a direct buffer made once, and per batch one bulk copy of row-major floats into the input.
- * Same thread settings as batchscore's sessions (intra-op threads as given, no spinning).
+ * from Java. Per caller, one direct input buffer and its {@link OnnxTensor} made once, every
+ * output pinned into a direct buffer made once, and per batch one bulk copy of row-major floats
+ * into the input. Same thread settings as batchscore's sessions (no spinning).
+ *
+ * <p>{@code threads} cores are used either by one caller whose session has that many intra-op
+ * threads, or by {@code callers} callers on one shared session with {@code threads / callers}
+ * intra-op threads each, taking whole batches in turn. Which is faster depends on the model; the
+ * harness measures both and takes the better as the limit.
  */
 public final class RawOrt implements AutoCloseable {
   private final OrtSession.SessionOptions options;
   private final OrtSession session;
   private final int batch;
   private final int width;
-  private final FloatBuffer in;
-  private final OnnxTensor input;
-  private final Map<String, OnnxTensor> feed;
-  private final Map<String, OnnxTensor> pinned = new HashMap<>();
-  private final List<AutoCloseable> close = new ArrayList<>();
+  private final Caller[] callers;
+  private final ExecutorService pool;
 
-  /** A session for the spec's model, batches of the spec's batch size, {@code width} floats a row. */
+  /** One caller with {@code threads} intra-op threads. */
   public RawOrt(ScoringSpec spec, int width, int threads) throws OrtException {
+    this(spec, width, threads, 1);
+  }
+
+  /** {@code callers} callers sharing one session, {@code threads / callers} intra-op threads each. */
+  public RawOrt(ScoringSpec spec, int width, int threads, int callers) throws OrtException {
     OrtEnvironment env = OrtRuntime.env();
     batch = spec.batchSize();
     this.width = width;
     options = new OrtSession.SessionOptions();
-    options.setIntraOpNumThreads(threads);
+    options.setIntraOpNumThreads(Math.max(1, threads / callers));
     options.setInterOpNumThreads(1);
     options.addConfigEntry("session.intra_op.allow_spinning", "0");
     session = env.createSession(spec.resolvedModelPath().toString(), options);
-    for (var e : session.getOutputInfo().entrySet()) {
-      TensorInfo ti = (TensorInfo) e.getValue().getInfo();
-      long[] shape = ti.getShape();
-      shape[0] = batch;
-      int n = 1;
-      for (long d : shape) {
-        n *= (int) d;
-      }
-      boolean int64 = ti.type == OnnxJavaType.INT64;
-      ByteBuffer buf = ByteBuffer.allocateDirect(n * (int64 ? 8 : 4)).order(ByteOrder.nativeOrder());
-      OnnxTensor t = int64
-          ? OnnxTensor.createTensor(env, buf.asLongBuffer(), shape)
-          : OnnxTensor.createTensor(env, buf.asFloatBuffer(), shape);
-      pinned.put(e.getKey(), t);
-      close.add(t);
+    this.callers = new Caller[callers];
+    for (int i = 0; i < callers; i++) {
+      this.callers[i] = new Caller(env);
     }
-    long[] inShape = width == 784 ? new long[] {batch, 1, 28, 28} : new long[] {batch, width};
-    in = ByteBuffer.allocateDirect(batch * width * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    input = OnnxTensor.createTensor(env, in, inShape);
-    feed = Map.of(session.getInputNames().iterator().next(), input);
+    pool = callers == 1 ? null : Executors.newFixedThreadPool(callers - 1, r -> {
+      Thread t = new Thread(r, "raw-ort-caller");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Scores every whole batch of the first {@code rows} rows of {@code data}; returns rows scored. */
-  public int scoreAll(float[] data, int rows) throws OrtException {
-    int done = 0;
-    for (int off = 0; off + batch <= rows; off += batch) {
-      in.put(0, data, off * width, batch * width);
-      try (OrtSession.Result r = session.run(feed, Set.of(), pinned)) {
-        done += batch;
-      }
-    }
-    return done;
+  public int scoreAll(float[] data, int rows) throws Exception {
+    return all(data, rows, null);
   }
 
   /**
@@ -83,37 +75,103 @@ public final class RawOrt implements AutoCloseable {
    * NaN check of each batch's input (the spec's null policy) and the outputs kept, copied from the
    * pinned tensors into result arrays for all the rows. Tells the limit apart from the overhead.
    */
-  public int scoreAllKeepingOutputs(float[] data, int rows) throws OrtException {
-    int done = 0;
-    boolean nan = false;
+  public int scoreAllKeepingOutputs(float[] data, int rows) throws Exception {
     Map<String, float[]> kept = new HashMap<>();
-    for (var e : pinned.entrySet()) {
+    for (var e : callers[0].pinned.entrySet()) {
       if (e.getValue().getInfo().type == OnnxJavaType.FLOAT) {
         kept.put(e.getKey(), new float[rows / batch * (int) e.getValue().getInfo().getNumElements()]);
       }
     }
-    for (int off = 0; off + batch <= rows; off += batch) {
-      in.put(0, data, off * width, batch * width);
-      nan |= io.batchscore.core.impl.NullScan.hasNaN(data, off * width, (off + batch) * width);
-      try (OrtSession.Result r = session.run(feed, Set.of(), pinned)) {
-        for (var e : kept.entrySet()) {
-          float[] out = e.getValue();
-          int per = out.length / (rows / batch);
-          pinned.get(e.getKey()).getFloatBuffer().get(0, out, off / batch * per, per);
-        }
-        done += batch;
-      }
+    return all(data, rows, kept);
+  }
+
+  /** Batches {@code k, k + callers, ...} go to caller {@code k}; the calling thread is caller 0. */
+  private int all(float[] data, int rows, Map<String, float[]> kept) throws Exception {
+    int batches = rows / batch;
+    List<Future<Integer>> others = new ArrayList<>();
+    for (int k = 1; k < callers.length; k++) {
+      int first = k;
+      others.add(pool.submit(() -> callers[first].run(data, batches, first, callers.length, kept)));
     }
-    if (nan) {
-      throw new IllegalStateException("the benchmark's data has NaN");
+    int done = callers[0].run(data, batches, 0, callers.length, kept);
+    for (Future<Integer> f : others) {
+      done += f.get();
     }
     return done;
   }
 
+  /** One thread's input and pinned outputs. */
+  private final class Caller {
+    final FloatBuffer in;
+    final OnnxTensor input;
+    final Map<String, OnnxTensor> feed;
+    final Map<String, OnnxTensor> pinned = new HashMap<>();
+    /** The float outputs' direct buffers, which ONNX Runtime writes into. */
+    final Map<String, FloatBuffer> floats = new HashMap<>();
+
+    Caller(OrtEnvironment env) throws OrtException {
+      for (var e : session.getOutputInfo().entrySet()) {
+        TensorInfo ti = (TensorInfo) e.getValue().getInfo();
+        long[] shape = ti.getShape();
+        shape[0] = batch;
+        int n = 1;
+        for (long d : shape) {
+          n *= (int) d;
+        }
+        boolean int64 = ti.type == OnnxJavaType.INT64;
+        ByteBuffer buf = ByteBuffer.allocateDirect(n * (int64 ? 8 : 4)).order(ByteOrder.nativeOrder());
+        if (int64) {
+          pinned.put(e.getKey(), OnnxTensor.createTensor(env, buf.asLongBuffer(), shape));
+        } else {
+          floats.put(e.getKey(), buf.asFloatBuffer());
+          pinned.put(e.getKey(), OnnxTensor.createTensor(env, floats.get(e.getKey()), shape));
+        }
+      }
+      long[] inShape = width == 784 ? new long[] {batch, 1, 28, 28} : new long[] {batch, width};
+      in = ByteBuffer.allocateDirect(batch * width * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      input = OnnxTensor.createTensor(env, in, inShape);
+      feed = Map.of(session.getInputNames().iterator().next(), input);
+    }
+
+    /** Scores batches {@code first, first + step, ...}; with {@code kept}, checks NaN and keeps outputs. */
+    int run(float[] data, int batches, int first, int step, Map<String, float[]> kept) throws OrtException {
+      int done = 0;
+      boolean nan = false;
+      for (int b = first; b < batches; b += step) {
+        int off = b * batch;
+        in.put(0, data, off * width, batch * width);
+        if (kept != null) {
+          nan |= io.batchscore.core.impl.NullScan.hasNaN(data, off * width, (off + batch) * width);
+        }
+        try (OrtSession.Result r = session.run(feed, Set.of(), pinned)) {
+          if (kept != null) {
+            for (var e : kept.entrySet()) {
+              float[] out = e.getValue();
+              int per = out.length / batches;
+              floats.get(e.getKey()).get(0, out, b * per, per);
+            }
+          }
+          done += batch;
+        }
+      }
+      if (nan) {
+        throw new IllegalStateException("the benchmark's data has NaN");
+      }
+      return done;
+    }
+
+    void close() {
+      input.close();
+      pinned.values().forEach(OnnxTensor::close);
+    }
+  }
+
   @Override
   public void close() throws Exception {
-    input.close();
-    for (AutoCloseable c : close) {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+    for (Caller c : callers) {
       c.close();
     }
     session.close();

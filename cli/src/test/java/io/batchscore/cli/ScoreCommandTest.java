@@ -177,6 +177,32 @@ class ScoreCommandTest {
   }
 
   @Test
+  void batchesScoredAtOnceWriteTheSameRowsInTheSameOrder() throws Exception {
+    List<List<String>> outputs = new java.util.ArrayList<>();
+    for (String concurrency : new String[] {"1", "3"}) {
+      Path out = tmp.resolve("c" + concurrency + ".csv");
+      CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", sample("data/breast_cancer.parquet"),
+          "-o", out.toString(), "--batch-size", "16", "--threads", "3", "--concurrency", concurrency);
+      assertEquals(0, r.code(), r.err());
+      outputs.add(Files.readAllLines(out));
+    }
+    assertEquals(570, outputs.get(0).size());
+    assertEquals(outputs.get(0), outputs.get(1), "36 batches of 16, three at a time, written as one at a time");
+    CliRunner.Result bad = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", sample("data/breast_cancer.parquet"),
+        "-o", tmp.resolve("out.csv").toString(), "--concurrency", "0");
+    assertEquals(ExitCodes.USAGE, bad.code(), bad.err());
+    assertTrue(bad.err().contains("--threads and --concurrency must be at least 1"), bad.err());
+    assertNothingLeftBehindBut("c1.csv", "c3.csv");
+  }
+
+  private void assertNothingLeftBehindBut(String... kept) throws IOException {
+    try (Stream<Path> s = Files.list(tmp)) {
+      List<String> names = s.map(p -> p.getFileName().toString()).filter(n -> !List.of(kept).contains(n)).toList();
+      assertEquals(List.of(), names, "no other output or temporary file left");
+    }
+  }
+
+  @Test
   void usageErrorsExit2() {
     CliRunner.Result r = CliRunner.run("score", "--spec", "x.yaml");
     assertEquals(ExitCodes.USAGE, r.code());

@@ -31,6 +31,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Scores batches of rows with one ONNX model as a scoring spec describes.
@@ -42,7 +47,9 @@ import java.util.Set;
  * columns; batches larger than the spec's batch size are run in chunks of that size.
  *
  * <p>A scorer is for one thread: it owns reusable tensors. Open one per thread; they share the
- * cached session. Closing the scorer releases its reference to the session.
+ * cached session. With {@link ScorerOptions.Builder#concurrency} above 1, one {@code score} call
+ * runs that many chunks at once on threads of its own. Closing the scorer stops them and releases
+ * its reference to the session.
  *
  * <pre>{@code
  * ScoringSpec spec = ScoringSpec.load(Path.of("spec.yaml"));
@@ -56,21 +63,25 @@ public final class BatchScorer implements AutoCloseable {
   private final ModelHandle handle;
   private final EngineSession session;
   private final ModelInfo model;
-  private final List<InputAssembler> assemblers = new ArrayList<>();
+  private final List<InputAssembler> assemblers;
   private final List<OutputColumn> outputColumns;
   private final Map<OutputBinding, List<OutputColumn>> columnsByBinding = new LinkedHashMap<>();
   private final Set<String> fetch = new LinkedHashSet<>();
   private final DevicePlan device;
   private final boolean passthrough;
   private final io.batchscore.core.impl.TextAssembler text;
-  private Runner runner;
+  /** One per model call that may run at once: lane 0 is the calling thread's. */
+  private final Lane[] lanes;
+  /** Threads for lanes 1.., started on the first call that has work for them. */
+  private ExecutorService pool;
   private boolean closed;
   /** A batch had NaN features: scan for them up front from now on (see {@link #score}). */
   private boolean nanSeen;
 
   private BatchScorer(
       ScoringSpec spec, ModelHandle handle, ModelInfo model, DevicePlan device,
-      List<OutputColumn> outputs, boolean passthrough, io.batchscore.core.impl.TextAssembler text) {
+      List<OutputColumn> outputs, boolean passthrough, io.batchscore.core.impl.TextAssembler text,
+      int concurrency) {
     this.spec = spec;
     this.passthrough = passthrough;
     this.text = text;
@@ -79,8 +90,11 @@ public final class BatchScorer implements AutoCloseable {
     this.model = model;
     this.device = device;
     this.outputColumns = List.copyOf(outputs);
-    ModelSignature sig = model.signature();
-    spec.inputs().forEach(b -> assemblers.add(new InputAssembler(b, sig.input(b.input()))));
+    this.lanes = new Lane[concurrency];
+    for (int i = 0; i < concurrency; i++) {
+      lanes[i] = new Lane(spec, model.signature());
+    }
+    this.assemblers = lanes[0].assemblers;
     for (OutputColumn c : outputs) {
       columnsByBinding.computeIfAbsent(c.binding(), k -> new ArrayList<>()).add(c);
       fetch.add(c.binding().output());
@@ -119,10 +133,13 @@ public final class BatchScorer implements AutoCloseable {
     DevicePlan plan =
         DevicePlanner.plan(
             spec.device(), engine.availableProviders(), options.gpuAddresses(), source.name());
+    // Batches at once: as asked on a CPU; a GPU runs one at a time. The CPU share is split
+    // between them unless the spec fixes the intra-op threads.
+    int concurrency = plan.cuda() ? 1 : options.concurrency();
     int threads =
         spec.session().intraOpThreads() != null
             ? spec.session().intraOpThreads()
-            : options.cpuShare();
+            : Math.max(1, options.cpuShare() / concurrency);
     CacheKey key =
         new CacheKey(
             sha, spec.engine().specName(), plan.key(), spec.session().fingerprint(threads));
@@ -149,7 +166,8 @@ public final class BatchScorer implements AutoCloseable {
           spec.text() == null
               ? null
               : new io.batchscore.core.impl.TextAssembler(spec.text(), spec.resolvedTokenizerPath(), sig);
-      return new BatchScorer(spec, handle, info, plan, outputs, options.passthrough(), text);
+      return new BatchScorer(
+          spec, handle, info, plan, outputs, options.passthrough(), text, concurrency);
     } catch (SpecException | ModelLoadException | RuntimeException e) {
       handle.close();
       throw e;
@@ -196,6 +214,22 @@ public final class BatchScorer implements AutoCloseable {
   /** The engine's name and version. */
   public String engineDescription() {
     return session.engineDescription();
+  }
+
+  /**
+   * Rows to hand {@link #score} at a time for best throughput: the spec's read size, and with
+   * concurrency above 1 at least eight chunks per batch scored at once, so every thread has work
+   * and the wait for the last chunk of a call is short next to the call.
+   */
+  public int rowsPerCall() {
+    return lanes.length == 1
+        ? spec.readBatchRows()
+        : (int) Math.min(1 << 20, Math.max(spec.readBatchRows(), (long) spec.batchSize() * lanes.length * 8));
+  }
+
+  /** Model batches one call runs at once (1 on a GPU, whatever the options asked). */
+  public int concurrency() {
+    return lanes.length;
   }
 
   /** The prediction columns this scorer writes, in order (passthrough columns not included). */
@@ -268,26 +302,9 @@ public final class BatchScorer implements AutoCloseable {
     for (Map.Entry<OutputBinding, List<OutputColumn>> e : columnsByBinding.entrySet()) {
       writers.put(e.getKey(), OutputWriter.create(e.getValue(), n, model.source()));
     }
-    if (runner == null) {
-      runner = session.newRunner();
-    }
-    int chunk = spec.batchSize();
-    for (int from = 0; from < n; from += chunk) {
-      int to = Math.min(n, from + chunk);
-      for (int a = 0; a < assemblers.size(); a++) {
-        HostTensor t = assemblers.get(a).fill(batch, order, from, to, runner, nanLater);
-        if (nanLater && assemblers.get(a).sawNaN()) {
-          return null;
-        }
-        if (spec.nullPolicy() == NullPolicy.FILL) {
-          applyFills(t, scan.fills.get(a), from, to);
-        }
-      }
-      int[] tokens = text == null ? null : text.fill(batch, order, from, to, runner);
-      Map<String, OutputValue> values = runner.run(fetch);
-      for (Map.Entry<OutputBinding, OutputWriter> w : writers.entrySet()) {
-        w.getValue().write(values.get(w.getKey().output()), from, to - from, tokens);
-      }
+    Chunks chunks = new Chunks(batch, order, n, scan, writers, nanLater);
+    if (!chunks.run()) {
+      return null;
     }
     ColumnBatch.Builder out = ColumnBatch.builder(n);
     for (String p : passthrough ? spec.passthrough() : List.<String>of()) {
@@ -306,6 +323,202 @@ public final class BatchScorer implements AutoCloseable {
       }
     }
     return new ScoreResult(rowsIn, out.build(), kept, scan.rejections);
+  }
+
+  /** The state one model call needs: its input assemblers and a runner (its own tensors). */
+  private static final class Lane {
+    final List<InputAssembler> assemblers = new ArrayList<>();
+    Runner runner;
+
+    Lane(ScoringSpec spec, ModelSignature sig) {
+      spec.inputs().forEach(b -> assemblers.add(new InputAssembler(b, sig.input(b.input()))));
+    }
+  }
+
+  /** A chunk's model outputs and, for text, its rows' token counts. */
+  private record Called(Map<String, OutputValue> values, int[] tokens) {}
+
+  /** Marks a chunk in which a NaN was copied (with {@code nanLater}). */
+  private static final RuntimeException NAN_SEEN = new RuntimeException("NaN seen", null, false, false) {};
+
+  /**
+   * One batch's chunks of the spec's batch size. Each is assembled and run on a lane; outputs
+   * are written in chunk order, so the writers see exactly the serial sequence of calls. With
+   * several lanes, a lane that has run chunk {@code c} waits until chunk {@code c - 1} is
+   * written (its outputs live in its runner's buffers until then), and the first failure in row
+   * order is the one thrown, as it would be one chunk at a time.
+   */
+  private final class Chunks {
+    private final ColumnBatch batch;
+    private final int[] order;
+    private final int rows;
+    private final NullScan.Outcome scan;
+    private final Map<OutputBinding, OutputWriter> writers;
+    private final boolean nanLater;
+    private final int size = spec.batchSize();
+    private final int count;
+    private final AtomicInteger next = new AtomicInteger();
+    private int written; // guarded by this
+    private boolean stop; // guarded by this
+    private int failedChunk = Integer.MAX_VALUE; // guarded by this
+    private Throwable failure; // guarded by this
+
+    Chunks(ColumnBatch batch, int[] order, int rows, NullScan.Outcome scan,
+        Map<OutputBinding, OutputWriter> writers, boolean nanLater) {
+      this.batch = batch;
+      this.order = order;
+      this.rows = rows;
+      this.scan = scan;
+      this.writers = writers;
+      this.nanLater = nanLater;
+      this.count = (rows + size - 1) / size;
+    }
+
+    /** Scores every chunk; false when a NaN was seen (with {@code nanLater}). */
+    boolean run() {
+      int extra = Math.min(lanes.length, count) - 1;
+      if (extra == 0) {
+        for (int c = 0; c < count; c++) {
+          Called r = call(lanes[0], c);
+          if (r == null) {
+            return false;
+          }
+          write(r, c);
+        }
+        return true;
+      }
+      List<Future<?>> helpers = new ArrayList<>();
+      for (int l = 1; l <= extra; l++) {
+        Lane lane = lanes[l];
+        helpers.add(pool().submit(() -> work(lane)));
+      }
+      work(lanes[0]);
+      boolean interrupted = false;
+      for (Future<?> f : helpers) {
+        while (true) {
+          try {
+            f.get();
+            break;
+          } catch (InterruptedException e) {
+            // Lanes still use their runners: wait for them, then report the interrupt.
+            interrupted = true;
+            fail(-1, new ScoringException("interrupted while scoring", e));
+          } catch (ExecutionException e) {
+            fail(Integer.MAX_VALUE - 1, e.getCause());
+            break;
+          }
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      synchronized (this) {
+        if (failure == NAN_SEEN) {
+          return false;
+        }
+        if (failure instanceof RuntimeException e) {
+          throw e;
+        }
+        if (failure instanceof Error e) {
+          throw e;
+        }
+        if (failure != null) {
+          throw new ScoringException(model.source() + ": " + failure, failure);
+        }
+      }
+      return true;
+    }
+
+    /** A lane's loop: take the next chunk, run it, write it in its turn. */
+    private void work(Lane lane) {
+      while (true) {
+        synchronized (this) {
+          if (stop) {
+            return;
+          }
+        }
+        int c = next.getAndIncrement();
+        if (c >= count) {
+          return;
+        }
+        try {
+          Called r = call(lane, c);
+          if (r == null) {
+            fail(c, NAN_SEEN);
+            return;
+          }
+          synchronized (this) {
+            while (written != c && !stop) {
+              wait();
+            }
+            if (stop) {
+              return;
+            }
+            write(r, c);
+            written++;
+            notifyAll();
+          }
+        } catch (InterruptedException e) {
+          fail(c, new ScoringException("interrupted while scoring", e));
+          return;
+        } catch (Throwable t) {
+          fail(c, t);
+          return;
+        }
+      }
+    }
+
+    /** Records a failure; the one of the earliest chunk wins. Every lane stops. */
+    private synchronized void fail(int chunk, Throwable t) {
+      if (chunk < failedChunk) {
+        failedChunk = chunk;
+        failure = t;
+      }
+      stop = true;
+      notifyAll();
+    }
+
+    /** Fills chunk {@code c}'s inputs on the lane and runs the model; null if a NaN was copied. */
+    private Called call(Lane lane, int c) {
+      int from = c * size;
+      int to = Math.min(rows, from + size);
+      if (lane.runner == null) {
+        lane.runner = session.newRunner();
+      }
+      for (int a = 0; a < lane.assemblers.size(); a++) {
+        InputAssembler assembler = lane.assemblers.get(a);
+        HostTensor t = assembler.fill(batch, order, from, to, lane.runner, nanLater);
+        if (nanLater && assembler.sawNaN()) {
+          return null;
+        }
+        if (spec.nullPolicy() == NullPolicy.FILL) {
+          applyFills(t, scan.fills.get(a), from, to);
+        }
+      }
+      int[] tokens = text == null ? null : text.fill(batch, order, from, to, lane.runner);
+      return new Called(lane.runner.run(fetch), tokens);
+    }
+
+    private void write(Called r, int c) {
+      int from = c * size;
+      int n = Math.min(rows, from + size) - from;
+      for (Map.Entry<OutputBinding, OutputWriter> w : writers.entrySet()) {
+        w.getValue().write(r.values().get(w.getKey().output()), from, n, r.tokens());
+      }
+    }
+  }
+
+  /** The helper lanes' threads (daemon: an unclosed scorer does not keep the JVM alive). */
+  private synchronized ExecutorService pool() {
+    if (pool == null) {
+      AtomicInteger id = new AtomicInteger(1);
+      pool = Executors.newFixedThreadPool(lanes.length - 1, r -> {
+        Thread t = new Thread(r, "batchscore-lane-" + id.getAndIncrement());
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return pool;
   }
 
   /** The rows to score (kept, or all) ordered by text length, stable. */
@@ -359,8 +572,13 @@ public final class BatchScorer implements AutoCloseable {
     }
     closed = true;
     try {
-      if (runner != null) {
-        runner.close();
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+      for (Lane lane : lanes) {
+        if (lane.runner != null) {
+          lane.runner.close();
+        }
       }
     } finally {
       handle.close();

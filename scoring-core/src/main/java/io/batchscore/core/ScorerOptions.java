@@ -5,12 +5,14 @@ import io.batchscore.core.column.InputSchema;
 import java.util.List;
 
 /**
- * How the caller runs a scorer: the input schema to validate against, its CPU share (the intra-op
- * threads when the spec gives none), the GPUs it was assigned, and the model cache.
+ * How the caller runs a scorer: the input schema to validate against, its CPU share, how many
+ * model batches one {@code score} call may run at once, the GPUs it was assigned, and the model
+ * cache.
  */
 public final class ScorerOptions {
   private final InputSchema inputSchema;
   private final int cpuShare;
+  private final int concurrency;
   private final List<String> gpuAddresses;
   private final ModelCache cache;
   private final boolean passthrough;
@@ -18,12 +20,13 @@ public final class ScorerOptions {
   private ScorerOptions(Builder b) {
     this.inputSchema = b.inputSchema;
     this.cpuShare = b.cpuShare;
+    this.concurrency = b.concurrency;
     this.gpuAddresses = b.gpuAddresses == null ? null : List.copyOf(b.gpuAddresses);
     this.cache = b.cache;
     this.passthrough = b.passthrough;
   }
 
-  /** Defaults: no schema check, a CPU share of 1, GPU assignment unknown, the global cache. */
+  /** Defaults: no schema check, a CPU share of 1, one batch at a time, GPU assignment unknown, the global cache. */
   public static ScorerOptions defaults() {
     return builder().build();
   }
@@ -38,6 +41,11 @@ public final class ScorerOptions {
 
   public int cpuShare() {
     return cpuShare;
+  }
+
+  /** Model batches one {@code score} call may run at once (see {@link Builder#concurrency}). */
+  public int concurrency() {
+    return concurrency;
   }
 
   public List<String> gpuAddresses() {
@@ -57,6 +65,7 @@ public final class ScorerOptions {
   public static final class Builder {
     private InputSchema inputSchema;
     private int cpuShare = 1;
+    private int concurrency = 1;
     private List<String> gpuAddresses;
     private ModelCache cache;
     private boolean passthrough = true;
@@ -67,12 +76,32 @@ public final class ScorerOptions {
       return this;
     }
 
-    /** Cores this caller may use (Spark: {@code spark.task.cpus}); sizes intra-op threads. */
+    /**
+     * Cores this caller may use (Spark: {@code spark.task.cpus}). When the spec sets no intra-op
+     * threads, each model call gets {@code cpuShare / concurrency} of them (at least one).
+     */
     public Builder cpuShare(int cores) {
       if (cores < 1) {
         throw new IllegalArgumentException("cpuShare must be at least 1");
       }
       this.cpuShare = cores;
+      return this;
+    }
+
+    /**
+     * Model batches one {@code score} call may run at once on a CPU (default 1). With more than
+     * one, a call given more rows than the spec's batch size runs its batches on that many
+     * threads (the calling thread and {@code concurrency - 1} of the scorer's own), each with its
+     * own input and output buffers on the one shared session, and puts the results together in
+     * row order. On a CPU this is how ONNX Runtime is fastest for batch work: two batches at once
+     * with one intra-op thread each scored 1.5x the rows of one batch at a time with two
+     * (docs/performance.md). On a GPU a scorer runs one batch at a time whatever this says.
+     */
+    public Builder concurrency(int batches) {
+      if (batches < 1) {
+        throw new IllegalArgumentException("concurrency must be at least 1");
+      }
+      this.concurrency = batches;
       return this;
     }
 

@@ -1,5 +1,6 @@
 package io.batchscore.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,8 +101,13 @@ class TextEmbeddingParityTest {
   }
 
   static float[][] score(String engine, List<String> texts) throws Exception {
+    return score(engine, texts, 1);
+  }
+
+  static float[][] score(String engine, List<String> texts, int concurrency) throws Exception {
     ScoringSpec spec = ScoringSpec.parse(TextModels.embeddingSpec(dir, MODEL, TOKENIZER, engine), "minilm", null);
-    try (BatchScorer s = BatchScorer.open(spec, ScorerOptions.builder().cache(new ModelCache(2)).cpuShare(2).build())) {
+    ScorerOptions opts = ScorerOptions.builder().cache(new ModelCache(2)).cpuShare(2).concurrency(concurrency).build();
+    try (BatchScorer s = BatchScorer.open(spec, opts)) {
       ScoreResult r = s.score(batch(texts));
       assertEquals(texts.size(), r.rowsScored());
       assertEquals("array<float>[384]", r.columns().column("embedding").type().toString());
@@ -153,6 +159,17 @@ class TextEmbeddingParityTest {
     for (int i = 0; i < some.size(); i += 13) {
       float[][] alone = score("ort", List.of(some.get(i)));
       assertTrue(cosine(together[i], alone[0]) > 0.999999, "row " + i + " kept its place");
+    }
+  }
+
+  @Test
+  void concurrentChunksGiveEachRowTheEmbeddingOneChunkAtATimeGives() throws Exception {
+    // 130 texts in batches of 16, sorted by length: chunks of different lengths run at once and
+    // are pooled with their own rows' token counts.
+    float[][] serial = score("ort", texts, 1);
+    float[][] concurrent = score("ort", texts, 2);
+    for (int i = 0; i < texts.size(); i++) {
+      assertArrayEquals(serial[i], concurrent[i], "row " + i);
     }
   }
 
