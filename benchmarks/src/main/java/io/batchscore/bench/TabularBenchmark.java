@@ -128,9 +128,9 @@ public final class TabularBenchmark {
     long lrRows = a.length > 0 && !a[0].isEmpty() ? Long.parseLong(a[0]) : 1_000_000;
     long mlpRows = a.length > 1 ? Long.parseLong(a[1]) : lrRows;
     long imageRows = a.length > 2 ? Long.parseLong(a[2]) : 0;
-    System.out.printf("batchscore tabular benchmark: %d cores, %s %s, ParallelGC, Spark local[%d], ORT %s, %d intra-op threads for in-memory paths%n%n",
+    System.out.printf("batchscore tabular benchmark: %d cores, %s %s, ParallelGC, Spark local[%d], ORT %s, in-memory paths on %d cores (one caller x %d threads, or %d callers x 1)%n%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version"),
-        THREADS, OrtRuntime.version(), THREADS);
+        THREADS, OrtRuntime.version(), THREADS, THREADS, THREADS);
     SparkSession spark = session();
     try {
       if (lrRows > 0) {
