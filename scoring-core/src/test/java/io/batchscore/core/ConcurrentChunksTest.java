@@ -11,6 +11,7 @@ import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.FloatColumn;
+import io.batchscore.core.spec.EngineKind;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.ScoringSpec;
 import java.util.Map;
@@ -70,6 +71,14 @@ class ConcurrentChunksTest {
         assertSameResult(serial, score(spec, batch, concurrency));
       }
     }
+  }
+
+  @Test
+  void djlEngineRunsConcurrentChunksWithTheSameResults() throws Exception {
+    ScoringSpec spec = spec("breast_cancer.yaml", 16).toBuilder().engine(EngineKind.DJL).build();
+    ColumnBatch batch = csv("breast_cancer.csv");
+    ScoreResult serial = score(spec, batch, 1);
+    assertSameResult(serial, score(spec, batch, 3));
   }
 
   @Test
