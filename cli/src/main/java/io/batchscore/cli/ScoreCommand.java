@@ -4,8 +4,10 @@ import io.batchscore.cli.io.CsvTableWriter;
 import io.batchscore.cli.io.Formats;
 import io.batchscore.cli.io.ParquetTableReader;
 import io.batchscore.cli.io.ParquetTableWriter;
+import io.batchscore.cli.io.ReadAhead;
 import io.batchscore.cli.io.TableReader;
 import io.batchscore.cli.io.TableWriter;
+import io.batchscore.cli.io.WriteBehind;
 import io.batchscore.core.BadInputException;
 import io.batchscore.core.BatchScorer;
 import io.batchscore.core.ExitCodes;
@@ -179,13 +181,18 @@ final class ScoreCommand implements Callable<Integer> {
     long write = 0;
     boolean done = false;
     TableWriter writer = null;
+    // The next batch is read on a thread of its own while this one is scored and written.
+    ReadAhead ahead = new ReadAhead(reader, scorer.rowsPerCall());
+    // ... and written on another while the next is scored.
+    WriteBehind behind = null;
     try {
       writer = Formats.of(outputFormat, target) == Formats.CSV
           ? new CsvTableWriter(tmp, fields.stream().map(ParquetTableWriter.OutputField::name).toList())
           : new ParquetTableWriter(tmp, fields);
+      behind = new WriteBehind(writer);
       ColumnBatch batch;
       long t0 = System.nanoTime();
-      while ((batch = reader.next(scorer.rowsPerCall())) != null) {
+      while ((batch = ahead.next(scorer.rowsPerCall())) != null) {
         long t1 = System.nanoTime();
         ScoreResult r;
         try {
@@ -194,7 +201,7 @@ final class ScoreCommand implements Callable<Integer> {
           throw e.withRowOffset(rowsIn, "input " + input + ", rows counted from 0");
         }
         long t2 = System.nanoTime();
-        writer.write(r.columns());
+        behind.write(r.columns());
         long t3 = System.nanoTime();
         read += t1 - t0;
         scoring += t2 - t1;
@@ -209,6 +216,7 @@ final class ScoreCommand implements Callable<Integer> {
       }
       long t1 = System.nanoTime();
       read += t1 - t0;
+      behind.finish();
       // Closing flushes the last row group: a failure here must not leave a partial file.
       TableWriter w = writer;
       writer = null;
@@ -216,8 +224,12 @@ final class ScoreCommand implements Callable<Integer> {
       write += System.nanoTime() - t1;
       done = true;
     } finally {
+      ahead.close();
       bar.clear();
       if (!done) {
+        if (behind != null) {
+          behind.abort();
+        }
         closeQuietly(writer);
         Files.deleteIfExists(tmp);
       }
@@ -229,7 +241,8 @@ final class ScoreCommand implements Callable<Integer> {
     out.printf("scored %,d of %,d rows in %.2f s (%,.0f rows/s) on %s, %,d rejected%s -> %s%n",
         scored, rowsIn, secs, scored / Math.max(secs, 1e-9), scorer.device(), rej,
         rejected.isEmpty() ? "" : " " + rejected, output);
-    out.printf("  time: setup %.2f s, read %.2f s, score %.2f s, write %.2f s%n",
+    out.printf("  time: setup %.2f s, waiting for input %.2f s, score %.2f s, waiting for output %.2f s"
+        + " (reading and writing run beside scoring)%n",
         (secs * 1e9 - read - scoring - write) / 1e9, read / 1e9, scoring / 1e9, write / 1e9);
     out.flush();
     return ExitCodes.OK;

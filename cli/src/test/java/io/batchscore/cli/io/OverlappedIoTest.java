@@ -1,0 +1,150 @@
+package io.batchscore.cli.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.column.InputSchema;
+import io.batchscore.core.column.LongColumn;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Reading ahead and writing behind keep the order of batches and of failures. */
+class OverlappedIoTest {
+
+  private static ColumnBatch batch(long first, int rows) {
+    long[] ids = new long[rows];
+    for (int i = 0; i < rows; i++) {
+      ids[i] = first + i;
+    }
+    return ColumnBatch.builder(rows).add("id", new LongColumn(ids)).build();
+  }
+
+  /** Delivers {@code batches} batches of {@code rows} ids, then fails with {@code failure} (or ends). */
+  private static TableReader reader(int batches, int rows, IOException failure) {
+    return new TableReader() {
+      int given;
+
+      @Override
+      public InputSchema schema() {
+        return InputSchema.builder().build();
+      }
+
+      @Override
+      public long totalRows() {
+        return (long) batches * rows;
+      }
+
+      @Override
+      public ColumnBatch next(int maxRows) throws IOException {
+        assertEquals(rows, maxRows, "the read-ahead asks for the row count it was given");
+        if (given == batches) {
+          if (failure != null) {
+            throw failure;
+          }
+          return null;
+        }
+        return batch((long) rows * given++, rows);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  private static long firstId(ColumnBatch b) {
+    return ((LongColumn) b.column("id")).value(0);
+  }
+
+  @Test
+  void readAheadDeliversEveryBatchInOrderThenTheEnd() throws Exception {
+    ReadAhead ahead = new ReadAhead(reader(50, 10, null), 10);
+    try {
+      for (int i = 0; i < 50; i++) {
+        ColumnBatch b = ahead.next(10);
+        assertEquals(10L * i, firstId(b));
+      }
+      assertNull(ahead.next(10));
+      assertNull(ahead.next(10), "the end stays the end");
+    } finally {
+      ahead.close();
+    }
+  }
+
+  @Test
+  void aReadFailureComesAfterTheBatchesReadBeforeIt() throws Exception {
+    IOException bad = new IOException("in.parquet: cannot decode Parquet data");
+    ReadAhead ahead = new ReadAhead(reader(3, 5, bad), 5);
+    try {
+      for (int i = 0; i < 3; i++) {
+        assertEquals(5L * i, firstId(ahead.next(5)));
+      }
+      assertSame(bad, assertThrows(IOException.class, () -> ahead.next(5)));
+    } finally {
+      ahead.close();
+    }
+  }
+
+  @Test
+  void closingStopsAReaderThatIsAhead() throws Exception {
+    ReadAhead ahead = new ReadAhead(reader(1_000, 10, null), 10);
+    ahead.next(10);
+    ahead.close();
+    assertTrue(Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.isAlive() && t.getName().equals("batchscore-read-ahead")), "the thread ended");
+  }
+
+  /** Records the first id of each batch; fails on the batch whose first id is {@code failAt}. */
+  private static final class Recording implements TableWriter {
+    final List<Long> written = new ArrayList<>();
+    final long failAt;
+
+    Recording(long failAt) {
+      this.failAt = failAt;
+    }
+
+    @Override
+    public void write(ColumnBatch b) throws IOException {
+      if (firstId(b) == failAt) {
+        throw new IOException("disk full");
+      }
+      written.add(firstId(b));
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void writeBehindWritesEveryBatchInOrderBeforeFinishReturns() throws Exception {
+    Recording w = new Recording(-1);
+    WriteBehind behind = new WriteBehind(w);
+    List<Long> expected = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      behind.write(batch(7L * i, 7));
+      expected.add(7L * i);
+    }
+    behind.finish();
+    assertEquals(expected, w.written);
+  }
+
+  @Test
+  void aWriteFailureIsThrownToTheCallerAndNothingAfterItIsWritten() throws Exception {
+    Recording w = new Recording(30);
+    WriteBehind behind = new WriteBehind(w);
+    IOException e = assertThrows(IOException.class, () -> {
+      for (int i = 0; i < 1_000; i++) {
+        behind.write(batch(10L * i, 10));
+      }
+      behind.finish();
+    });
+    assertEquals("disk full", e.getMessage());
+    assertEquals(List.of(0L, 10L, 20L), w.written);
+    assertThrows(IOException.class, behind::finish, "finish reports it too");
+  }
+}
