@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The limit every in-memory path is measured against: ONNX Runtime used as well as it can be
@@ -28,7 +29,7 @@ import java.util.concurrent.Future;
  *
  * <p>{@code threads} cores are used either by one caller whose session has that many intra-op
  * threads, or by {@code callers} callers on one shared session with {@code threads / callers}
- * intra-op threads each, taking whole batches in turn. Which is faster depends on the model; the
+ * intra-op threads each, each taking the next whole batch when it is free. Which is faster depends on the model; the
  * harness measures both and takes the better as the limit.
  */
 public final class RawOrt implements AutoCloseable {
@@ -85,15 +86,19 @@ public final class RawOrt implements AutoCloseable {
     return all(data, rows, kept);
   }
 
-  /** Batches {@code k, k + callers, ...} go to caller {@code k}; the calling thread is caller 0. */
+  /**
+   * Callers take the next batch from a shared counter (so a caller on a slower core takes fewer,
+   * as scoring-core's lanes do); the calling thread is caller 0.
+   */
   private int all(float[] data, int rows, Map<String, float[]> kept) throws Exception {
     int batches = rows / batch;
+    AtomicInteger next = new AtomicInteger();
     List<Future<Integer>> others = new ArrayList<>();
     for (int k = 1; k < callers.length; k++) {
-      int first = k;
-      others.add(pool.submit(() -> callers[first].run(data, batches, first, callers.length, kept)));
+      Caller c = callers[k];
+      others.add(pool.submit(() -> c.run(data, batches, next, kept)));
     }
-    int done = callers[0].run(data, batches, 0, callers.length, kept);
+    int done = callers[0].run(data, batches, next, kept);
     for (Future<Integer> f : others) {
       done += f.get();
     }
@@ -133,11 +138,11 @@ public final class RawOrt implements AutoCloseable {
       feed = Map.of(session.getInputNames().iterator().next(), input);
     }
 
-    /** Scores batches {@code first, first + step, ...}; with {@code kept}, checks NaN and keeps outputs. */
-    int run(float[] data, int batches, int first, int step, Map<String, float[]> kept) throws OrtException {
+    /** Scores the batches it takes from {@code next}; with {@code kept}, checks NaN and keeps outputs. */
+    int run(float[] data, int batches, AtomicInteger next, Map<String, float[]> kept) throws OrtException {
       int done = 0;
       boolean nan = false;
-      for (int b = first; b < batches; b += step) {
+      for (int b = next.getAndIncrement(); b < batches; b = next.getAndIncrement()) {
         int off = b * batch;
         in.put(0, data, off * width, batch * width);
         if (kept != null) {

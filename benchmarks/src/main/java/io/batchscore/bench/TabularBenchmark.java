@@ -293,7 +293,7 @@ public final class TabularBenchmark {
       double[][] m = summary(rate, limit);
       String[] raw = {
           "raw ONNX Runtime, one caller, " + THREADS + " intra-op threads, pinned direct input/output tensors (" + memRows + " rows)",
-          "raw ONNX Runtime, " + THREADS + " callers taking batches in turn, 1 intra-op thread each, one shared session"};
+          "raw ONNX Runtime, " + THREADS + " callers each taking the next batch, 1 intra-op thread each, one shared session"};
       for (int i = 0; i < 2; i++) {
         lines.add(new Line(raw[i], m[i][0], i == limit ? "1.00 (the limit: the faster of the two)" : ratioRange(m[i]) + " of the limit"));
       }

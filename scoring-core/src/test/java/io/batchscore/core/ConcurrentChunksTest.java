@@ -74,6 +74,20 @@ class ConcurrentChunksTest {
   }
 
   @Test
+  void fixedWidthArrayOutputsArePlacedByRowAndVariableOnesAppendedInOrder() throws Exception {
+    // output_probability [N, 2] as an array column: its width is in the signature, so lanes
+    // write their rows in place, and the result is exactly one chunk at a time's.
+    ScoringSpec spec = spec("breast_cancer.yaml", 16).toBuilder()
+        .output(io.batchscore.core.spec.OutputBinding.of("output_probability", "probs")).build();
+    ColumnBatch batch = csv("breast_cancer.csv");
+    ScoreResult serial = score(spec, batch, 1);
+    assertEquals("array<float>[2]", serial.columns().column("probs").type().toString());
+    for (int concurrency : new int[] {2, 3}) {
+      assertSameResult(serial, score(spec, batch, concurrency));
+    }
+  }
+
+  @Test
   void djlEngineRunsConcurrentChunksWithTheSameResults() throws Exception {
     ScoringSpec spec = spec("breast_cancer.yaml", 16).toBuilder().engine(EngineKind.DJL).build();
     ColumnBatch batch = csv("breast_cancer.csv");

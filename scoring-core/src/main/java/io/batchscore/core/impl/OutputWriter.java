@@ -49,6 +49,15 @@ public abstract class OutputWriter {
   /** The finished column(s): one, or two for top_k with a scores column. */
   public abstract List<Column> finish();
 
+  /**
+   * True when {@link #write} puts each row at its own position and touches nothing else, so
+   * chunks may be written in any order and from several threads at once (on disjoint rows).
+   * Writers of variable-length rows (arrays, maps) append, and must be given chunks in order.
+   */
+  public boolean positional() {
+    return false;
+  }
+
   /** A writer for a binding; {@code columns} are the output columns the binding makes. */
   public static OutputWriter create(List<OutputColumn> columns, int rows, String model) {
     OutputColumn main = columns.get(0);
@@ -60,7 +69,7 @@ public abstract class OutputWriter {
         }
         return main.type().isScalar()
             ? new ScalarWriter(b, rows, model, main.type().element())
-            : new ArrayWriter(b, rows, model, main.type().element());
+            : new ArrayWriter(b, rows, model, main.type().element(), main.type().width());
       case SOFTMAX:
         return new SoftmaxWriter(b, rows, model);
       case ARGMAX:
@@ -145,33 +154,38 @@ public abstract class OutputWriter {
     /** Appends {@code n} values of a dense output starting at element {@code start}. */
     void append(OutputValue.Dense d, int start, int n) {
       ensure(n);
+      put(d, start, n, size);
+      size += n;
+    }
+
+    /** Copies {@code n} values of a dense output from element {@code start} to position {@code at}. */
+    void put(OutputValue.Dense d, int start, int n, int at) {
       Buffer b = d.data();
       switch (type) {
         case FLOAT:
-          ((FloatBuffer) b).get(start, (float[]) data, size, n);
+          ((FloatBuffer) b).get(start, (float[]) data, at, n);
           break;
         case DOUBLE:
-          ((DoubleBuffer) b).get(start, (double[]) data, size, n);
+          ((DoubleBuffer) b).get(start, (double[]) data, at, n);
           break;
         case INT64:
-          ((LongBuffer) b).get(start, (long[]) data, size, n);
+          ((LongBuffer) b).get(start, (long[]) data, at, n);
           break;
         case INT32:
-          ((IntBuffer) b).get(start, (int[]) data, size, n);
+          ((IntBuffer) b).get(start, (int[]) data, at, n);
           break;
         case BOOL:
           {
             boolean[] out = (boolean[]) data;
             ByteBuffer bb = (ByteBuffer) b;
             for (int i = 0; i < n; i++) {
-              out[size + i] = bb.get(start + i) != 0;
+              out[at + i] = bb.get(start + i) != 0;
             }
             break;
           }
         default:
-          System.arraycopy(d.strings(), start, data, size, n);
+          System.arraycopy(d.strings(), start, data, at, n);
       }
-      size += n;
     }
 
     /** The values as a column whose backing array is exactly {@code size} long. */
@@ -200,25 +214,42 @@ public abstract class OutputWriter {
       if (d.type() != flat.type || perRow(d) != 1 || d.shape()[0] != n) {
         throw unexpected(v, flat.type + "[" + n + "]");
       }
-      flat.append(d, 0, n);
+      flat.put(d, 0, n, offset); // allocated for all rows: each chunk goes to its own place
+    }
+
+    @Override
+    public boolean positional() {
+      return true;
     }
 
     @Override
     public List<Column> finish() {
+      flat.size = rows;
       return List.of(flat.column());
     }
   }
 
-  /** A tensor output with several values per row: an array column. */
+  /**
+   * A tensor output with several values per row: an array column. When the model's signature
+   * fixes the values per row, each chunk goes to its own place (positional); otherwise (a
+   * dimension that varies from batch to batch) rows are appended in order.
+   */
   static final class ArrayWriter extends OutputWriter {
     private final Flat flat;
     private final int[] offsets;
+    private final int width;
     private int row;
 
-    ArrayWriter(OutputBinding b, int rows, String model, ElementType type) {
+    ArrayWriter(OutputBinding b, int rows, String model, ElementType type, int width) {
       super(b, rows, model);
-      this.flat = new Flat(type, rows);
+      this.width = width > 0 ? width : -1;
+      this.flat = new Flat(type, this.width > 0 ? rows * this.width : rows);
       this.offsets = new int[rows + 1];
+    }
+
+    @Override
+    public boolean positional() {
+      return width > 0;
     }
 
     @Override
@@ -228,6 +259,13 @@ public abstract class OutputWriter {
         throw unexpected(v, flat.type + "[" + n + ",...]");
       }
       int w = perRow(d);
+      if (width > 0) {
+        if (w != width) {
+          throw unexpected(v, width + " values per row, as the model's signature says");
+        }
+        flat.put(d, 0, n * w, offset * w);
+        return;
+      }
       flat.append(d, 0, n * w);
       for (int i = 0; i < n; i++) {
         offsets[row + 1] = offsets[row] + w;
@@ -237,6 +275,12 @@ public abstract class OutputWriter {
 
     @Override
     public List<Column> finish() {
+      if (width > 0) {
+        for (int r = 0; r <= rows; r++) {
+          offsets[r] = r * width;
+        }
+        flat.size = rows * width;
+      }
       if (binding.normalize() && flat.type == ElementType.FLOAT) {
         float[] v = (float[]) flat.data;
         for (int r = 0; r < rows; r++) {
@@ -270,8 +314,13 @@ public abstract class OutputWriter {
       super(b, rows, model);
     }
 
+    @Override
+    public boolean positional() {
+      return true;
+    }
+
     /** Allocates on the first chunk; later chunks must have the same width. */
-    protected void width(int w, OutputValue v) {
+    protected synchronized void width(int w, OutputValue v) {
       if (out == null) {
         width = w;
         out = new float[rows * w];
@@ -432,6 +481,11 @@ public abstract class OutputWriter {
     }
 
     @Override
+    public boolean positional() {
+      return true;
+    }
+
+    @Override
     public List<Column> finish() {
       return List.of(new FloatColumn(out));
     }
@@ -495,6 +549,11 @@ public abstract class OutputWriter {
           }
         }
       }
+    }
+
+    @Override
+    public boolean positional() {
+      return true;
     }
 
     /** A class given by its index (dense scores): no boxing on the per-row path. */
