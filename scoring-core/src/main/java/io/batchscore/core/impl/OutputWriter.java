@@ -475,6 +475,12 @@ public abstract class OutputWriter {
       OutputValue.Dense d = dense(v, "class scores");
       int w = perRow(d);
       int idx = Integer.parseInt(cls);
+      if (d.data() instanceof FloatBuffer f) { // the usual case, without a type test per value
+        for (int i = 0; i < n; i++) {
+          out[offset + i] = f.get(i * w + idx);
+        }
+        return;
+      }
       for (int i = 0; i < n; i++) {
         out[offset + i] = (float) number(d.data(), i * w + idx);
       }
@@ -535,6 +541,24 @@ public abstract class OutputWriter {
       }
       OutputValue.Dense d = dense(v, "class scores [N, classes]");
       int w = perRow(d);
+      if (k == 1 && !scores && w > 0 && d.data() instanceof FloatBuffer f) {
+        // argmax of float scores, the usual case: one pass per row, no copy; the same choice
+        // as topK (the first value, then only a strictly greater one: ties keep the lower index).
+        for (int i = 0; i < n; i++) {
+          int base = i * w;
+          int bestIndex = 0;
+          float bestValue = f.get(base);
+          for (int c = 1; c < w; c++) {
+            float x = f.get(base + c);
+            if (x > bestValue) {
+              bestValue = x;
+              bestIndex = c;
+            }
+          }
+          setIndex(offset + i, bestIndex);
+        }
+        return;
+      }
       double[] vals = new double[w];
       for (int i = 0; i < n; i++) {
         for (int c = 0; c < w; c++) {
