@@ -103,10 +103,18 @@ public final class ReadAhead implements TableReader {
   @Override
   public void close() {
     thread.interrupt();
+    join(thread);
+  }
+
+  /**
+   * Waits for {@code t} to end even if this thread is interrupted meanwhile (the interrupt is
+   * kept for the caller): the stage thread still uses its reader or writer until it ends.
+   */
+  static void join(Thread t) {
     boolean interrupted = false;
-    while (thread.isAlive()) {
+    while (t.isAlive()) {
       try {
-        thread.join();
+        t.join();
       } catch (InterruptedException e) {
         interrupted = true;
       }

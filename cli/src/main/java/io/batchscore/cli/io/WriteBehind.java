@@ -66,31 +66,14 @@ public final class WriteBehind {
   /** Waits until every queued batch is written; throws the failure of any write. */
   public void finish() throws IOException {
     write(END);
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    ReadAhead.join(thread);
     rethrow();
   }
 
   /** Stops writing (after a failure elsewhere) and waits for the thread. */
   public void abort() {
     thread.interrupt();
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    ReadAhead.join(thread);
   }
 
   private void rethrow() throws IOException {
