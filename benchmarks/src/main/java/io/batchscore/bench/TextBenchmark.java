@@ -87,10 +87,10 @@ public final class TextBenchmark {
           rates[i] == raw ? "1.00 (the limit: the faster of the two)" : TabularBenchmark.ratio(rates[i], raw) + " of the limit"));
     }
     double core = TabularBenchmark.best(3, () -> core(spec, texts, BATCH * ScoringSpec.TEXT_SORT_WINDOW, threads));
-    lines.add(new TabularBenchmark.Line("scoring-core BatchScorer (tokenize, score, mean-pool, normalize), " + threads + " batches at once (concurrency " + threads + ")",
+    lines.add(new TabularBenchmark.Line("scoring-core BatchScorer (tokenize, score, mean-pool, normalize), " + threads + " batches at once (concurrency " + threads + ", as the CLI)",
         core, TabularBenchmark.ratio(core, raw) + " of raw"));
     double coreOne = TabularBenchmark.best(3, () -> core(spec, texts, BATCH * ScoringSpec.TEXT_SORT_WINDOW, 1));
-    lines.add(new TabularBenchmark.Line("scoring-core BatchScorer, one batch at a time on " + threads + " intra-op threads (the CLI's default for text)",
+    lines.add(new TabularBenchmark.Line("scoring-core BatchScorer, one batch at a time on " + threads + " intra-op threads",
         coreOne, TabularBenchmark.ratio(coreOne, raw) + " of raw"));
     String[] few = Arrays.copyOf(texts, Math.min(n, 256));
     ScoringSpec one = spec.toBuilder().batchSize(1).build();
