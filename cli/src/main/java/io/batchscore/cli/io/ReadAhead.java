@@ -84,19 +84,22 @@ public final class ReadAhead implements TableReader {
       ended = true;
       return null;
     }
-    if (o instanceof IOException e) {
+    if (o instanceof Throwable t) {
       ended = true;
-      throw e;
-    }
-    if (o instanceof RuntimeException e) {
-      ended = true;
-      throw e;
-    }
-    if (o instanceof Error e) {
-      ended = true;
-      throw e;
+      rethrow(t);
     }
     return (ColumnBatch) o;
+  }
+
+  /** Throws a failure caught on a stage thread as it was: an IOException, unchecked, or an Error. */
+  static void rethrow(Throwable t) throws IOException {
+    if (t instanceof IOException e) {
+      throw e;
+    }
+    if (t instanceof RuntimeException e) {
+      throw e;
+    }
+    throw (Error) t;
   }
 
   /** Stops the reading thread and waits for it; the wrapped reader stays open. */

@@ -78,15 +78,8 @@ public final class WriteBehind {
 
   private void rethrow() throws IOException {
     Throwable t = failure;
-    if (t == null) {
-      return;
+    if (t != null) {
+      ReadAhead.rethrow(t);
     }
-    if (t instanceof IOException e) {
-      throw e;
-    }
-    if (t instanceof RuntimeException e) {
-      throw e;
-    }
-    throw (Error) t;
   }
 }
