@@ -93,6 +93,7 @@ public final class ParquetTableWriter implements TableWriter {
     }
     this.writer =
         new Builder(new LocalOutputFile(file), new CursorWriteSupport())
+            .withConf(ParquetConf.SHARED)
             .withCompressionCodec(CompressionCodecName.SNAPPY)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
             .build();
