@@ -20,6 +20,12 @@ import java.util.Map;
 final class LocalInput {
   private LocalInput() {}
 
+  /** Whether opening {@code file} needs the model's signature: a CSV file takes its features' types from it. */
+  static boolean needsSignature(Path file, String format) {
+    return Formats.of(format, file) == Formats.CSV;
+  }
+
+  /** @param sig the model's signature; only a CSV input needs it (may be null otherwise) */
   static TableReader open(Path file, String format, ScoringSpec spec, ModelSignature sig)
       throws IOException {
     List<String> wanted = new ArrayList<>(spec.featureColumns());
@@ -28,7 +34,7 @@ final class LocalInput {
         wanted.add(p);
       }
     }
-    if (Formats.of(format, file) == Formats.CSV) {
+    if (needsSignature(file, format)) {
       Map<String, ElementType> types = new LinkedHashMap<>();
       for (String p : spec.passthrough()) {
         types.put(p, null); // inferred from the first rows

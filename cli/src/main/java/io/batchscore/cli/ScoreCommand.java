@@ -2,11 +2,11 @@ package io.batchscore.cli;
 
 import io.batchscore.cli.io.CsvTableWriter;
 import io.batchscore.cli.io.Formats;
+import io.batchscore.cli.io.OpenAhead;
 import io.batchscore.cli.io.ParquetTableReader;
 import io.batchscore.cli.io.ParquetTableWriter;
 import io.batchscore.cli.io.ReadAhead;
 import io.batchscore.cli.io.TableReader;
-import io.batchscore.cli.io.TableWriter;
 import io.batchscore.cli.io.WriteBehind;
 import io.batchscore.core.BadInputException;
 import io.batchscore.core.BatchScorer;
@@ -139,22 +139,32 @@ final class ScoreCommand implements Callable<Integer> {
     }
     ScorerOptions opts = ScorerOptions.builder().cpuShare(share).concurrency(batchesAtOnce).build();
 
-    ModelSignature sig;
+    // A Parquet input (Parquet's classes, every file's footer) opens while ONNX Runtime loads its
+    // library and the model: neither needs the other. A CSV reader needs the model's input types.
+    OpenAhead<TableReader> early = LocalInput.needsSignature(input, inputFormat)
+        ? null
+        : OpenAhead.start("batchscore-open-input", () -> LocalInput.open(input, inputFormat, spec, null));
     BatchScorer scorer = null;
     try {
-      scorer = BatchScorer.open(spec, opts);
-      sig = scorer.model().signature();
-    } catch (SpecException e) {
-      sig = Models.inspect(spec.resolvedModelPath()).signature();
-    }
-    try (TableReader reader = LocalInput.open(input, inputFormat, spec, sig)) {
-      List<Problem> problems = SpecValidator.validate(spec, sig, reader.schema());
-      problems.addAll(0, LocalInput.unreadable(reader, spec));
-      if (!problems.isEmpty() || scorer == null) {
-        throw new SpecException(spec.origin(), problems);
+      ModelSignature sig;
+      try {
+        scorer = BatchScorer.open(spec, opts);
+        sig = scorer.model().signature();
+      } catch (SpecException e) {
+        sig = Models.inspect(spec.resolvedModelPath()).signature();
       }
-      return score(spec, scorer, reader, start);
+      try (TableReader reader = early != null ? early.take() : LocalInput.open(input, inputFormat, spec, sig)) {
+        List<Problem> problems = SpecValidator.validate(spec, sig, reader.schema());
+        problems.addAll(0, LocalInput.unreadable(reader, spec));
+        if (!problems.isEmpty() || scorer == null) {
+          throw new SpecException(spec.origin(), problems);
+        }
+        return score(spec, scorer, reader, start);
+      }
     } finally {
+      if (early != null) {
+        early.discard(); // only if the model failed first: closes the input opened meanwhile
+      }
       if (scorer != null) {
         scorer.close();
       }
@@ -181,16 +191,15 @@ final class ScoreCommand implements Callable<Integer> {
     long scoring = 0;
     long write = 0;
     boolean done = false;
-    TableWriter writer = null;
+    boolean csv = Formats.of(outputFormat, target) == Formats.CSV;
     // The next batch is read on a thread of its own while this one is scored and written.
     ReadAhead ahead = new ReadAhead(reader, scorer.rowsPerCall());
-    // ... and written on another while the next is scored.
-    WriteBehind behind = null;
+    // ... and written on another while the next is scored; that thread also opens the writer,
+    // while the first batch is read and scored.
+    WriteBehind behind = new WriteBehind(() -> csv
+        ? new CsvTableWriter(tmp, fields.stream().map(ParquetTableWriter.OutputField::name).toList())
+        : new ParquetTableWriter(tmp, fields));
     try {
-      writer = Formats.of(outputFormat, target) == Formats.CSV
-          ? new CsvTableWriter(tmp, fields.stream().map(ParquetTableWriter.OutputField::name).toList())
-          : new ParquetTableWriter(tmp, fields);
-      behind = new WriteBehind(writer);
       ColumnBatch batch;
       long t0 = System.nanoTime();
       while ((batch = ahead.next(scorer.rowsPerCall())) != null) {
@@ -217,21 +226,16 @@ final class ScoreCommand implements Callable<Integer> {
       }
       long t1 = System.nanoTime();
       read += t1 - t0;
+      // Closes the writer, which flushes the last row group: a failure here must not leave a
+      // partial file either.
       behind.finish();
-      // Closing flushes the last row group: a failure here must not leave a partial file.
-      TableWriter w = writer;
-      writer = null;
-      w.close();
       write += System.nanoTime() - t1;
       done = true;
     } finally {
       ahead.close();
       bar.clear();
       if (!done) {
-        if (behind != null) {
-          behind.abort();
-        }
-        closeQuietly(writer);
+        behind.abort();
         Files.deleteIfExists(tmp);
       }
     }
@@ -247,17 +251,6 @@ final class ScoreCommand implements Callable<Integer> {
         (secs * 1e9 - read - scoring - write) / 1e9, read / 1e9, scoring / 1e9, write / 1e9);
     out.flush();
     return ExitCodes.OK;
-  }
-
-  private static void closeQuietly(TableWriter w) {
-    if (w == null) {
-      return;
-    }
-    try {
-      w.close();
-    } catch (IOException | RuntimeException e) {
-      // the run already failed; its own error is the one to report
-    }
   }
 
   private ScoringSpec spec() throws SpecException {

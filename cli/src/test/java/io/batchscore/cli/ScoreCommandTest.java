@@ -166,6 +166,36 @@ class ScoreCommandTest {
   }
 
   @Test
+  void whenTheModelAndTheInputAreBothMissingTheModelIsReported() throws Exception {
+    // The input opens on a thread of its own while the model loads; the model's failure still
+    // comes first, as it did when they opened one after the other.
+    Path spec = tmp.resolve("s.yaml");
+    Files.writeString(spec, Files.readString(TestData.sample("specs/breast_cancer.yaml")).replace("../models/breast_cancer_logreg.onnx", TestData.sample("models") + "/gone.onnx"));
+    CliRunner.Result r = CliRunner.run("score", "--spec", spec.toString(), "-i", tmp.resolve("nowhere.parquet").toString(), "-o", tmp.resolve("out.parquet").toString());
+    assertEquals(ExitCodes.MODEL_LOAD, r.code(), r.err());
+    assertTrue(r.err().contains("gone.onnx: model file not found"), r.err());
+    CliRunner.Result input = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", tmp.resolve("nowhere.parquet").toString(), "-o", tmp.resolve("out.parquet").toString());
+    assertEquals(ExitCodes.BAD_INPUT, input.code(), input.err());
+    assertTrue(input.err().contains("nowhere.parquet: input file not found"), input.err());
+    Files.delete(spec);
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void anOutputThatCannotBeCreatedFailsAndLeavesNoFile() throws Exception {
+    // The writer opens on the writing thread, after the first batch is read: its failure must
+    // still end the command with an error, and nothing half-written.
+    Path notADir = tmp.resolve("out-file");
+    Files.writeString(notADir, "a file, not a folder");
+    CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", sample("data/breast_cancer.parquet"),
+        "-o", notADir.resolve("out.parquet").toString(), "--batch-size", "16");
+    assertEquals(ExitCodes.RUNTIME_FAILURE, r.code(), r.err());
+    assertTrue(r.err().contains("out.parquet"), r.err());
+    Files.delete(notADir);
+    assertNothingLeftBehind();
+  }
+
+  @Test
   void existingOutputIsKeptUnlessOverwriteIsGiven() throws Exception {
     Path out = tmp.resolve("keep.csv");
     Files.writeString(out, "precious");

@@ -7,24 +7,36 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Writes batches on a thread of its own, in the order given, while the caller reads and scores
- * the next one. A write failure is thrown by the next {@link #write} or by {@link #finish}; after
- * one, nothing more is written. At most one batch waits beyond the one being written.
+ * Opens a writer, writes batches to it and closes it, all on a thread of its own, in the order
+ * given, while the caller reads and scores the next batch. Opening the writer (Parquet's write
+ * path is a few hundred classes) overlaps the first batch's read and score instead of delaying
+ * them.
  *
- * <p>{@link #finish} waits until every batch is written; {@link #abort} stops the thread. Neither
- * closes the wrapped writer, whose owner does (closing flushes the last row group, which must
- * happen after the last batch and on one thread).
+ * <p>A failure (opening, writing or closing) is thrown by the next {@link #write} or by
+ * {@link #finish}; after one, nothing more is written. At most one batch waits beyond the one
+ * being written. {@link #finish} returns once every batch is written and the writer closed
+ * (closing flushes the last row group, so only then is the output complete); {@link #abort}
+ * stops the thread and closes the writer without reporting its errors (the caller already has
+ * one and deletes the output).
  */
 public final class WriteBehind {
+  /** Opens the writer; called once, on the writing thread. */
+  @FunctionalInterface
+  public interface Opener {
+    TableWriter open() throws IOException;
+  }
+
   private static final ColumnBatch END = ColumnBatch.builder(0).build();
 
-  private final TableWriter writer;
+  private final Opener opener;
   private final BlockingQueue<ColumnBatch> queue = new ArrayBlockingQueue<>(1);
   private final Thread thread;
   private volatile Throwable failure;
+  /** Set by the thread; read by {@link #abort} only after the thread has ended. */
+  private TableWriter writer;
 
-  public WriteBehind(TableWriter writer) {
-    this.writer = writer;
+  public WriteBehind(Opener opener) {
+    this.opener = opener;
     this.thread = new Thread(this::consume, "batchscore-write-behind");
     thread.setDaemon(true);
     thread.start();
@@ -32,25 +44,26 @@ public final class WriteBehind {
 
   private void consume() {
     try {
+      writer = opener.open();
       while (true) {
         ColumnBatch b = queue.take();
         if (b == END) {
+          TableWriter w = writer;
+          writer = null;
+          w.close();
           return;
         }
-        try {
-          writer.write(b);
-        } catch (IOException | RuntimeException | Error e) {
-          failure = e;
-          queue.clear(); // unblock a caller waiting to put
-          return;
-        }
+        writer.write(b);
       }
     } catch (InterruptedException e) {
       // aborted
+    } catch (IOException | RuntimeException | Error e) {
+      failure = e;
+      queue.clear(); // unblock a caller waiting to put
     }
   }
 
-  /** Queues a batch; throws the failure of an earlier write, if any. */
+  /** Queues a batch; throws the failure of an earlier step, if any. */
   public void write(ColumnBatch b) throws IOException {
     rethrow();
     try {
@@ -63,17 +76,26 @@ public final class WriteBehind {
     }
   }
 
-  /** Waits until every queued batch is written; throws the failure of any write. */
+  /** Waits until every queued batch is written and the writer closed; throws any failure. */
   public void finish() throws IOException {
     write(END);
     ReadAhead.join(thread);
     rethrow();
   }
 
-  /** Stops writing (after a failure elsewhere) and waits for the thread. */
+  /** Stops writing (after a failure elsewhere), waits for the thread, and closes the writer quietly. */
   public void abort() {
     thread.interrupt();
     ReadAhead.join(thread);
+    TableWriter w = writer;
+    writer = null;
+    if (w != null) {
+      try {
+        w.close();
+      } catch (IOException | RuntimeException e) {
+        // the run already failed; its own error is the one to report
+      }
+    }
   }
 
   private void rethrow() throws IOException {

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Reading ahead and writing behind keep the order of batches and of failures. */
+/** Reading ahead, writing behind and opening ahead keep the order of batches and of failures, and close what they open. */
 class OverlappedIoTest {
 
   private static ColumnBatch batch(long first, int rows) {
@@ -103,6 +103,8 @@ class OverlappedIoTest {
   private static final class Recording implements TableWriter {
     final List<Long> written = new ArrayList<>();
     final long failAt;
+    boolean closed;
+    IOException closeFailure;
 
     Recording(long failAt) {
       this.failAt = failAt;
@@ -117,13 +119,18 @@ class OverlappedIoTest {
     }
 
     @Override
-    public void close() {}
+    public void close() throws IOException {
+      closed = true;
+      if (closeFailure != null) {
+        throw closeFailure;
+      }
+    }
   }
 
   @Test
   void writeBehindWritesEveryBatchInOrderBeforeFinishReturns() throws Exception {
     Recording w = new Recording(-1);
-    WriteBehind behind = new WriteBehind(w);
+    WriteBehind behind = new WriteBehind(() -> w);
     List<Long> expected = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       behind.write(batch(7L * i, 7));
@@ -131,12 +138,94 @@ class OverlappedIoTest {
     }
     behind.finish();
     assertEquals(expected, w.written);
+    assertTrue(w.closed, "finish closes the writer, which completes the file");
+  }
+
+  @Test
+  void theWriterIsOpenedOnTheWritingThread() throws Exception {
+    Recording w = new Recording(-1);
+    String[] openedOn = new String[1];
+    WriteBehind behind = new WriteBehind(() -> {
+      openedOn[0] = Thread.currentThread().getName();
+      return w;
+    });
+    behind.write(batch(0, 3));
+    behind.finish();
+    assertEquals("batchscore-write-behind", openedOn[0]);
+    assertEquals(List.of(0L), w.written);
+  }
+
+  @Test
+  void aFailureToOpenTheWriterIsThrownByTheNextWriteOrByFinish() {
+    IOException denied = new IOException("out.parquet: permission denied");
+    WriteBehind behind = new WriteBehind(() -> {
+      throw denied;
+    });
+    IOException e = assertThrows(IOException.class, () -> {
+      for (int i = 0; i < 1_000; i++) {
+        behind.write(batch(10L * i, 10));
+      }
+      behind.finish();
+    });
+    assertSame(denied, e);
+    behind.abort(); // nothing was opened: nothing to close, and no error of its own
+  }
+
+  @Test
+  void aFailureToCloseTheWriterIsThrownByFinish() throws Exception {
+    Recording w = new Recording(-1);
+    w.closeFailure = new IOException("disk full while flushing the last row group");
+    WriteBehind behind = new WriteBehind(() -> w);
+    behind.write(batch(0, 3));
+    assertSame(w.closeFailure, assertThrows(IOException.class, behind::finish));
+  }
+
+  @Test
+  void abortClosesTheWriterAndEndsTheThread() throws Exception {
+    Recording w = new Recording(-1);
+    WriteBehind behind = new WriteBehind(() -> w);
+    behind.write(batch(0, 3));
+    behind.abort();
+    assertTrue(w.closed);
+    assertTrue(Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.isAlive() && t.getName().equals("batchscore-write-behind")), "the thread ended");
+  }
+
+  @Test
+  void openAheadHandsOverWhatItOpenedOrThrowsItsFailureAsThrown() throws Exception {
+    Recording w = new Recording(-1);
+    assertSame(w, OpenAhead.start("t", () -> w).take());
+    IOException missing = new IOException("in.parquet: input file not found");
+    OpenAhead<Recording> failing = OpenAhead.start("t", () -> {
+      throw missing;
+    });
+    assertSame(missing, assertThrows(IOException.class, failing::take));
+    IllegalStateException bug = new IllegalStateException("bug");
+    OpenAhead<Recording> unchecked = OpenAhead.start("t", () -> {
+      throw bug;
+    });
+    assertSame(bug, assertThrows(IllegalStateException.class, unchecked::take));
+  }
+
+  @Test
+  void discardClosesWhatWasOpenedButNeverTaken() throws Exception {
+    Recording untaken = new Recording(-1);
+    OpenAhead.start("t", () -> untaken).discard();
+    assertTrue(untaken.closed, "an input opened while the model failed is closed, not leaked");
+    Recording taken = new Recording(-1);
+    OpenAhead<Recording> o = OpenAhead.start("t", () -> taken);
+    o.take();
+    o.discard();
+    assertTrue(!taken.closed, "once taken, the caller owns it");
+    OpenAhead.start("t", () -> {
+      throw new IOException("in.parquet: input file not found");
+    }).discard(); // the caller's own error is the one reported: discard stays quiet
   }
 
   @Test
   void aWriteFailureIsThrownToTheCallerAndNothingAfterItIsWritten() throws Exception {
     Recording w = new Recording(30);
-    WriteBehind behind = new WriteBehind(w);
+    WriteBehind behind = new WriteBehind(() -> w);
     IOException e = assertThrows(IOException.class, () -> {
       for (int i = 0; i < 1_000; i++) {
         behind.write(batch(10L * i, 10));
