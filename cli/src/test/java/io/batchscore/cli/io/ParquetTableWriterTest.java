@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CLI's Parquet writer puts every value of every column kind in its row, nulls as missing
- * values, and lists and maps in the standard three-level layout, read back here by parquet-java's
- * own example reader (not ours).
+ * values, lists and maps in the standard three-level layout and passthrough lists in their own,
+ * across row groups, read back here by parquet-java's own example reader (not ours).
  */
 class ParquetTableWriterTest {
   @TempDir Path tmp;
@@ -114,6 +114,109 @@ class ParquetTableWriterTest {
       assertEquals(0, r2.getGroup("zip", 0).getFieldRepetitionCount("key_value"));
       assertEquals("c", r3.getGroup("zip", 0).getGroup("key_value", 0).getString("key", 0));
     }
+  }
+
+  @Test
+  void rowGroupsCloseAtTheirSizeAndKeepEveryRowInOrder() throws Exception {
+    Path file = tmp.resolve("groups.parquet");
+    List<ParquetTableWriter.OutputField> fields = List.of(
+        field("id", ColumnType.scalar(ElementType.INT64)), field("probs", ColumnType.array(ElementType.FLOAT)));
+    // a row group of at most ~1 byte of buffered data: every batch closes one
+    try (ParquetTableWriter w = new ParquetTableWriter(file, fields, 1)) {
+      for (long b = 0; b < 5; b++) {
+        long[] ids = new long[1000];
+        float[] probs = new float[2000];
+        int[] offsets = new int[1001];
+        for (int r = 0; r < 1000; r++) {
+          ids[r] = b * 1000 + r;
+          probs[2 * r] = r;
+          probs[2 * r + 1] = -r;
+          offsets[r + 1] = 2 * r + 2;
+        }
+        w.write(ColumnBatch.builder(1000).add("id", new LongColumn(ids))
+            .add("probs", new ArrayColumn(offsets, new FloatColumn(probs), null, 1000)).build());
+      }
+    }
+    try (org.apache.parquet.hadoop.ParquetFileReader meta = org.apache.parquet.hadoop.ParquetFileReader.open(new LocalInputFile(file))) {
+      assertEquals(5, meta.getFooter().getBlocks().size());
+      assertEquals(1000, meta.getFooter().getBlocks().get(4).getRowCount());
+    }
+    List<Group> rows = readAll(file);
+    assertEquals(5000, rows.size());
+    for (int i = 0; i < 5000; i++) {
+      assertEquals(i, rows.get(i).getLong("id", 0));
+      assertEquals(List.of((float) (i % 1000), (float) -(i % 1000)), floats(rows.get(i).getGroup("probs", 0)));
+    }
+  }
+
+  @Test
+  void passthroughListsKeepTheirParquetLayoutWithNullElements() throws Exception {
+    // Lists as other writers make them: three levels with optional elements (Spark), and the
+    // legacy two-level form. A passthrough column keeps its input's Parquet type.
+    org.apache.parquet.schema.Type threeLevel = org.apache.parquet.schema.Types.optionalGroup().as(LogicalTypeAnnotation.listType())
+        .addField(org.apache.parquet.schema.Types.repeatedGroup()
+            .addField(org.apache.parquet.schema.Types.optional(org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT32).named("element"))
+            .named("list"))
+        .named("tags");
+    org.apache.parquet.schema.Type twoLevel = org.apache.parquet.schema.Types.requiredGroup().as(LogicalTypeAnnotation.listType())
+        .addField(org.apache.parquet.schema.Types.repeated(org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.DOUBLE).named("array"))
+        .named("legacy");
+    Path file = tmp.resolve("lists.parquet");
+    try (ParquetTableWriter w = new ParquetTableWriter(file, List.of(
+        new ParquetTableWriter.OutputField("tags", ColumnType.array(ElementType.INT32), threeLevel, true),
+        new ParquetTableWriter.OutputField("legacy", ColumnType.array(ElementType.DOUBLE), twoLevel, false)))) {
+      // tags rows: [1, null, 3], null, [], [null]; legacy rows: [0.5], [], [1, 2], []
+      w.write(ColumnBatch.builder(4)
+          .add("tags", new ArrayColumn(new int[] {0, 3, 3, 3, 4},
+              new IntColumn(new int[] {1, 0, 3, 0}, new boolean[] {false, true, false, true}, 4),
+              new boolean[] {false, true, false, false}, 4))
+          .add("legacy", new ArrayColumn(new int[] {0, 1, 1, 3, 3}, new DoubleColumn(0.5, 1, 2), null, 4))
+          .build());
+    }
+    List<Group> rows = readAll(file);
+    Group tags0 = rows.get(0).getGroup("tags", 0);
+    assertEquals(3, tags0.getFieldRepetitionCount("list"));
+    assertEquals(1, tags0.getGroup("list", 0).getInteger("element", 0));
+    assertEquals(0, tags0.getGroup("list", 1).getFieldRepetitionCount("element"), "a null element stays null");
+    assertEquals(3, tags0.getGroup("list", 2).getInteger("element", 0));
+    assertEquals(0, rows.get(1).getFieldRepetitionCount("tags"), "null list");
+    assertEquals(0, rows.get(2).getGroup("tags", 0).getFieldRepetitionCount("list"), "empty list");
+    assertEquals(1, rows.get(3).getGroup("tags", 0).getFieldRepetitionCount("list"));
+    assertEquals(0, rows.get(3).getGroup("tags", 0).getGroup("list", 0).getFieldRepetitionCount("element"));
+    assertEquals(0.5, rows.get(0).getGroup("legacy", 0).getDouble("array", 0));
+    assertEquals(0, rows.get(1).getGroup("legacy", 0).getFieldRepetitionCount("array"));
+    assertEquals(2, rows.get(2).getGroup("legacy", 0).getFieldRepetitionCount("array"));
+    assertEquals(2.0, rows.get(2).getGroup("legacy", 0).getDouble("array", 1));
+    // and our own reader gives back the same columns
+    try (ParquetTableReader r = new ParquetTableReader(file, List.of("tags", "legacy"))) {
+      ColumnBatch b = r.next(10);
+      ArrayColumn tags = (ArrayColumn) b.column("tags");
+      assertEquals(true, tags.isNull(1));
+      assertEquals(true, tags.values().isNull(1));
+      assertEquals(3, ((IntColumn) tags.values()).value(2));
+      assertEquals(2.0, ((DoubleColumn) ((ArrayColumn) b.column("legacy")).values()).value(2));
+    }
+  }
+
+  @Test
+  void aNullInARequiredColumnIsRefusedNamingColumnAndRow() throws Exception {
+    Path file = tmp.resolve("required.parquet");
+    try (ParquetTableWriter w = new ParquetTableWriter(file, List.of(
+        new ParquetTableWriter.OutputField("p", ColumnType.scalar(ElementType.FLOAT), null, false)))) {
+      IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> w.write(
+          ColumnBatch.builder(3).add("p", new FloatColumn(new float[] {1, 2, 3}, new boolean[] {false, false, true}, 3)).build()));
+      assertEquals("column 'p' row 2 is null but the column is required", e.getMessage());
+    }
+  }
+
+  private static List<Group> readAll(Path file) throws java.io.IOException {
+    List<Group> rows = new ArrayList<>();
+    try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), new org.apache.hadoop.fs.Path(file.toUri())).build()) {
+      for (Group g; (g = r.read()) != null; ) {
+        rows.add(g);
+      }
+    }
+    return rows;
   }
 
   private static ParquetTableWriter.OutputField field(String name, ColumnType t) {
