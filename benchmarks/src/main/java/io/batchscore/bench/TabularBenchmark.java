@@ -61,7 +61,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * Arguments: rows for the logistic regression, for the tabular MLP (both default 1,000,000; the
  * same generated data when equal), for the image MLP (default 0: skipped); 0 skips a model. With
- * {@code memory} first: peak RSS of the job and the CLI at each row count that follows. Data is
+ * {@code memory} first: peak RSS of the job and the CLI at each row count that follows. With
+ * {@code cli} first: the tabular MLP's in-memory rows and its CLI rows only. Data is
  * generated with fixed seeds. Every figure is the best of 3 unless noted.
  */
 public final class TabularBenchmark {
@@ -95,6 +96,23 @@ public final class TabularBenchmark {
       } finally {
         spark.stop();
       }
+      return;
+    }
+    if (a[0].equals("cli")) { // the tabular MLP's limit and its CLI rows only
+      long rows = a.length > 1 ? Long.parseLong(a[1]) : 1_000_000;
+      SparkSession spark = session();
+      Path data;
+      try {
+        data = generateLr(spark, rows, "lr.parquet");
+      } finally {
+        spark.stop();
+      }
+      System.out.println("| path | rows/s | ratio |");
+      System.out.println("|---|---:|---|");
+      ScoringSpec spec = ScoringSpec.load(home.resolve("sample-data/specs/breast_cancer_mlp.yaml"));
+      Lines lines = new Lines();
+      double raw = inMemory(lines, spec, (int) Math.min(rows, 1_000_000), 30);
+      cliRows(lines, spec, data, rows, 30, raw);
       return;
     }
     if (a[0].equals("input")) { // InputPathJmh's methods, timed side by side
@@ -363,11 +381,38 @@ public final class TabularBenchmark {
 
     double job = jobAgainstFloors(lines, spark, sparkSpec, data, rows, raw);
 
+    cliRows(lines, spec, data, rows, width, raw);
+    System.out.println();
+  }
+
+  /**
+   * The CLI's rows: on the data, and (tabular models) on the same files four times over, which
+   * splits its time into a fixed cost (JVM start, setup, JIT compilation) and a cost per row:
+   * per-row rate = 3 x rows / (t(4x) - t(1x)), fixed cost = t(1x) - rows / per-row rate.
+   */
+  static void cliRows(List<Line> lines, ScoringSpec spec, Path data, long rows, int width, double raw) throws Exception {
     double[] cli = cli(spec, data, rows, width);
     lines.add(new Line("batchscore CLI score, whole process incl. JVM start (peak RSS " + (long) cli[1] + " MB)", cli[0], ratio(cli[0], raw) + " of raw"));
     lines.add(new Line("batchscore CLI score, as it reports itself (after JVM start)", cli[2], ratio(cli[2], raw) + " of raw"));
-
-    System.out.println();
+    if (width == 784) {
+      return;
+    }
+    Path four = work.resolve("four-times");
+    Files.createDirectories(four);
+    try (var files = Files.list(data)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList()) {
+        for (int k = 0; k < 4; k++) {
+          Files.createSymbolicLink(four.resolve("copy" + k + "-" + f.getFileName()), f);
+        }
+      }
+    }
+    double[] cli4 = cli(spec, four, 4 * rows, width);
+    deleteTree(four);
+    double t1 = rows / cli[0];
+    double t4 = 4.0 * rows / cli4[0];
+    double perRow = 3.0 * rows / (t4 - t1);
+    lines.add(new Line(String.format(Locale.ROOT, "batchscore CLI score, the same files 4 times (%,d rows), whole process", 4 * rows), cli4[0], ratio(cli4[0], raw) + " of raw"));
+    lines.add(new Line(String.format(Locale.ROOT, "the CLI per row beyond its fixed cost (%.2f s: JVM start, setup, JIT)", t1 - rows / perRow), perRow, ratio(perRow, raw) + " of raw"));
   }
 
   static String ratio(double a, double b) {
