@@ -28,7 +28,6 @@ import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.PrimitiveConverter;
@@ -131,7 +130,7 @@ public final class ParquetTableReader implements TableReader {
 
   private ParquetFileReader open(Path f) throws IOException {
     try {
-      return ParquetFileReader.open(new LocalInputFile(f), ParquetReadOptions.builder(ParquetConf.SHARED).withAllocator(buffers).build());
+      return ParquetFileReader.open(new ChannelInputFile(f), ParquetReadOptions.builder(ParquetConf.SHARED).withAllocator(buffers).build());
     } catch (RuntimeException | IOException e) {
       throw new BadInputException(null, -1, null, f + ": not a readable Parquet file (" + e.getMessage() + ")");
     }
