@@ -183,6 +183,29 @@ final class ScoreCommand implements Callable<Integer> {
     }
     Path target = output.toAbsolutePath();
     Path tmp = target.resolveSibling("." + target.getFileName() + ".batchscore-" + UUID.randomUUID());
+    // Killed (TERM, Ctrl-C) mid-run, the JVM runs no finally blocks: the temporary file is
+    // removed by a shutdown hook instead, so no partial output is left then either.
+    Thread cleanup = new Thread(() -> {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException e) {
+        // nothing more to do while the JVM exits
+      }
+    }, "batchscore-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    try {
+      return scoreTo(spec, scorer, reader, start, fields, target, tmp);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook runs
+      }
+    }
+  }
+
+  private int scoreTo(ScoringSpec spec, BatchScorer scorer, TableReader reader, long start,
+      List<ParquetTableWriter.OutputField> fields, Path target, Path tmp) throws IOException {
     Progress bar = new Progress(commandSpec.commandLine().getErr(), progress, reader);
     long rowsIn = 0;
     long scored = 0;

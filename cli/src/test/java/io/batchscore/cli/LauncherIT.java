@@ -1,0 +1,116 @@
+package io.batchscore.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.batchscore.cli.io.ParquetTableReader;
+import io.batchscore.cli.io.ParquetTableWriter;
+import io.batchscore.core.ExitCodes;
+import io.batchscore.core.TestData;
+import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.column.LongColumn;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/batchscore as users run it, in child processes: the class-data archive of {@code score} is
+ * recorded by a first successful run only and then used, with the same output; and a score killed
+ * mid-run leaves neither output nor temporary file.
+ */
+class LauncherIT {
+  @TempDir Path tmp;
+
+  private Process start(Map<String, String> env, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(TestData.repoRoot().resolve("bin/batchscore").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("log-" + System.nanoTime() + ".txt").toFile());
+    pb.environment().put("BATCHSCORE_JAVA_OPTS", "-Xmx1g");
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  private int run(Map<String, String> env, String... args) throws Exception {
+    Process p = start(env, args);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished");
+    return p.exitValue();
+  }
+
+  private static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void scoreRecordsItsClassArchiveOnlyFromASuccessfulRunAndThenUsesIt() throws Exception {
+    String spec = TestData.sample("specs/breast_cancer.yaml").toString();
+    String in = TestData.sample("data/breast_cancer.parquet").toString();
+    Path cds = tmp.resolve("cds");
+    Map<String, String> env = Map.of("BATCHSCORE_CDS_DIR", cds.toString());
+
+    assertEquals(ExitCodes.OK, run(env, "score", "--help"));
+    assertEquals(ExitCodes.BAD_INPUT, run(env, "score", "--spec", spec, "-i", tmp.resolve("missing.parquet").toString(), "-o", tmp.resolve("x.parquet").toString()));
+    assertEquals(List.of(), Files.exists(cds) ? names(cds) : List.of(), "neither a help run nor a failed run leaves an archive");
+
+    assertEquals(ExitCodes.OK, run(env, "score", "--spec", spec, "-i", in, "-o", tmp.resolve("a.parquet").toString()));
+    List<String> archives = names(cds);
+    assertEquals(1, archives.size(), archives.toString());
+    assertTrue(archives.get(0).matches("score-[0-9]+\\.jsa"), archives.toString());
+    long recorded = Files.getLastModifiedTime(cds.resolve(archives.get(0))).toMillis();
+
+    assertEquals(ExitCodes.OK, run(env, "score", "--spec", spec, "-i", in, "-o", tmp.resolve("b.parquet").toString()));
+    assertEquals(archives, names(cds), "used, not recorded again");
+    assertEquals(recorded, Files.getLastModifiedTime(cds.resolve(archives.get(0))).toMillis());
+    // (the files' bytes differ from run to run anyway: Parquet lists a column's encodings from a hash set)
+    Map<Long, Float> a = ScoreCommandTest.column(tmp.resolve("a.parquet"), "p_benign");
+    assertEquals(569, a.size());
+    assertEquals(a, ScoreCommandTest.column(tmp.resolve("b.parquet"), "p_benign"), "the same output with and without the archive");
+  }
+
+  @Test
+  void aScoreKilledMidRunLeavesNoOutputAndNoTemporaryFile() throws Exception {
+    // ~1.1M rows for the MLP: several seconds of scoring, time to stop it in the middle
+    Path in = tmp.resolve("big.parquet");
+    List<ParquetTableWriter.OutputField> fields = new ArrayList<>();
+    ColumnBatch sample;
+    try (ParquetTableReader r = new ParquetTableReader(TestData.sample("data/breast_cancer.parquet"), null)) {
+      sample = r.next(10_000);
+      r.parquetSchema().getFields().forEach(t -> fields.add(new ParquetTableWriter.OutputField(t.getName(), null, t, true)));
+    }
+    try (ParquetTableWriter w = new ParquetTableWriter(in, fields)) {
+      for (int c = 0; c < 2_000; c++) {
+        long[] ids = java.util.Arrays.copyOf(((LongColumn) sample.column("id")).values(), sample.rowCount());
+        for (int i = 0; i < ids.length; i++) {
+          ids[i] += (long) c * sample.rowCount();
+        }
+        ColumnBatch.Builder b = ColumnBatch.builder(sample.rowCount());
+        sample.columns().forEach((n, col) -> b.add(n, n.equals("id") ? new LongColumn(ids) : col));
+        w.write(b.build());
+      }
+    }
+    Path outDir = Files.createDirectories(tmp.resolve("out"));
+    Process p = start(Map.of("BATCHSCORE_CDS", "off"), "score", "--spec", TestData.sample("specs/breast_cancer_mlp.yaml").toString(),
+        "-i", in.toString(), "-o", outDir.resolve("scores.parquet").toString());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (names(outDir).isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(p.isAlive(), "still scoring when the temporary output appeared");
+    assertEquals(1, names(outDir).size());
+    assertTrue(names(outDir).get(0).startsWith(".scores.parquet.batchscore-"), names(outDir).toString());
+    Thread.sleep(500);
+    p.destroy(); // SIGTERM
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(143, p.exitValue(), "terminated by the signal");
+    assertEquals(List.of(), names(outDir), "no output and no temporary file");
+  }
+}
