@@ -61,10 +61,13 @@ class LauncherIT {
     assertEquals(ExitCodes.BAD_INPUT, run(env, "score", "--spec", spec, "-i", tmp.resolve("missing.parquet").toString(), "-o", tmp.resolve("x.parquet").toString()));
     assertEquals(List.of(), Files.exists(cds) ? names(cds) : List.of(), "neither a help run nor a failed run leaves an archive");
 
+    Files.createDirectories(cds);
+    Path otherCheckout = Files.writeString(cds.resolve("score-999-1.jsa"), "another checkout's archive");
     assertEquals(ExitCodes.OK, run(env, "score", "--spec", spec, "-i", in, "-o", tmp.resolve("a.parquet").toString()));
+    Files.delete(otherCheckout); // kept: a new build replaces only its own checkout's archive
     List<String> archives = names(cds);
     assertEquals(1, archives.size(), archives.toString());
-    assertTrue(archives.get(0).matches("score-[0-9]+\\.jsa"), archives.toString());
+    assertTrue(archives.get(0).matches("score-[0-9]+-[0-9]+\\.jsa"), archives.toString());
     long recorded = Files.getLastModifiedTime(cds.resolve(archives.get(0))).toMillis();
 
     assertEquals(ExitCodes.OK, run(env, "score", "--spec", spec, "-i", in, "-o", tmp.resolve("b.parquet").toString()));
