@@ -10,7 +10,9 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * Counters that scoring tasks add to and the driver reads after the job: rows in, scored and
- * rejected (by reason), batches, and a histogram of batch latencies for percentiles.
+ * rejected (by reason), batches, and a histogram of batch latencies for percentiles. A "batch"
+ * is one scoring call: with {@code spark.task.cpus} above 1 a call scores that many model
+ * batches at once, and its latency is theirs together.
  *
  * <p>Like all Spark accumulators updated in transformations, a retried task counts twice; the run
  * report takes its row counts from the written output, and uses these for latency and rejects.
