@@ -33,30 +33,17 @@ public final class JmhTables {
     for (RunResult r : results) {
       var p = r.getParams();
       String name = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.') + 1);
-      String param = p.getParam("model") != null ? p.getParam("model") : p.getParam("rows");
+      String param = p.getParam("model") != null ? p.getParam("model") + "/" + p.getParam("callers") : p.getParam("rows");
       byKey.put(name + "/" + param,
           new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
     }
-    System.out.printf(Locale.ROOT, "%nbatchscore JMH: %d cores, %s %s, ORT %s, %d intra-op threads%n",
+    System.out.printf(Locale.ROOT, "%nbatchscore JMH: %d cores, %s %s, ORT %s, %d cores used by one caller or one batch at a time, or by that many callers or batches at once%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
         System.getProperty("java.version"), OrtRuntime.version(), TabularBenchmark.THREADS);
     for (String model : new String[] {"logreg", "mlp"}) {
-      double[] raw = byKey.get("rawOrt/" + model);
-      if (raw == null) {
-        continue;
+      for (String callers : new String[] {"2", "1"}) {
+        coreTable(byKey, model, callers);
       }
-      System.out.printf(Locale.ROOT, "%n### scoring-core against raw ONNX Runtime: %s, %,d in-memory rows (JMH, rows/s, mean +- 99.9%% CI)%n%n",
-          model, ScoringCoreJmh.ROWS);
-      System.out.println("JMH runs one benchmark after another: the ratios carry the machine's drift between them;");
-      System.out.println("TabularBenchmark's in-memory rows interleave the same paths for the ratio.");
-      System.out.println();
-      System.out.println("| path | rows/s | ratio |");
-      System.out.println("|---|---:|---|");
-      row("raw ONNX Runtime, pinned direct input/output tensors", raw, "1.00 (the limit)");
-      row("raw ONNX Runtime + a NaN check per batch + its outputs kept", byKey.get("rawOrtKeepingOutputs/" + model), raw);
-      row("scoring-core, the spec's outputs, from 30 float columns", byKey.get("coreColumns/" + model), raw);
-      row("scoring-core, raw output tensor, from 30 float columns", byKey.get("coreColumnsRawOutput/" + model), raw);
-      row("scoring-core, raw output tensor, from raw ORT's row-major layout", byKey.get("coreRowMajorRawOutput/" + model), raw);
     }
     for (String rows : new String[] {"4096", "1048576"}) {
       if (byKey.get("columnsCopyOnly/" + rows) == null) {
@@ -76,6 +63,28 @@ public final class JmhTables {
             copy, scan, fused, (scan / copy - 1) * 100, (fused / copy - 1) * 100);
       }
     }
+  }
+
+  /** scoring-core against raw ORT for one model and one way of using the cores. */
+  private static void coreTable(Map<String, double[]> byKey, String model, String callers) {
+    String key = model + "/" + callers;
+    double[] raw = byKey.get("rawOrt/" + key);
+    if (raw == null) {
+      return;
+    }
+    System.out.printf(Locale.ROOT, "%n### scoring-core against raw ONNX Runtime: %s, %s, %,d in-memory rows (JMH, rows/s, mean +- 99.9%% CI)%n%n",
+        model, callers.equals("2") ? "two callers / two batches at once, one intra-op thread each"
+            : "one caller / one batch at a time, two intra-op threads", ScoringCoreJmh.ROWS);
+    System.out.println("JMH runs one benchmark after another: the ratios carry the machine's drift between them;");
+    System.out.println("TabularBenchmark's in-memory rows interleave the same paths for the ratio.");
+    System.out.println();
+    System.out.println("| path | rows/s | ratio |");
+    System.out.println("|---|---:|---|");
+    row("raw ONNX Runtime, pinned direct input/output tensors", raw, "1.00 (the limit)");
+    row("raw ONNX Runtime + a NaN check per batch + its outputs kept", byKey.get("rawOrtKeepingOutputs/" + key), raw);
+    row("scoring-core, the spec's outputs, from 30 float columns", byKey.get("coreColumns/" + key), raw);
+    row("scoring-core, raw output tensor, from 30 float columns", byKey.get("coreColumnsRawOutput/" + key), raw);
+    row("scoring-core, raw output tensor, from raw ORT's row-major layout", byKey.get("coreRowMajorRawOutput/" + key), raw);
   }
 
   private static void row(String path, double[] v, double[] base) {

@@ -40,6 +40,14 @@ public class ScoringCoreJmh {
   @Param({"logreg", "mlp"})
   public String model;
 
+  /**
+   * How the two cores are used: 1 = one caller (raw ORT) or one batch at a time (scoring-core)
+   * with two intra-op threads; 2 = two callers or two batches at once with one thread each (the
+   * faster way since session 5, what the CLI does).
+   */
+  @Param({"1", "2"})
+  public int callers;
+
   private float[] data;
   private ColumnBatch columns;
   private ColumnBatch rowMajor;
@@ -59,10 +67,10 @@ public class ScoringCoreJmh {
     data = TabularBenchmark.memory(ROWS, WIDTH);
     columns = TabularBenchmark.columns(spec, data, ROWS, WIDTH);
     rowMajor = TabularBenchmark.rowMajor(data, ROWS, WIDTH, "features");
-    raw = new RawOrt(spec, WIDTH, TabularBenchmark.THREADS);
-    full = TabularBenchmark.openInMemory(spec);
-    rawOutput = TabularBenchmark.openInMemory(TabularBenchmark.rawOutput(spec, WIDTH));
-    rowMajorRawOutput = TabularBenchmark.openInMemory(TabularBenchmark.rowMajorRawOutput(spec, WIDTH));
+    raw = new RawOrt(spec, WIDTH, TabularBenchmark.THREADS, callers);
+    full = TabularBenchmark.openInMemory(spec, callers);
+    rawOutput = TabularBenchmark.openInMemory(TabularBenchmark.rawOutput(spec, WIDTH), callers);
+    rowMajorRawOutput = TabularBenchmark.openInMemory(TabularBenchmark.rowMajorRawOutput(spec, WIDTH), callers);
   }
 
   @TearDown(Level.Trial)
