@@ -110,8 +110,7 @@ class LauncherIT {
     assertTrue(p.isAlive(), "still scoring when the temporary output appeared");
     assertEquals(1, names(outDir).size());
     assertTrue(names(outDir).get(0).startsWith(".scores.parquet.batchscore-"), names(outDir).toString());
-    Thread.sleep(500);
-    p.destroy(); // SIGTERM
+    p.destroy(); // SIGTERM, at once: the temporary file exists only while the run is in progress
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(143, p.exitValue(), "terminated by the signal");
     assertEquals(List.of(), names(outDir), "no output and no temporary file");
