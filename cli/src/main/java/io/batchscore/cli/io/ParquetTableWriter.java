@@ -185,7 +185,13 @@ public final class ParquetTableWriter implements TableWriter {
     }
   }
 
-  /** A column of one value per row: one loop per type. A null is a definition level one below the leaf's. */
+  /**
+   * A column of one value per row: one loop per type. A null is a definition level one below the
+   * leaf's. The float, double and long loops are written out (not the generic {@link #value}
+   * call per value) because that measured faster: one loop through {@code value} for every type
+   * cost the writing thread 0.71-0.88 s instead of 0.52-0.72 s per 1M MLP rows (three
+   * alternating pairs).
+   */
   private void scalar(Field f, Column c, int n) {
     ColumnWriter w = store.getColumnWriter(f.leaves[0]);
     int def = f.leaves[0].getMaxDefinitionLevel();
