@@ -27,10 +27,10 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
  * Scores one partition: streams its rows through a {@link BatchScorer} in batches of the spec's
- * size, never holding more than one batch. The scorer's session comes from the per-JVM model
- * cache, so an executor loads the model once for all its tasks. CPU threads follow {@code
- * spark.task.cpus} (one batch at a time per CPU); on a GPU executor the GPU Spark assigned to the
- * task picks the CUDA device.
+ * size, never holding more than one call's worth (one batch per CPU of the task). The scorer's
+ * session comes from the per-JVM model cache, so an executor loads the model once for all its
+ * tasks. CPU threads follow {@code spark.task.cpus} (one batch at a time per CPU); on a GPU
+ * executor the GPU Spark assigned to the task picks the CUDA device.
  */
 final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalRow> {
   private static final long serialVersionUID = 1L;
