@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>{@code threads} cores are used either by one caller whose session has that many intra-op
  * threads, or by {@code callers} callers on one shared session with {@code threads / callers}
- * intra-op threads each, each taking the next whole batch when it is free. Which is faster depends on the model; the
- * harness measures both and takes the better as the limit.
+ * intra-op threads each, each taking the next whole batch when it is free. Which is faster
+ * depends on the model; the harness measures both and takes the better as the limit.
  */
 public final class RawOrt implements AutoCloseable {
   private final OrtSession.SessionOptions options;

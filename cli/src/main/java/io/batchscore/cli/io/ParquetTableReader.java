@@ -130,7 +130,8 @@ public final class ParquetTableReader implements TableReader {
 
   private ParquetFileReader open(Path f) throws IOException {
     try {
-      return ParquetFileReader.open(new ChannelInputFile(f), ParquetReadOptions.builder(ParquetConf.SHARED).withAllocator(buffers).build());
+      return ParquetFileReader.open(new ChannelInputFile(f),
+          ParquetReadOptions.builder(ParquetConf.SHARED).withAllocator(buffers).build());
     } catch (RuntimeException | IOException e) {
       throw new BadInputException(null, -1, null, f + ": not a readable Parquet file (" + e.getMessage() + ")");
     }

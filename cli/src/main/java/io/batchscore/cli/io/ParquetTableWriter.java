@@ -252,7 +252,8 @@ public final class ParquetTableWriter implements TableWriter {
           int rep = j == offsets[r] ? 0 : 1;
           if (values.isNull(j)) {
             if (!elementNullable) {
-              throw new IllegalStateException("column '" + f.name + "' row " + r + ": a null element in a list whose elements are required");
+              throw new IllegalStateException(
+                  "column '" + f.name + "' row " + r + ": a null element in a list whose elements are required");
             }
             w.writeNull(rep, def - 1);
           } else {
