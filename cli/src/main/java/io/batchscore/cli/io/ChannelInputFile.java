@@ -19,9 +19,10 @@ import org.apache.parquet.io.SeekableInputStream;
  * (which, for a read of more than a few KB, mallocs a native buffer of that size, reads into it and
  * frees it again) and copying the array into the buffer. For the 30 MB row groups of the benchmark
  * data that was two extra copies and a fresh native mapping, page faults included, per row group:
- * the read-ahead thread spent 1.26 s of system time on 4M rows. Here a read goes into the buffer
- * in slices of at most {@link #SLICE} bytes, so the JDK's cached per-thread direct buffer stays
- * small and is reused.
+ * the read-ahead thread spent 1.26 s of system time on 4M rows. Here a read goes straight into the
+ * buffer: the column chunks' buffers are direct ({@link RecyclingAllocator}), and a read into a
+ * heap buffer (the footer) goes in slices of at most {@link #SLICE} bytes, so the JDK's cached
+ * per-thread direct buffer stays small and is reused.
  */
 final class ChannelInputFile implements InputFile {
   /** Bytes read per call; bounds the JDK's cached temporary direct buffer for heap buffers. */
@@ -67,11 +68,16 @@ final class ChannelInputFile implements InputFile {
 
       @Override
       public int read(ByteBuffer buf) throws IOException {
-        ByteBuffer slice = buf.duplicate();
-        slice.limit(slice.position() + Math.min(buf.remaining(), SLICE));
+        ByteBuffer slice = buf;
+        if (!buf.isDirect()) { // the JDK reads a heap buffer through a temporary direct one
+          slice = buf.duplicate();
+          slice.limit(slice.position() + Math.min(buf.remaining(), SLICE));
+        }
         int n = channel.read(slice, pos);
         if (n > 0) {
-          buf.position(buf.position() + n);
+          if (slice != buf) {
+            buf.position(buf.position() + n);
+          }
           pos += n;
         }
         return n;

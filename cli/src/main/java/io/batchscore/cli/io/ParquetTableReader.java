@@ -53,6 +53,7 @@ public final class ParquetTableReader implements TableReader {
   private ParquetFileReader reader;
   private PageReadStore current;
   private final RecyclingAllocator buffers = new RecyclingAllocator();
+  private final PageCodecs codecs = new PageCodecs();
   private long rowsLeftInGroup;
 
   /** A column to read: its descriptor, reader and how its levels map to values. */
@@ -131,7 +132,10 @@ public final class ParquetTableReader implements TableReader {
   private ParquetFileReader open(Path f) throws IOException {
     try {
       return ParquetFileReader.open(new ChannelInputFile(f),
-          ParquetReadOptions.builder(ParquetConf.SHARED).withAllocator(buffers).build());
+          ParquetReadOptions.builder(ParquetConf.SHARED).withAllocator(buffers).withCodecFactory(codecs)
+              // parquet-java decompresses into the allocator's direct buffers only with this set;
+              // no decryption is configured, so it changes nothing else.
+              .useOffHeapDecryptBuffer(true).build());
     } catch (RuntimeException | IOException e) {
       throw new BadInputException(null, -1, null, f + ": not a readable Parquet file (" + e.getMessage() + ")");
     }
@@ -229,6 +233,7 @@ public final class ParquetTableReader implements TableReader {
       if (current != null) {
         current.close(); // hands its buffers back to `buffers` for the next row group
         current = null;
+        buffers.endRowGroup();
       }
       PageReadStore pages = reader == null ? null : reader.readNextRowGroup();
       current = pages;
@@ -251,7 +256,7 @@ public final class ParquetTableReader implements TableReader {
               pages, noopConverter(requested), requested, reader.getFileMetaData().getCreatedBy());
       for (Field f : fields.values()) {
         if (!f.list && PageColumnReader.handles(f.desc, f.type)) {
-          f.pages = new PageColumnReader(f.desc, pages.getPageReader(f.desc), f.type);
+          f.pages = new PageColumnReader(f.desc, pages.getPageReader(f.desc), f.type, buffers);
           f.reader = null;
         } else {
           f.pages = null;
@@ -442,6 +447,7 @@ public final class ParquetTableReader implements TableReader {
       reader.close();
       reader = null;
     }
+    codecs.release();
   }
 
   /**
