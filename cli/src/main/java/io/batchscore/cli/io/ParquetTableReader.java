@@ -442,12 +442,14 @@ public final class ParquetTableReader implements TableReader {
     if (current != null) {
       current.close();
       current = null;
+      buffers.endRowGroup();
     }
     if (reader != null) {
       reader.close();
       reader = null;
     }
     codecs.release();
+    buffers.close();
   }
 
   /**

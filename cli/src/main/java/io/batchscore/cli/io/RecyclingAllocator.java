@@ -1,16 +1,20 @@
 package io.batchscore.cli.io;
 
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.parquet.bytes.ByteBufferAllocator;
 
 /**
  * Direct buffers for parquet-java's row-group reads and decompressed pages, reused: column chunks
  * once their row group is closed, a column's decompressed page as soon as the column asks for its
- * next page.
+ * next page; freed at once, not left to the garbage collector, when there are more than {@link
+ * #MAX_RETAINED} bytes of them free, and when the reader closes.
  *
  * <p>Why direct, and why reused: the process touches every new page of memory once, and on these
  * machines a first touch costs about as much as copying the page several times over (measured:
@@ -18,22 +22,32 @@ import org.apache.parquet.bytes.ByteBufferAllocator;
  * itself). Heap buffers that live as long as a row group or a page also survive young
  * collections, so each was copied into the old generation and dropped there. parquet-java gives
  * a direct allocator's buffers to the decompressor directly ({@link PageCodecs}), so the page
- * bytes never pass through the Java heap at all, and buffers handed back here are used again.
+ * bytes never pass through the Java heap at all. Why freed explicitly: a dropped direct buffer's
+ * memory goes back only when a collection finds the buffer unreachable, which for one promoted
+ * to the old generation means a full collection: native memory would grow with the row count.
  *
  * <p>parquet-java hands a page's buffer back only when the whole row group is closed, so by
  * itself a direct allocator would hold every decompressed page of a row group (for a 128 MB
  * row group of well-compressed data, several times that). {@link PageColumnReader} therefore
  * names itself with {@link #beginPage} around each {@code readPage()}: it reads a column's pages
  * in order and is done with one before it asks for the next, so the buffers that column's
- * previous page was given are handed out again. Page allocations without an owner (other column readers) and column
- * chunks keep parquet-java's lifetime. For one reader (one thread).
+ * previous page was given are handed out again, as views whose release is ignored (each buffer
+ * is released once, by the row group that took it first). Page allocations
+ * without an owner (other column readers) and column chunks keep parquet-java's lifetime. For
+ * one reader (one thread).
  */
-final class RecyclingAllocator implements ByteBufferAllocator {
-  /** Free buffers kept for reuse at most this many bytes in all (a row group or two). */
-  static final long MAX_RETAINED = 64L << 20;
+final class RecyclingAllocator implements ByteBufferAllocator, AutoCloseable {
+  /** Free buffers kept for reuse at most this many bytes in all (a large row group's chunks). */
+  static final long MAX_RETAINED = 256L << 20;
 
+  private final long maxRetained;
+  /** Views of reused page buffers handed out in the current row group; their release is ignored. */
+  private final Set<ByteBuffer> views = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Buffers released since they were last handed out: a second release must not free one twice. */
+  private final Set<ByteBuffer> released = Collections.newSetFromMap(new IdentityHashMap<>());
   private final List<ByteBuffer> free = new ArrayList<>();
   private long retained;
+  private long freed;
   /** The column reader whose next page is being read, or null. */
   private Object owner;
   /** Buffers of the owner's previous page, free to hand out again while it reads the next. */
@@ -42,6 +56,15 @@ final class RecyclingAllocator implements ByteBufferAllocator {
   private List<ByteBuffer> handed;
   /** Each column reader's buffers of its last page in the current row group. */
   private final Map<Object, List<ByteBuffer>> pages = new IdentityHashMap<>();
+
+  RecyclingAllocator() {
+    this(MAX_RETAINED);
+  }
+
+  /** Keeps at most {@code maxRetained} bytes of free buffers. */
+  RecyclingAllocator(long maxRetained) {
+    this.maxRetained = maxRetained;
+  }
 
   /**
    * The allocations until {@link #endPage} are for {@code reader}'s next page; the buffers of its
@@ -69,6 +92,9 @@ final class RecyclingAllocator implements ByteBufferAllocator {
   /** The row group was closed and its buffers released: no page buffer is any reader's now. */
   void endRowGroup() {
     pages.clear();
+    views.clear();
+    released.clear(); // forget the buffers freed at the close; the free ones stay marked
+    released.addAll(free);
     endPage();
   }
 
@@ -84,10 +110,17 @@ final class RecyclingAllocator implements ByteBufferAllocator {
         best = i;
       }
     }
-    // A spare buffer is still registered with the row group's releaser from its first page.
-    ByteBuffer b = best < 0 ? take(size) : spare.remove(best).clear().limit(size);
+    if (best < 0) {
+      ByteBuffer b = take(size);
+      handed.add(b);
+      return b;
+    }
+    ByteBuffer b = spare.remove(best);
     handed.add(b);
-    return b;
+    // A view: the buffer itself is already registered with the row group's releaser.
+    ByteBuffer view = b.duplicate().clear().limit(size);
+    views.add(view);
+    return view;
   }
 
   private ByteBuffer take(int size) {
@@ -102,6 +135,7 @@ final class RecyclingAllocator implements ByteBufferAllocator {
       return ByteBuffer.allocateDirect(size);
     }
     ByteBuffer b = free.remove(best);
+    released.remove(b);
     retained -= b.capacity();
     b.clear().limit(size);
     return b;
@@ -109,13 +143,12 @@ final class RecyclingAllocator implements ByteBufferAllocator {
 
   @Override
   public void release(ByteBuffer b) {
-    if (!b.isDirect() || retained + b.capacity() > MAX_RETAINED) {
-      return; // dropped: the garbage collector frees a direct buffer's memory with it
+    if (!b.isDirect() || views.contains(b) || !released.add(b)) {
+      return; // a view of a reused page buffer (the buffer itself is released once), or released twice
     }
-    for (ByteBuffer f : free) {
-      if (f == b) {
-        return; // a reused page buffer is released once per page it held
-      }
+    if (retained + b.capacity() > maxRetained) {
+      freeNow(b);
+      return;
     }
     free.add(b);
     retained += b.capacity();
@@ -126,8 +159,57 @@ final class RecyclingAllocator implements ByteBufferAllocator {
     return true;
   }
 
+  /** Frees the free buffers; buffers still in use are left to the garbage collector. */
+  @Override
+  public void close() {
+    for (ByteBuffer b : free) {
+      freeNow(b);
+    }
+    free.clear();
+    released.clear();
+    retained = 0;
+  }
+
   /** Bytes held for reuse. */
   long retained() {
     return retained;
+  }
+
+  /** Bytes freed explicitly so far. */
+  long freed() {
+    return freed;
+  }
+
+  private void freeNow(ByteBuffer b) {
+    freed += b.capacity();
+    if (UNSAFE != null) {
+      try {
+        INVOKE_CLEANER.invoke(UNSAFE, b);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        // left to the garbage collector, as without the unsupported API
+      }
+    }
+  }
+
+  /** {@code sun.misc.Unsafe.invokeCleaner}, the supported-in-practice way to free a direct buffer now. */
+  private static final Object UNSAFE;
+
+  private static final java.lang.reflect.Method INVOKE_CLEANER;
+
+  static {
+    Object unsafe = null;
+    java.lang.reflect.Method clean = null;
+    try {
+      Class<?> c = Class.forName("sun.misc.Unsafe");
+      Field f = c.getDeclaredField("theUnsafe");
+      f.setAccessible(true);
+      unsafe = f.get(null);
+      clean = c.getMethod("invokeCleaner", ByteBuffer.class);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      unsafe = null;
+      clean = null;
+    }
+    UNSAFE = unsafe;
+    INVOKE_CLEANER = clean;
   }
 }
