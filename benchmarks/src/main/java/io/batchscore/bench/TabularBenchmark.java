@@ -61,7 +61,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * Arguments: rows for the logistic regression, for the tabular MLP (both default 1,000,000; the
  * same generated data when equal), for the image MLP (default 0: skipped); 0 skips a model. With
- * {@code memory} first: peak RSS of the job and the CLI at each row count that follows. With
+ * {@code memory} first: peak RSS of the job and the CLI at each row count that follows, and of
+ * the CLI on the first count's files linked over to the last count (the same row groups). With
  * {@code cli} first: the tabular MLP's in-memory rows and its CLI rows only. Data is
  * generated with fixed seeds. Every figure is the best of 3 unless noted.
  */
@@ -196,6 +197,9 @@ public final class TabularBenchmark {
     System.out.println("| rows | job peak RSS (MB) | job rows/s | CLI peak RSS (MB) | CLI rows/s |");
     System.out.println("|---:|---:|---:|---:|---:|");
     ScoringSpec lr = ScoringSpec.load(home.resolve("sample-data/specs/breast_cancer.yaml"));
+    Path first = null;
+    long firstRows = 0;
+    long lastRows = 0;
     for (int i = 1; i < a.length; i++) {
       long rows = Long.parseLong(a[i]);
       SparkSession spark = session();
@@ -206,8 +210,45 @@ public final class TabularBenchmark {
       double[] cli = child(rows, "score", "--spec", lr.origin(), "-i", data.toString(),
           "-o", work.resolve("cli-" + rows + ".parquet").toString(), "--threads", Integer.toString(THREADS));
       System.out.printf(Locale.ROOT, "| %,d | %.0f | %,.0f | %.0f | %,.0f |%n", rows, job[1], job[0], cli[1], cli[0]);
-      deleteTree(data);
+      if (first == null) {
+        first = data;
+        firstRows = rows;
+      } else {
+        deleteTree(data);
+      }
+      lastRows = rows;
     }
+    // Spark writes each size as 8 files, so a larger size also has larger row groups (up to
+    // Parquet's 128 MB), and the CLI holds one row group's column chunks at a time, outside the
+    // heap. The first size's files linked over and over have the first size's row groups: only
+    // the row count differs.
+    if (first != null && lastRows >= 2 * firstRows) {
+      int times = (int) (lastRows / firstRows);
+      Path many = linked(first, times, "linked");
+      long rows = times * firstRows;
+      double[] cli = child(rows, "score", "--spec", lr.origin(), "-i", many.toString(),
+          "-o", work.resolve("cli-linked.parquet").toString(), "--threads", Integer.toString(THREADS));
+      System.out.printf(Locale.ROOT, "| %,d (the %,d-row files linked %d times: their row groups) | | | %.0f | %,.0f |%n",
+          rows, firstRows, times, cli[1], cli[0]);
+      deleteTree(many);
+    }
+    if (first != null) {
+      deleteTree(first);
+    }
+  }
+
+  /** A folder with the Parquet files of {@code data} linked {@code times} times over. */
+  static Path linked(Path data, int times, String name) throws java.io.IOException {
+    Path dir = work.resolve(name);
+    Files.createDirectories(dir);
+    try (var files = Files.list(data)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList()) {
+        for (int k = 0; k < times; k++) {
+          Files.createSymbolicLink(dir.resolve("copy" + k + "-" + f.getFileName()), f);
+        }
+      }
+    }
+    return dir;
   }
 
   static void deleteTree(Path p) throws java.io.IOException {
@@ -397,15 +438,7 @@ public final class TabularBenchmark {
     if (width == 784) {
       return;
     }
-    Path four = work.resolve("four-times");
-    Files.createDirectories(four);
-    try (var files = Files.list(data)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList()) {
-        for (int k = 0; k < 4; k++) {
-          Files.createSymbolicLink(four.resolve("copy" + k + "-" + f.getFileName()), f);
-        }
-      }
-    }
+    Path four = linked(data, 4, "four-times");
     double[] cli4 = cli(spec, four, 4 * rows, width);
     deleteTree(four);
     double t1 = rows / cli[0];
