@@ -184,4 +184,45 @@ class ParquetTableReaderTest {
     }
     assertEquals(n, seen);
   }
+
+  /**
+   * A Snappy page whose data does not decompress to the size its header states is reported as
+   * undecodable data in the file, not returned as values: here the length Snappy's data starts
+   * with is overwritten.
+   */
+  @Test
+  void aSnappyPageThatDoesNotDecompressIsBadInputNamingTheFile() throws Exception {
+    MessageType schema = MessageTypeParser.parseMessageType("message t { required double d; }");
+    Path file = tmp.resolve("snappy.parquet");
+    SimpleGroupFactory g = new SimpleGroupFactory(schema);
+    try (ParquetWriter<Group> w =
+        ExampleParquetWriter.builder(new org.apache.hadoop.fs.Path(file.toUri()))
+            .withConf(new Configuration())
+            .withType(schema)
+            .withCompressionCodec(CompressionCodecName.SNAPPY)
+            .withDictionaryEncoding(false)
+            .build()) {
+      for (int i = 0; i < 10_000; i++) {
+        w.write(g.newGroup().append("d", d(i)));
+      }
+    }
+    long start;
+    try (org.apache.parquet.hadoop.ParquetFileReader r =
+        org.apache.parquet.hadoop.ParquetFileReader.open(new ChannelInputFile(file))) {
+      start = r.getFooter().getBlocks().get(0).getColumns().get(0).getStartingPos();
+    }
+    try (java.nio.channels.FileChannel ch =
+        java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+      java.io.InputStream in = java.nio.channels.Channels.newInputStream(ch.position(start));
+      org.apache.parquet.format.Util.readPageHeader(in); // leaves the channel after the header
+      long data = ch.position();
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {0x05}), data); // "5 bytes uncompressed"
+    }
+    try (ParquetTableReader r = new ParquetTableReader(file, List.of("d"))) {
+      io.batchscore.core.BadInputException e =
+          org.junit.jupiter.api.Assertions.assertThrows(io.batchscore.core.BadInputException.class, () -> r.next(1000));
+      assertTrue(e.getMessage().contains(file + ": cannot decode Parquet data"), e.getMessage());
+      assertTrue(e.getMessage().contains("decompress"), e.getMessage());
+    }
+  }
 }
