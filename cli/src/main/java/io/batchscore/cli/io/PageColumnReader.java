@@ -32,8 +32,6 @@ final class PageColumnReader {
   private final ElementType type;
   private final int maxDef;
   private final Dictionary dictionary;
-  /** Where this column's decompressed pages come from; its last page's buffer is reused. */
-  private final RecyclingAllocator buffers;
   /** Values left in the current page. */
   private int left;
   /** Definition levels of the current page (V1: a values reader; V2: an RLE decoder). */
@@ -63,10 +61,8 @@ final class PageColumnReader {
     };
   }
 
-  PageColumnReader(ColumnDescriptor desc, PageReader pages, ElementType type, RecyclingAllocator buffers)
-      throws IOException {
+  PageColumnReader(ColumnDescriptor desc, PageReader pages, ElementType type) throws IOException {
     this.desc = desc;
-    this.buffers = buffers;
     this.pages = pages;
     this.type = type;
     this.maxDef = desc.getMaxDefinitionLevel();
@@ -154,14 +150,7 @@ final class PageColumnReader {
   }
 
   private void nextPage() throws IOException {
-    // Done with the current page: its buffer can take the next one.
-    buffers.beginPage(this);
-    DataPage page;
-    try {
-      page = pages.readPage();
-    } finally {
-      buffers.endPage();
-    }
+    DataPage page = pages.readPage();
     if (page == null) {
       throw new IOException("column " + desc + ": the row group ends before its row count");
     }

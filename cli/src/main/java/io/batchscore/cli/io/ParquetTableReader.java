@@ -251,12 +251,13 @@ public final class ParquetTableReader implements TableReader {
       }
       rowsLeftInGroup = pages.getRowCount();
       MessageType requested = projection();
+      PageReadStore owned = buffers.owning(pages); // each column's page buffers reused page to page
       ColumnReadStoreImpl store =
           new ColumnReadStoreImpl(
-              pages, noopConverter(requested), requested, reader.getFileMetaData().getCreatedBy());
+              owned, noopConverter(requested), requested, reader.getFileMetaData().getCreatedBy());
       for (Field f : fields.values()) {
         if (!f.list && PageColumnReader.handles(f.desc, f.type)) {
-          f.pages = new PageColumnReader(f.desc, pages.getPageReader(f.desc), f.type, buffers);
+          f.pages = new PageColumnReader(f.desc, owned.getPageReader(f.desc), f.type);
           f.reader = null;
         } else {
           f.pages = null;

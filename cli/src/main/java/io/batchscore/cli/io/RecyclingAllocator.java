@@ -7,8 +7,15 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.PrimitiveIterator;
 import java.util.Set;
 import org.apache.parquet.bytes.ByteBufferAllocator;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageReader;
 
 /**
  * Direct buffers for parquet-java's row-group reads and decompressed pages, reused: column chunks
@@ -28,13 +35,13 @@ import org.apache.parquet.bytes.ByteBufferAllocator;
  *
  * <p>parquet-java hands a page's buffer back only when the whole row group is closed, so by
  * itself a direct allocator would hold every decompressed page of a row group (for a 128 MB
- * row group of well-compressed data, several times that). {@link PageColumnReader} therefore
- * names itself with {@link #beginPage} around each {@code readPage()}: it reads a column's pages
- * in order and is done with one before it asks for the next, so the buffers that column's
- * previous page was given are handed out again, as views whose release is ignored (each buffer
- * is released once, by the row group that took it first). Page allocations
- * without an owner (other column readers) and column chunks keep parquet-java's lifetime. For
- * one reader (one thread).
+ * row group of well-compressed data, several times that). The reader therefore reads a row
+ * group through {@link #owning}, whose page readers bracket each {@code readPage()} with {@link
+ * #beginPage} and {@link #endPage}: a column's pages are read in order and a column reader is
+ * done with one before it asks for the next, so the buffers that column's previous page was
+ * given are handed out again, as views whose release is ignored (each buffer is released once,
+ * by the row group that took it first). Column chunks keep parquet-java's lifetime. For one
+ * reader (one thread).
  */
 final class RecyclingAllocator implements ByteBufferAllocator, AutoCloseable {
   /** Free buffers kept for reuse at most this many bytes in all (a large row group's chunks). */
@@ -64,6 +71,70 @@ final class RecyclingAllocator implements ByteBufferAllocator, AutoCloseable {
   /** Keeps at most {@code maxRetained} bytes of free buffers. */
   RecyclingAllocator(long maxRetained) {
     this.maxRetained = maxRetained;
+  }
+
+  /**
+   * {@code pages} with each column's pages read as that column's: the buffers a column's page
+   * was given are handed out again for its next page. For readers that are done with a page
+   * before they ask for the next, as parquet-java's column readers and {@link PageColumnReader}
+   * are (a value is copied out of its page when it is read).
+   */
+  PageReadStore owning(PageReadStore pages) {
+    return new PageReadStore() {
+      @Override
+      public PageReader getPageReader(ColumnDescriptor column) {
+        return new OwnedPages(pages.getPageReader(column));
+      }
+
+      @Override
+      public long getRowCount() {
+        return pages.getRowCount();
+      }
+
+      @Override
+      public Optional<Long> getRowIndexOffset() {
+        return pages.getRowIndexOffset();
+      }
+
+      @Override
+      public Optional<PrimitiveIterator.OfLong> getRowIndexes() {
+        return pages.getRowIndexes();
+      }
+
+      @Override
+      public void close() {
+        pages.close();
+      }
+    };
+  }
+
+  /** One column's pages, each read as the column's next: its last page's buffers are reused. */
+  private final class OwnedPages implements PageReader {
+    private final PageReader pages;
+
+    OwnedPages(PageReader pages) {
+      this.pages = pages;
+    }
+
+    @Override
+    public DictionaryPage readDictionaryPage() {
+      return pages.readDictionaryPage(); // decompressed into a heap array of its own
+    }
+
+    @Override
+    public long getTotalValueCount() {
+      return pages.getTotalValueCount();
+    }
+
+    @Override
+    public DataPage readPage() {
+      beginPage(this);
+      try {
+        return pages.readPage();
+      } finally {
+        endPage();
+      }
+    }
   }
 
   /**

@@ -225,4 +225,62 @@ class ParquetTableReaderTest {
       assertTrue(e.getMessage().contains("decompress"), e.getMessage());
     }
   }
+
+  /**
+   * A list column is read by parquet-java's column reader, over pages whose buffers are reused
+   * from one page to the next: each row's elements, empty lists and null elements come back
+   * over many pages and two row groups.
+   */
+  @Test
+  void listsComeBackWholeAcrossReusedPageBuffers() throws Exception {
+    MessageType schema =
+        MessageTypeParser.parseMessageType(
+            "message t { optional group v (LIST) { repeated group list { optional float element; } } }");
+    int n = 60_000; // element i of row r: r + i / 8; row r has r % 13 elements; every 97th element null
+    Path file = tmp.resolve("lists.parquet");
+    SimpleGroupFactory g = new SimpleGroupFactory(schema);
+    try (ParquetWriter<Group> w =
+        ExampleParquetWriter.builder(new org.apache.hadoop.fs.Path(file.toUri()))
+            .withConf(new Configuration())
+            .withType(schema)
+            .withCompressionCodec(CompressionCodecName.SNAPPY)
+            .withPageSize(8 * 1024)
+            .withRowGroupSize(1L << 20)
+            .withDictionaryEncoding(false)
+            .build()) {
+      for (int r = 0; r < n; r++) {
+        Group row = g.newGroup();
+        Group list = row.addGroup("v");
+        for (int i = 0; i < r % 13; i++) {
+          Group e = list.addGroup("list");
+          if ((r + i) % 97 != 0) {
+            e.append("element", r + i / 8f);
+          }
+        }
+        w.write(row);
+      }
+    }
+    int seen = 0;
+    try (ParquetTableReader r = new ParquetTableReader(file, List.of("v"))) {
+      ColumnBatch batch;
+      while ((batch = r.next(1000)) != null) {
+        io.batchscore.core.column.ArrayColumn v = (io.batchscore.core.column.ArrayColumn) batch.column("v");
+        FloatColumn el = (FloatColumn) v.values();
+        for (int j = 0; j < batch.rowCount(); j++) {
+          int row = seen + j;
+          int from = v.offsets()[j];
+          assertEquals(row % 13, v.offsets()[j + 1] - from, "elements of row " + row);
+          for (int i = 0; i < row % 13; i++) {
+            if ((row + i) % 97 == 0) {
+              assertTrue(el.isNull(from + i), "null element " + i + " of row " + row);
+            } else {
+              assertEquals(row + i / 8f, el.value(from + i), "element " + i + " of row " + row);
+            }
+          }
+        }
+        seen += batch.rowCount();
+      }
+    }
+    assertEquals(n, seen);
+  }
 }
