@@ -82,24 +82,7 @@ class LauncherIT {
   @Test
   void aScoreKilledMidRunLeavesNoOutputAndNoTemporaryFile() throws Exception {
     // ~1.1M rows for the MLP: several seconds of scoring, time to stop it in the middle
-    Path in = tmp.resolve("big.parquet");
-    List<ParquetTableWriter.OutputField> fields = new ArrayList<>();
-    ColumnBatch sample;
-    try (ParquetTableReader r = new ParquetTableReader(TestData.sample("data/breast_cancer.parquet"), null)) {
-      sample = r.next(10_000);
-      r.parquetSchema().getFields().forEach(t -> fields.add(new ParquetTableWriter.OutputField(t.getName(), null, t, true)));
-    }
-    try (ParquetTableWriter w = new ParquetTableWriter(in, fields)) {
-      for (int c = 0; c < 2_000; c++) {
-        long[] ids = java.util.Arrays.copyOf(((LongColumn) sample.column("id")).values(), sample.rowCount());
-        for (int i = 0; i < ids.length; i++) {
-          ids[i] += (long) c * sample.rowCount();
-        }
-        ColumnBatch.Builder b = ColumnBatch.builder(sample.rowCount());
-        sample.columns().forEach((n, col) -> b.add(n, n.equals("id") ? new LongColumn(ids) : col));
-        w.write(b.build());
-      }
-    }
+    Path in = bigInput(2_000, false);
     Path outDir = Files.createDirectories(tmp.resolve("out"));
     Process p = start(Map.of("BATCHSCORE_CDS", "off"), "score", "--spec", TestData.sample("specs/breast_cancer_mlp.yaml").toString(),
         "-i", in.toString(), "-o", outDir.resolve("scores.parquet").toString());
@@ -114,5 +97,64 @@ class LauncherIT {
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(143, p.exitValue(), "terminated by the signal");
     assertEquals(List.of(), names(outDir), "no output and no temporary file");
+  }
+
+  @Test
+  void aRowGroupLargerThanTheDirectMemoryLimitIsNamedWithTheSettingToRaise() throws Exception {
+    Path in = bigInput(100, true); // one row group, ~14 MB of column chunks read into direct buffers
+    Path outDir = Files.createDirectories(tmp.resolve("out"));
+    Process p = start(Map.of("BATCHSCORE_CDS", "off", "BATCHSCORE_JAVA_OPTS", "-Xmx1g -XX:MaxDirectMemorySize=4m"),
+        "score", "--spec", TestData.sample("specs/breast_cancer_mlp.yaml").toString(),
+        "-i", in.toString(), "-o", outDir.resolve("scores.parquet").toString());
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished");
+    String log = Files.readString(lastLog());
+    assertEquals(ExitCodes.RUNTIME_FAILURE, p.exitValue(), log);
+    assertTrue(log.contains(in + ": a row group needs more direct memory than this JVM allows"), log);
+    assertTrue(log.contains("-XX:MaxDirectMemorySize in BATCHSCORE_JAVA_OPTS"), log);
+    assertTrue(!log.contains("\tat "), "no stack trace: " + log);
+    assertEquals(List.of(), names(outDir), "no output and no temporary file");
+  }
+
+  private Path lastLog() throws IOException {
+    try (Stream<Path> s = Files.list(tmp)) {
+      return s.filter(f -> f.getFileName().toString().startsWith("log-")).max(java.util.Comparator.naturalOrder()).orElseThrow();
+    }
+  }
+
+  private static io.batchscore.core.column.DoubleColumn shifted(io.batchscore.core.column.DoubleColumn d, double by) {
+    double[] v = new double[d.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = d.value(i) + by;
+    }
+    return new io.batchscore.core.column.DoubleColumn(v);
+  }
+
+  /**
+   * The 569-row sample, its ids renumbered, {@code copies} times over in one file; with {@code
+   * distinct}, each copy's features moved a little, so no column's values repeat: dictionaries
+   * give up and the file is as large as real data of this many rows.
+   */
+  private Path bigInput(int copies, boolean distinct) throws IOException {
+    Path in = tmp.resolve("big.parquet");
+    List<ParquetTableWriter.OutputField> fields = new ArrayList<>();
+    ColumnBatch sample;
+    try (ParquetTableReader r = new ParquetTableReader(TestData.sample("data/breast_cancer.parquet"), null)) {
+      sample = r.next(10_000);
+      r.parquetSchema().getFields().forEach(t -> fields.add(new ParquetTableWriter.OutputField(t.getName(), null, t, true)));
+    }
+    try (ParquetTableWriter w = new ParquetTableWriter(in, fields)) {
+      for (int c = 0; c < copies; c++) {
+        long[] ids = java.util.Arrays.copyOf(((LongColumn) sample.column("id")).values(), sample.rowCount());
+        for (int i = 0; i < ids.length; i++) {
+          ids[i] += (long) c * sample.rowCount();
+        }
+        ColumnBatch.Builder b = ColumnBatch.builder(sample.rowCount());
+        double shift = distinct ? c * 1e-7 : 0;
+        sample.columns().forEach((n, col) -> b.add(n, n.equals("id") ? new LongColumn(ids)
+            : col instanceof io.batchscore.core.column.DoubleColumn d && shift != 0 ? shifted(d, shift) : col));
+        w.write(b.build());
+      }
+    }
+    return in;
   }
 }

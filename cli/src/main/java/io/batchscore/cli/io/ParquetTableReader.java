@@ -281,6 +281,21 @@ public final class ParquetTableReader implements TableReader {
 
   @Override
   public ColumnBatch next(int maxRows) throws IOException {
+    try {
+      return read(maxRows);
+    } catch (OutOfMemoryError e) {
+      if (e.getMessage() == null || !e.getMessage().contains("direct buffer memory")) {
+        throw e;
+      }
+      // A row group's column chunks and pages are read into direct buffers; their limit is the
+      // heap's size unless set. The buffers are freed with the reader.
+      throw new IOException(files.get(Math.min(fileIndex, files.size() - 1))
+          + ": a row group needs more direct memory than this JVM allows (" + e.getMessage()
+          + "); give it more with -Xmx or -XX:MaxDirectMemorySize in BATCHSCORE_JAVA_OPTS");
+    }
+  }
+
+  private ColumnBatch read(int maxRows) throws IOException {
     Map<String, Builder> builders = new LinkedHashMap<>();
     fields.forEach((n, f) -> builders.put(n, new Builder(f, maxRows)));
     int rows = 0;
