@@ -886,7 +886,19 @@ public final class TabularBenchmark {
     return new double[] {rows / secs, peak / 1024.0};
   }
 
+  /**
+   * RSS of the process and its descendants: bin/batchscore execs the JVM, except on the run that
+   * records its class archive, where the JVM is a child of the script.
+   */
   static long rssKb(long pid) {
+    long sum = rssOf(pid);
+    for (ProcessHandle h : ProcessHandle.of(pid).map(ph -> ph.descendants().toList()).orElse(List.of())) {
+      sum += rssOf(h.pid());
+    }
+    return sum;
+  }
+
+  private static long rssOf(long pid) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
         if (line.startsWith("VmRSS:")) {
