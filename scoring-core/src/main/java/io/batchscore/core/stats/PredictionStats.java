@@ -2,6 +2,10 @@ package io.batchscore.core.stats;
 
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.column.DoubleColumn;
+import io.batchscore.core.column.FloatColumn;
+import io.batchscore.core.column.IntColumn;
+import io.batchscore.core.column.LongColumn;
 import io.batchscore.core.column.StringColumn;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -86,29 +90,35 @@ public final class PredictionStats implements Serializable {
     private double m2;
     private transient long[] sketch = new long[BUCKETS];
 
+    /** The batch's values as doubles, reused from batch to batch (not serialized). */
+    private transient double[] scratch;
+
     void add(Column c) {
       int n = c.size();
-      boolean nulls = c.mayHaveNulls();
-      // Batch sums first (tight loops over the column, nothing allocated), then one merge into
-      // the running totals; the second pass makes the batch's squared deviations exact.
+      double[] v = asDoubles(c, n);
+      boolean[] nulls = c.mayHaveNulls() ? c.nullMask() : null;
+      // Batch sums first (tight loops over a double array, nothing allocated), then one merge
+      // into the running totals; the second pass makes the batch's squared deviations exact.
       long bc = 0;
       double bmin = Double.POSITIVE_INFINITY;
       double bmax = Double.NEGATIVE_INFINITY;
       double sum = 0;
+      long[] sk = sketch;
       for (int i = 0; i < n; i++) {
-        if (nulls && c.isNull(i)) {
+        double x = v[i];
+        if (nulls != null && nulls[i]) {
+          v[i] = Double.NaN;
           continue;
         }
-        double v = value(c, i);
-        if (v != v) {
+        if (x != x) {
           nans++;
           continue;
         }
         bc++;
-        sum += v;
-        bmin = Math.min(bmin, v);
-        bmax = Math.max(bmax, v);
-        sketch[Float.floatToRawIntBits((float) v) >>> SHIFT]++;
+        sum += x;
+        bmin = Math.min(bmin, x);
+        bmax = Math.max(bmax, x);
+        sk[Float.floatToRawIntBits((float) x) >>> SHIFT]++;
       }
       if (bc == 0) {
         return;
@@ -116,17 +126,45 @@ public final class PredictionStats implements Serializable {
       double bmean = sum / bc;
       double bm2 = 0;
       for (int i = 0; i < n; i++) {
-        double v = nulls && c.isNull(i) ? Double.NaN : value(c, i);
-        if (v == v) {
-          double d = v - bmean;
+        double x = v[i];
+        if (x == x) {
+          double d = x - bmean;
           bm2 += d * d;
         }
       }
       combine(bc, bmin, bmax, bmean, bm2);
     }
 
-    private static double value(Column c, int i) {
-      return io.batchscore.core.column.Columns.asDouble(c, i);
+    /**
+     * The column's first {@code n} values as doubles, in a scratch array: one loop per column
+     * type, so the loops above read a plain array instead of asking each value's type.
+     */
+    private double[] asDoubles(Column c, int n) {
+      if (scratch == null || scratch.length < n) {
+        scratch = new double[Math.max(n, 1024)];
+      }
+      double[] d = scratch;
+      if (c instanceof DoubleColumn dc) {
+        System.arraycopy(dc.values(), 0, d, 0, n);
+      } else if (c instanceof FloatColumn f) {
+        float[] v = f.values();
+        for (int i = 0; i < n; i++) {
+          d[i] = v[i];
+        }
+      } else if (c instanceof LongColumn l) {
+        long[] v = l.values();
+        for (int i = 0; i < n; i++) {
+          d[i] = v[i];
+        }
+      } else if (c instanceof IntColumn in) {
+        int[] v = in.values();
+        for (int i = 0; i < n; i++) {
+          d[i] = v[i];
+        }
+      } else {
+        throw new IllegalArgumentException("not a number column: " + c.type());
+      }
+      return d;
     }
 
     private void combine(long n, double lo, double hi, double m, double sq) {

@@ -101,6 +101,31 @@ class PredictionStatsTest {
   }
 
   @Test
+  void everyNumberColumnTypeGivesTheStatisticsOfItsValuesAsDoubles() {
+    // Backing arrays longer than the columns: only the first five rows count. Row 1 is null.
+    boolean[] nulls = {false, true, false, false, false, false};
+    List<io.batchscore.core.column.Column> columns = List.of(
+        new DoubleColumn(new double[] {1, 99, -2, 3, 0, 77}, nulls, 5),
+        new io.batchscore.core.column.FloatColumn(new float[] {1, 99, -2, 3, 0, 77}, nulls, 5),
+        new io.batchscore.core.column.LongColumn(new long[] {1, 99, -2, 3, 0, 77}, nulls, 5),
+        new io.batchscore.core.column.IntColumn(new int[] {1, 99, -2, 3, 0, 77}, nulls, 5));
+    for (io.batchscore.core.column.Column c : columns) {
+      PredictionStats s = new PredictionStats();
+      s.add(ColumnBatch.builder(5).add("p", c).build(), NUM, List.of());
+      s.add(ColumnBatch.builder(5).add("p", c).build(), NUM, List.of());
+      PredictionStats.Numeric num = s.numeric("p");
+      String type = c.type().toString();
+      assertEquals(8, num.count(), type);
+      assertEquals(0, num.nans(), type);
+      assertEquals(-2.0, num.min(), type);
+      assertEquals(3.0, num.max(), type);
+      assertEquals(0.5, num.mean(), 1e-12, type);
+      assertEquals(Math.sqrt((2 * 0.25 + 2 * 6.25 + 2 * 6.25 + 2 * 0.25) / 7), num.stddev(), 1e-12, type);
+      assertEquals(8, Arrays.stream(num.histogram(5)).sum(), type);
+    }
+  }
+
+  @Test
   void labelsBeyondTheDistinctCapAreCountedAsOther() {
     int n = PredictionStats.MAX_DISTINCT + 5;
     String[] label = new String[n];
