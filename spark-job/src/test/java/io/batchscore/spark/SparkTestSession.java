@@ -7,10 +7,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** A shared local[2] session for a test class, and the sample data as DataFrames. */
-final class SparkTestSession {
+public final class SparkTestSession {
   private SparkTestSession() {}
 
-  static SparkSession start() {
+  public static SparkSession start() {
     return SparkSession.builder()
         .appName("batchscore-test")
         .master("local[2]")

@@ -78,7 +78,7 @@ public final class JobRunner {
       checkNotCancelled(cancelled);
       sc.setJobDescription(what + ": run report");
       // Rows written, from the Parquet footers (no column is decoded).
-      long scored = spark.read().parquet(out.staging().toString()).count();
+      long scored = WrittenRows.count(spark, fs, out.staging());
       ObjectNode report = RunReport.JSON.createObjectNode();
       report.put("runDate", date);
       report.put("startedAt", started.toString());
