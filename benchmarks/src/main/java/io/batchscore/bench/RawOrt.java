@@ -47,8 +47,13 @@ public final class RawOrt implements AutoCloseable {
 
   /** {@code callers} callers sharing one session, {@code threads / callers} intra-op threads each. */
   public RawOrt(ScoringSpec spec, int width, int threads, int callers) throws OrtException {
+    this(spec, width, threads, callers, spec.batchSize());
+  }
+
+  /** The same, in batches of {@code batch} rows instead of the spec's batch size. */
+  public RawOrt(ScoringSpec spec, int width, int threads, int callers, int batch) throws OrtException {
     OrtEnvironment env = OrtRuntime.env();
-    batch = spec.batchSize();
+    this.batch = batch;
     this.width = width;
     options = new OrtSession.SessionOptions();
     options.setIntraOpNumThreads(Math.max(1, threads / callers));

@@ -133,6 +133,7 @@ public final class TextBenchmark {
       }
     } finally {
       spark.stop();
+      TabularBenchmark.deleteTree(work);
     }
     System.out.println();
   }
