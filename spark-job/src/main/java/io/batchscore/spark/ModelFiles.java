@@ -3,7 +3,6 @@ package io.batchscore.spark;
 import io.batchscore.core.ModelLoadException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,32 +34,6 @@ public final class ModelFiles {
   private static final Map<String, Path> COPIES = new ConcurrentHashMap<>();
 
   private ModelFiles() {}
-
-  /** A Hadoop configuration that can travel to executors. */
-  public static final class HadoopConf implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private transient Configuration conf;
-
-    public HadoopConf(Configuration conf) {
-      this.conf = conf;
-    }
-
-    public Configuration get() {
-      return conf;
-    }
-
-    private void writeObject(java.io.ObjectOutputStream out) throws IOException {
-      out.defaultWriteObject();
-      conf.write(out);
-    }
-
-    private void readObject(java.io.ObjectInputStream in)
-        throws IOException, ClassNotFoundException {
-      in.defaultReadObject();
-      conf = new Configuration(false);
-      conf.readFields(in);
-    }
-  }
 
   /** A local path for the model named by the spec. */
   public static Path localPath(String model, Path baseDir, Configuration conf)

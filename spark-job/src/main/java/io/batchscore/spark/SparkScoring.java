@@ -75,8 +75,8 @@ public final class SparkScoring {
   public static Prepared prepare(
       SparkSession spark, Dataset<Row> input, ScoringSpec spec, Layout layout)
       throws SpecException, ModelLoadException {
-    ModelFiles.HadoopConf conf = new ModelFiles.HadoopConf(spark.sparkContext().hadoopConfiguration());
-    Path local = ModelFiles.localPath(spec.modelPath(), spec.baseDir(), conf.get());
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Path local = ModelFiles.localPath(spec.modelPath(), spec.baseDir(), conf);
     ModelInfo model = Models.inspect(local);
     ModelSignature sig = model.signature();
     StructType schema = input.schema();
@@ -165,7 +165,8 @@ public final class SparkScoring {
     plan.modelName = spec.name();
     plan.modelVersion = version;
     plan.modelSha256 = model.sha256();
-    plan.hadoopConf = conf;
+    plan.hadoopConf = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .broadcast(new org.apache.spark.util.SerializableConfiguration(conf));
     plan.metrics = new ScoreMetrics(spark.sparkContext(), "batchscore." + spec.name());
     if (layout.modelColumns()) {
       plan.statsNumeric = new ArrayList<>();

@@ -54,6 +54,23 @@ class ModelFilesTest {
   }
 
   @Test
+  void theHadoopConfigurationTasksReadAModelWithSurvivesKryoAndJavaSerialization() {
+    // Tasks get the driver's Hadoop configuration as a broadcast, which Spark writes with the
+    // configured serializer: Kryo is common in production.
+    Configuration conf = new Configuration(false);
+    conf.set("fs.bstest.impl", TestFs.class.getName());
+    org.apache.spark.SparkConf sparkConf = new org.apache.spark.SparkConf();
+    for (org.apache.spark.serializer.Serializer ser : java.util.List.of(
+        new org.apache.spark.serializer.KryoSerializer(sparkConf), new org.apache.spark.serializer.JavaSerializer(sparkConf))) {
+      var tag = scala.reflect.ClassTag$.MODULE$.<org.apache.spark.util.SerializableConfiguration>apply(
+          org.apache.spark.util.SerializableConfiguration.class);
+      var instance = ser.newInstance();
+      var back = instance.deserialize(instance.serialize(new org.apache.spark.util.SerializableConfiguration(conf), tag), tag);
+      assertEquals(TestFs.class.getName(), back.value().get("fs.bstest.impl"), ser.getClass().getSimpleName());
+    }
+  }
+
+  @Test
   void aModelShippedWithFilesIsFoundByName() throws Exception {
     Path shipped = tmp.resolve("ship/shipped_model.onnx");
     Files.createDirectories(shipped.getParent());
