@@ -271,22 +271,39 @@ public final class PredictionStats implements Serializable {
 
     void add(Column c) {
       int n = c.size();
-      // Labels repeat: count runs of the same value (often the same String object) at once.
-      String last = null;
-      long run = 0;
+      // Labels repeat, and the same label is most often the same String object: count each
+      // distinct object of the batch in a small array first (an identity compare per row), then
+      // add those counts to the map once per batch.
+      String[] seen = new String[8];
+      long[] times = new long[8];
+      int k = 0;
+      boolean nulls = c.mayHaveNulls();
+      StringColumn strings = c instanceof StringColumn s ? s : null;
       for (int i = 0; i < n; i++) {
-        if (c.mayHaveNulls() && c.isNull(i)) {
+        if (nulls && c.isNull(i)) {
           continue;
         }
-        String v = c instanceof StringColumn s ? s.value(i) : String.valueOf(c.get(i));
-        if (v != last && !v.equals(last)) {
-          put(last, run);
-          last = v;
-          run = 0;
+        String v = strings != null ? strings.value(i) : String.valueOf(c.get(i));
+        int j = 0;
+        while (j < k && seen[j] != v) {
+          j++;
         }
-        run++;
+        if (j == k) {
+          if (k == seen.length) { // many distinct objects: flush, start over
+            for (int x = 0; x < k; x++) {
+              put(seen[x], times[x]);
+            }
+            java.util.Arrays.fill(times, 0);
+            k = 0;
+            j = 0;
+          }
+          seen[k++] = v;
+        }
+        times[j]++;
       }
-      put(last, run);
+      for (int x = 0; x < k; x++) {
+        put(seen[x], times[x]);
+      }
     }
 
     private void put(String v, long n) {

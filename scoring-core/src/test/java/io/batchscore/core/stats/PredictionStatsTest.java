@@ -126,6 +126,31 @@ class PredictionStatsTest {
   }
 
   @Test
+  void equalLabelsAreCountedTogetherWhetherOrNotTheyAreTheSameObject() {
+    int n = 1000;
+    String[] label = new String[n];
+    boolean[] nulls = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      // A String object of its own per row (equal labels, distinct objects), 9 distinct values.
+      label[i] = new String(i % 3 == 0 ? "benign" : i % 3 == 1 ? "malignant" : "v" + (i % 7));
+      nulls[i] = i % 10 == 9;
+    }
+    PredictionStats s = new PredictionStats();
+    s.add(ColumnBatch.builder(n).add("label", new StringColumn(label, nulls, n)).build(), List.of(), LAB);
+    java.util.Map<String, Long> counts = new java.util.HashMap<>();
+    for (int i = 0; i < n; i++) {
+      if (!nulls[i]) {
+        counts.merge(label[i], 1L, Long::sum);
+      }
+    }
+    assertEquals(counts.values().stream().mapToLong(Long::longValue).sum(), s.labels("label").count());
+    for (var e : s.labels("label").top(20)) {
+      assertEquals(counts.get(e.getKey()), e.getValue(), e.getKey());
+    }
+    assertEquals(counts.size(), s.labels("label").top(20).size());
+  }
+
+  @Test
   void labelsBeyondTheDistinctCapAreCountedAsOther() {
     int n = PredictionStats.MAX_DISTINCT + 5;
     String[] label = new String[n];
