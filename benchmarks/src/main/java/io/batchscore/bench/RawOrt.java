@@ -104,17 +104,7 @@ public final class RawOrt implements AutoCloseable {
   public int scoreAllFromColumns(float[][] columns, int rows, String[] labels) throws Exception {
     int batches = rows / batch;
     Kept kept = new Kept(new long[batches * batch], new float[batches * batch], new String[batches * batch], labels);
-    AtomicInteger next = new AtomicInteger();
-    List<Future<Integer>> others = new ArrayList<>();
-    for (int k = 1; k < callers.length; k++) {
-      Caller c = callers[k];
-      others.add(pool.submit(() -> c.runFromColumns(columns, batches, next, kept)));
-    }
-    int done = callers[0].runFromColumns(columns, batches, next, kept);
-    for (Future<Integer> f : others) {
-      done += f.get();
-    }
-    return done;
+    return onCallers((c, next) -> c.runFromColumns(columns, batches, next, kept));
   }
 
   /** The hand-written job's result columns. */
@@ -126,13 +116,23 @@ public final class RawOrt implements AutoCloseable {
    */
   private int all(float[] data, int rows, Map<String, float[]> kept) throws Exception {
     int batches = rows / batch;
+    return onCallers((c, next) -> c.run(data, batches, next, kept));
+  }
+
+  /** What one caller does with the shared batch counter; returns the rows it scored. */
+  private interface Work {
+    int run(Caller c, AtomicInteger next) throws Exception;
+  }
+
+  /** Runs {@code work} on every caller at once (caller 0 on this thread); returns the rows scored. */
+  private int onCallers(Work work) throws Exception {
     AtomicInteger next = new AtomicInteger();
     List<Future<Integer>> others = new ArrayList<>();
     for (int k = 1; k < callers.length; k++) {
       Caller c = callers[k];
-      others.add(pool.submit(() -> c.run(data, batches, next, kept)));
+      others.add(pool.submit(() -> work.run(c, next)));
     }
-    int done = callers[0].run(data, batches, next, kept);
+    int done = work.run(callers[0], next);
     for (Future<Integer> f : others) {
       done += f.get();
     }

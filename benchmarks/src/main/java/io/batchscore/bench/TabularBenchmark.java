@@ -813,38 +813,45 @@ public final class TabularBenchmark {
     return in.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
       ScoringSpec s = ScoringSpec.parse(json, "bench", null);
       BatchScorer scorer = BatchScorer.open(s, ScorerOptions.builder().callerHandlesPassthrough().build());
-      int b = s.batchSize();
-      List<Row> outRows = new ArrayList<>();
-      List<Row> buf = new ArrayList<>(b);
-      Iterator<Row> it = rows;
-      return new Iterator<Row>() {
-        Iterator<Row> cur = java.util.Collections.emptyIterator();
-
-        public boolean hasNext() {
-          while (!cur.hasNext() && it.hasNext()) {
-            buf.clear();
-            while (buf.size() < b && it.hasNext()) {
-              buf.add(it.next());
-            }
-            ScoreResult r = scorer.score(fromRows(buf, feats, featureIndex, array));
-            java.sql.Timestamp at = new java.sql.Timestamp(System.currentTimeMillis());
-            outRows.clear();
-            for (int i = 0; i < r.rowsScored(); i++) {
-              outRows.add(same.row(buf.get(r.inputRow(i)), pass, r, i, at));
-            }
-            cur = outRows.iterator();
-          }
-          if (!cur.hasNext()) {
-            scorer.close();
-          }
-          return cur.hasNext();
-        }
-
-        public Row next() {
-          return cur.next();
-        }
-      };
+      return scoredRows(rows, scorer, s.batchSize(), same, pass, feats, featureIndex, array);
     }, Encoders.row(same.schema()));
+  }
+
+  /**
+   * The Row-based baselines' loop: {@code batch} input rows at a time into the scorer, and out the
+   * stage's rows for them; closes the scorer at the end.
+   */
+  static Iterator<Row> scoredRows(Iterator<Row> rows, BatchScorer scorer, int batch, SameOutput same, int[] pass,
+      List<String> feats, int[] featureIndex, boolean array) {
+    List<Row> outRows = new ArrayList<>();
+    List<Row> buf = new ArrayList<>(batch);
+    return new Iterator<Row>() {
+      Iterator<Row> cur = java.util.Collections.emptyIterator();
+
+      public boolean hasNext() {
+        while (!cur.hasNext() && rows.hasNext()) {
+          buf.clear();
+          while (buf.size() < batch && rows.hasNext()) {
+            buf.add(rows.next());
+          }
+          ScoreResult r = scorer.score(fromRows(buf, feats, featureIndex, array));
+          java.sql.Timestamp at = new java.sql.Timestamp(System.currentTimeMillis());
+          outRows.clear();
+          for (int i = 0; i < r.rowsScored(); i++) {
+            outRows.add(same.row(buf.get(r.inputRow(i)), pass, r, i, at));
+          }
+          cur = outRows.iterator();
+        }
+        if (!cur.hasNext()) {
+          scorer.close();
+        }
+        return cur.hasNext();
+      }
+
+      public Row next() {
+        return cur.next();
+      }
+    };
   }
 
   /**
@@ -971,35 +978,7 @@ public final class TabularBenchmark {
       ScoringSpec s = ScoringSpec.parse(json, "pp", null);
       BatchScorer scorer = BatchScorer.open(s, ModelSource.of(Path.of(model)),
           ScorerOptions.builder().cache(new ModelCache(1)).callerHandlesPassthrough().build());
-      List<Row> buf = new ArrayList<>();
-      List<Row> outRows = new ArrayList<>();
-      return new Iterator<Row>() {
-        Iterator<Row> cur = java.util.Collections.emptyIterator();
-
-        public boolean hasNext() {
-          while (!cur.hasNext() && rows.hasNext()) {
-            buf.clear();
-            while (buf.size() < NAIVE_BATCH && rows.hasNext()) {
-              buf.add(rows.next());
-            }
-            ScoreResult r = scorer.score(fromRows(buf, feats, featureIndex, array));
-            java.sql.Timestamp at = new java.sql.Timestamp(System.currentTimeMillis());
-            outRows.clear();
-            for (int i = 0; i < r.rowsScored(); i++) {
-              outRows.add(same.row(buf.get(r.inputRow(i)), pass, r, i, at));
-            }
-            cur = outRows.iterator();
-          }
-          if (!cur.hasNext()) {
-            scorer.close();
-          }
-          return cur.hasNext();
-        }
-
-        public Row next() {
-          return cur.next();
-        }
-      };
+      return scoredRows(rows, scorer, NAIVE_BATCH, same, pass, feats, featureIndex, array);
     }, Encoders.row(same.schema()));
   }
 
