@@ -20,7 +20,7 @@ import org.apache.spark.sql.SparkSession;
  * the output will see, whatever the tasks' counters say (a recomputed stage counts its rows
  * twice). Up to {@value #ON_DRIVER} files are read on the driver, a few at a time: Spark's own
  * count would start a job for it, which took 270-470 ms on the benchmark's 8 files against
- * 40-57 ms here (about a fifth of a 1M-row run). More files are counted by a Spark job, whose
+ * 40-57 ms here (15-25% of a 1M-row run). More files are counted by a Spark job, whose
  * tasks read the footers where the executors are.
  */
 final class WrittenRows {
