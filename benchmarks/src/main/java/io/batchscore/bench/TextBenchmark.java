@@ -82,20 +82,19 @@ public final class TextBenchmark {
     // timed one after another, the machine's drift landed in their ratios (session 8's first run
     // put scoring-core at 1.11 of raw). Every path scores all the texts, the ones the Spark and
     // CLI rows score: a text's cost depends on its length.
-    String[] mem = texts;
     double[][] m;
     int limit;
-    try (RawText rawOne = new RawText(spec, mem, threads, 1);
-        RawText rawCallers = new RawText(spec, mem, threads, threads);
+    try (RawText rawOne = new RawText(spec, texts, threads, 1);
+        RawText rawCallers = new RawText(spec, texts, threads, threads);
         BatchScorer core = open(spec, threads);
         BatchScorer coreOne = open(spec, 1);
         BatchScorer single = open(spec.toBuilder().batchSize(1).build(), 1)) {
       List<TabularBenchmark.Pass> paths = List.of(
           rawOne::pass,
           rawCallers::pass,
-          () -> score(core, mem),
-          () -> score(coreOne, mem),
-          () -> score(single, mem));
+          () -> score(core, texts),
+          () -> score(coreOne, texts),
+          () -> score(single, texts));
       double[][] rate = TabularBenchmark.rounds(IN_MEMORY_ROUNDS, paths);
       limit = TabularBenchmark.median(rate[1]) > TabularBenchmark.median(rate[0]) ? 1 : 0;
       m = TabularBenchmark.summary(rate, limit);
