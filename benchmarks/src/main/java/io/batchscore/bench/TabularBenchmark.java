@@ -64,8 +64,11 @@ import org.apache.spark.sql.types.StructType;
  * same generated data when equal), for the image MLP (default 0: skipped); 0 skips a model. With
  * {@code memory} first: peak RSS of the job and the CLI at each row count that follows, and of
  * the CLI on the first count's files linked over to the last count (the same row groups). With
- * {@code cli} first: the tabular MLP's in-memory rows and its CLI rows only. Data is
- * generated with fixed seeds. Every figure is the best of 3 unless noted.
+ * {@code cli} first: the tabular MLP's in-memory rows and its CLI rows only. With {@code stage}
+ * or {@code job} first: the logistic regression's stage against its bound, or its job against its
+ * floors, only. Data is generated with fixed seeds. Spark rows compared with each other are
+ * timed in interleaved rounds (see {@link #sparkRounds}); the UDF and session-per-partition rows
+ * are one run each, the CLI's the best of 2.
  */
 public final class TabularBenchmark {
   static final int THREADS = 2;
@@ -102,6 +105,27 @@ public final class TabularBenchmark {
         System.out.println("|---|---:|---|");
         ScoringSpec spec = ScoringSpec.load(home.resolve("sample-data/specs/breast_cancer.yaml"));
         jobAgainstFloors(new Lines(), spark, spec, generateLr(spark, rows, "lr.parquet"), rows, Double.NaN);
+      } finally {
+        spark.stop();
+      }
+      return;
+    }
+    if (a[0].equals("stage")) { // the logistic regression's stage against its bound and the Row API path only
+      long rows = a.length > 1 ? Long.parseLong(a[1]) : 1_000_000;
+      ScoringSpec spec = ScoringSpec.load(home.resolve("sample-data/specs/breast_cancer.yaml"));
+      int memRows = (int) Math.min(rows, 1_000_000);
+      float[] mem = memory(memRows, 30);
+      double raw;
+      try (RawOrt callers = new RawOrt(spec, 30, THREADS, THREADS)) {
+        raw = median(rounds(3, List.of(() -> callers.scoreAll(mem, memRows)))[0]);
+      }
+      SparkSession spark = session();
+      try {
+        System.out.println("| path | rows/s | ratio |");
+        System.out.println("|---|---:|---|");
+        Lines lines = new Lines();
+        lines.add(new Line("raw ONNX Runtime, " + THREADS + " callers, 1 intra-op thread each (the limit; median of 3)", raw, ""));
+        stageAgainstBound(lines, spark, spec, generateLr(spark, rows, "lr.parquet"), rows, raw);
       } finally {
         spark.stop();
       }
@@ -419,21 +443,110 @@ public final class TabularBenchmark {
     }
   }
 
+  /** The stage's and Spark's decode rates, medians of their rounds (rows/s). */
+  record StageRates(double stage, double decode) {}
+
+  /**
+   * The stage against the combined bound and the Row API path: decode only, the scan alone, the
+   * stage (column vectors, then internal rows) and the Row API path, timed side by side in
+   * {@link #SPARK_ROUNDS} interleaved rounds after one warm-up round. A rate is its median over
+   * the rounds; a ratio the median of its per-round ratios (its range in brackets), with the bound
+   * of each round computed from that round's decode rate and the in-memory limit {@code raw}.
+   */
+  static StageRates stageAgainstBound(List<Line> lines, SparkSession spark, ScoringSpec spec, Path data, long rows, double raw)
+      throws Exception {
+    org.apache.spark.sql.Column[] features = spec.featureColumns().stream().map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new);
+    double[][] r = sparkRounds(SPARK_ROUNDS, List.of(
+        () -> sparkTimed(rows, () -> spark.read().parquet(data.toString()).select(features)
+            .write().format("noop").mode(SaveMode.Overwrite).save()),
+        // The scan alone: its column vectors counted, no rows made of them (what the budget's
+        // decode rate also pays: turning the features into rows for the noop sink).
+        () -> sparkTimed(rows, () -> columnarCount(spark, data, features)),
+        () -> sparkTimed(rows, () -> scored(spark, spec, data).write().format("noop").mode(SaveMode.Overwrite).save()),
+        () -> {
+          spark.conf().set(SparkScoring.COLUMNAR_CONF, "false");
+          try {
+            return sparkTimed(rows, () -> scored(spark, spec, data).write().format("noop").mode(SaveMode.Overwrite).save());
+          } finally {
+            spark.conf().unset(SparkScoring.COLUMNAR_CONF);
+          }
+        },
+        // The usual ways write the same rows as the stage (passthrough, predictions, model columns).
+        () -> sparkTimed(rows, () -> rowApi(spark, spec, data).write().format("noop").mode(SaveMode.Overwrite).save())));
+    double[] decode = r[0], scan = r[1], stage = r[2], stageRows = r[3], rowApi = r[4];
+    double[] bound = new double[decode.length];
+    for (int i = 0; i < bound.length; i++) {
+      bound[i] = 1 / (1 / decode[i] + 1 / raw);
+    }
+    String rounds = " (median of " + SPARK_ROUNDS + " interleaved rounds)";
+    lines.add(new Line("Spark Parquet decode only (features -> noop)" + rounds, median(decode), ""));
+    lines.add(new Line("combined bound 1/(1/decode + 1/raw), per round", median(bound), ""));
+    lines.add(new Line("for reference: Spark's vectorized scan alone, batches counted, no rows made", median(scan),
+        "a stage that made no rows at all could reach 1/(1/scan + 1/raw) = " + String.format(Locale.ROOT, "%,.0f", 1 / (1 / median(scan) + 1 / raw))));
+    lines.add(new Line("batchscore Spark scoring stage (scan's column vectors, noop sink)", median(stage),
+        ratioRange(perRound(stage, bound)) + " of bound; " + ratio(median(stage), raw) + " of raw"));
+    lines.add(new Line("the same stage reading internal rows (spark.batchscore.columnar=false)", median(stageRows),
+        ratioRange(perRound(stageRows, bound)) + " of bound; columnar is " + ratioRange(perRound(stage, stageRows)) + "x"));
+    lines.add(new Line("Dataset<Row>.mapPartitions + Encoders.row, same scorer, same output rows (noop)", median(rowApi),
+        "ours is " + ratioRange(perRound(stage, rowApi)) + "x; the combined bound is " + ratioRange(perRound(bound, rowApi)) + "x"));
+    return new StageRates(median(stage), median(decode));
+  }
+
+  /** Interleaved rounds of the Spark rows that are compared with each other. */
+  static final int SPARK_ROUNDS = 3;
+
+  /**
+   * Spark measurements side by side: one warm-up round, then {@code rounds} rounds each running
+   * every measurement once, starting from a different one each round. Returns each one's rate in
+   * each round. (Until session 10 each Spark row was the best of 3 runs in a row, and rows compared
+   * with each other were minutes apart: the machine's drift went into their ratios.)
+   */
+  static double[][] sparkRounds(int rounds, List<Measure> measures) throws Exception {
+    int k = measures.size();
+    for (Measure m : measures) {
+      m.run();
+    }
+    double[][] rate = new double[k][rounds];
+    for (int r = 0; r < rounds; r++) {
+      for (int i = 0; i < k; i++) {
+        int m = (r + i) % k;
+        rate[m][r] = measures.get(m).run();
+      }
+    }
+    return rate;
+  }
+
+  /** The median, lowest and highest of {@code a[i] / b[i]}, as {@link #ratioRange} formats them. */
+  static double[] perRound(double[] a, double[] b) {
+    double[] q = new double[a.length];
+    for (int i = 0; i < q.length; i++) {
+      q[i] = a[i] / b[i];
+    }
+    double[] s = q.clone();
+    java.util.Arrays.sort(s);
+    return new double[] {Double.NaN, median(q), s[0], s[s.length - 1]};
+  }
+
   /** The floors (see {@link #ioFloor}) and the job, their rows in the table; returns the job's rate. */
   static double jobAgainstFloors(List<Line> lines, SparkSession spark, ScoringSpec spec, Path data, long rows, double raw)
       throws Exception {
     String out = work.resolve("floor").toString();
-    double pruned = best(() -> sparkTimed(rows, () -> ioFloor(spark, spec, data, false, false).write().mode(SaveMode.Overwrite).parquet(out)));
-    double floor = best(() -> sparkTimed(rows, () -> ioFloor(spark, spec, data, false, true).write().mode(SaveMode.Overwrite).parquet(out)));
-    double floorReal = best(() -> sparkTimed(rows, () -> ioFloor(spark, spec, data, true, true).write().mode(SaveMode.Overwrite).parquet(out)));
-    double job = best(() -> sparkTimed(rows, () -> runJob(spark, spec, data)));
-    lines.add(new Line("sessions 1-3's floor: the same, but Spark pruned the unused features from the scan (id only)", pruned, ""));
-    lines.add(new Line("I/O floor: read the same input (features too), write the same output columns, no scoring (constants)", floor, ""));
-    lines.add(new Line("I/O floor with random values of the same types in the prediction columns", floorReal, ""));
-    lines.add(new Line("batchscore job end to end (Parquet out, report, commit)", job,
-        "wall " + ratio(floor, job) + "x the constant floor, " + ratio(floorReal, job) + "x the random-value floor ("
-            + ratio(pruned, job) + "x sessions 1-3's)" + (Double.isNaN(raw) ? "" : "; " + ratio(job, raw) + " of raw")));
-    return job;
+    double[][] r = sparkRounds(SPARK_ROUNDS, List.of(
+        () -> sparkTimed(rows, () -> ioFloor(spark, spec, data, false, false).write().mode(SaveMode.Overwrite).parquet(out)),
+        () -> sparkTimed(rows, () -> ioFloor(spark, spec, data, false, true).write().mode(SaveMode.Overwrite).parquet(out)),
+        () -> sparkTimed(rows, () -> ioFloor(spark, spec, data, true, true).write().mode(SaveMode.Overwrite).parquet(out)),
+        () -> sparkTimed(rows, () -> runJob(spark, spec, data))));
+    double[] pruned = r[0], floor = r[1], floorReal = r[2], job = r[3];
+    String rounds = " (median of " + SPARK_ROUNDS + " interleaved rounds)";
+    lines.add(new Line("sessions 1-3's floor: the same, but Spark pruned the unused features from the scan (id only)", median(pruned), ""));
+    lines.add(new Line("I/O floor: read the same input (features too), write the same output columns, no scoring (constants)" + rounds,
+        median(floor), ""));
+    lines.add(new Line("I/O floor with random values of the same types in the prediction columns", median(floorReal), ""));
+    lines.add(new Line("batchscore job end to end (Parquet out, report, commit)", median(job),
+        "wall " + ratioRange(perRound(floor, job)) + "x the constant floor, " + ratioRange(perRound(floorReal, job))
+            + "x the random-value floor (" + ratioRange(perRound(pruned, job)) + "x sessions 1-3's)"
+            + (Double.isNaN(raw) ? "" : "; " + ratio(median(job), raw) + " of raw")));
+    return median(job);
   }
 
   static void model(SparkSession spark, String title, ScoringSpec spec, Path data, long rows, int width) throws Exception {
@@ -445,40 +558,20 @@ public final class TabularBenchmark {
     InMemory mem = inMemory(lines, spec, rows, width);
     double raw = mem.limit();
     ScoringSpec sparkSpec = spec;
-    org.apache.spark.sql.Column[] features = spec.featureColumns().stream().map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new);
-    double decode = best(() -> sparkTimed(rows, () -> spark.read().parquet(data.toString()).select(features)
-        .write().format("noop").mode(SaveMode.Overwrite).save()));
-    lines.add(new Line("Spark Parquet decode only (features -> noop)", decode, ""));
-    double bound = 1 / (1 / decode + 1 / raw);
-    lines.add(new Line("combined bound 1/(1/decode + 1/raw)", bound, ""));
-    // The scan alone: its column vectors counted, no rows made of them (what the budget's decode
-    // rate also pays: turning the features into rows for the noop sink).
-    double scan = best(() -> sparkTimed(rows, () -> columnarCount(spark, data, features)));
-    lines.add(new Line("for reference: Spark's vectorized scan alone, batches counted, no rows made", scan,
-        "a stage that made no rows at all could reach 1/(1/scan + 1/raw) = " + String.format(Locale.ROOT, "%,.0f", 1 / (1 / scan + 1 / raw))));
-    double stage = best(() -> sparkTimed(rows, () -> scored(spark, sparkSpec, data).write().format("noop").mode(SaveMode.Overwrite).save()));
-    lines.add(new Line("batchscore Spark scoring stage (scan's column vectors, noop sink)", stage,
-        ratio(stage, bound) + " of bound; " + ratio(stage, raw) + " of raw"));
-    spark.conf().set(SparkScoring.COLUMNAR_CONF, "false");
-    double stageRows = best(() -> sparkTimed(rows, () -> scored(spark, sparkSpec, data).write().format("noop").mode(SaveMode.Overwrite).save()));
-    spark.conf().unset(SparkScoring.COLUMNAR_CONF);
-    lines.add(new Line("the same stage reading internal rows (spark.batchscore.columnar=false)", stageRows,
-        ratio(stageRows, bound) + " of bound; columnar is " + ratio(stage, stageRows) + "x"));
-    // The usual ways write the same rows as the stage (passthrough, predictions, model columns).
-    double rowApi = best(() -> sparkTimed(rows, () -> rowApi(spark, sparkSpec, data).write().format("noop").mode(SaveMode.Overwrite).save()));
-    lines.add(new Line("Dataset<Row>.mapPartitions + Encoders.row, same scorer, same output rows (noop)", rowApi,
-        "ours is " + ratio(stage, rowApi) + "x; the combined bound is " + ratio(bound, rowApi) + "x"));
+    StageRates measured = stageAgainstBound(lines, spark, sparkSpec, data, rows, raw);
+    double stage = measured.stage();
     long udfRows = Math.min(rows, width == 784 ? 20_000 : 200_000);
     Path udfData = head(spark, data, udfRows);
     double udf = sparkTimed(udfRows, () -> udf(spark, sparkSpec, udfData).write().format("noop").mode(SaveMode.Overwrite).save());
     lines.add(new Line("row-at-a-time UDF, cached session, same output rows (" + udfRows + " rows in " + THREADS + " files, 1 run)", udf,
         "ours is " + ratio(stage, udf) + "x"));
     double perPartition = sparkTimed(rows, () -> sessionPerPartition(spark, sparkSpec, data).write().format("noop").mode(SaveMode.Overwrite).save());
+    double bound = 1 / (1 / measured.decode() + 1 / raw);
     lines.add(new Line("new session per partition, batches of " + NAIVE_BATCH + ", same output rows (1 run)", perPartition,
         "ours is " + ratio(stage, perPartition) + "x; the combined bound is " + ratio(bound, perPartition) + "x; raw ONNX Runtime in batches of "
             + NAIVE_BATCH + " is " + ratio(mem.smallBatches(), raw) + " of the limit"));
 
-    double job = jobAgainstFloors(lines, spark, sparkSpec, data, rows, raw);
+    jobAgainstFloors(lines, spark, sparkSpec, data, rows, raw);
 
     cliRows(lines, spec, data, rows, width, raw);
     System.out.println();
@@ -693,7 +786,8 @@ public final class TabularBenchmark {
   }
 
   /**
-   * Spark reading the job's input and writing the job's output columns, with no scoring. With
+   * Spark reading the job's input and writing the job's output columns, with no scoring. The
+   * model columns hold the job's values (its model's name, version and hash). With
    * {@code realistic} false the prediction columns are constants (which Parquet dictionary-encodes
    * to almost nothing); with true they hold seeded random values of the same types and about the
    * same entropy as real predictions (a float per row, one of two labels), so the write costs
@@ -704,13 +798,15 @@ public final class TabularBenchmark {
    */
   static Dataset<Row> ioFloor(SparkSession spark, ScoringSpec spec, Path data, boolean realistic, boolean readFeatures) {
     Dataset<Row> in = spark.read().parquet(data.toString());
-    Dataset<Row> shape = scored(spark, spec, data);
+    SameOutput same = SameOutput.of(spark, spec, data);
+    Map<String, String> model = Map.of("model_name", same.modelName(), "model_version", same.modelVersion(),
+        "model_sha256", same.modelSha());
     List<org.apache.spark.sql.Column> cols = new ArrayList<>();
     org.apache.spark.sql.Column touch = org.apache.spark.sql.functions.coalesce(
         spec.featureColumns().stream().map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new))
         .multiply(0);
     int seed = 0;
-    for (var f : shape.schema().fields()) {
+    for (var f : same.schema().fields()) {
       seed++;
       org.apache.spark.sql.Column r = rand(9000 + seed);
       boolean floating = f.dataType() == DataTypes.FloatType || f.dataType() == DataTypes.DoubleType;
@@ -724,7 +820,10 @@ public final class TabularBenchmark {
         cols.add(array(lit(0f), lit(1f), lit(2f), lit(3f), lit(4f), lit(5f), lit(6f), lit(7f), lit(8f), lit(9f)).alias(f.name()));
       } else if (f.dataType() == DataTypes.TimestampType) {
         cols.add(org.apache.spark.sql.functions.current_timestamp().alias(f.name()));
-      } else if (!realistic || f.name().startsWith("model_")) {
+      } else if (model.containsKey(f.name())) {
+        // The job's own values (until session 10: "constant", shorter than the 64-character hash)
+        cols.add(lit(model.get(f.name())).alias(f.name()));
+      } else if (!realistic) {
         cols.add(lit(f.dataType() == DataTypes.StringType ? "constant" : "0").cast(f.dataType()).alias(f.name()));
       } else if (f.dataType() == DataTypes.StringType) {
         cols.add(org.apache.spark.sql.functions.when(r.gt(0.5), lit("benign")).otherwise(lit("malignant")).alias(f.name()));
