@@ -452,16 +452,24 @@ public final class TabularBenchmark {
    * {@link #SPARK_ROUNDS} interleaved rounds after one warm-up round. A rate is its median over
    * the rounds; a ratio the median of its per-round ratios (its range in brackets), with the bound
    * of each round computed from that round's decode rate and the in-memory limit {@code raw}.
+   *
+   * <p>The decode reads what the stage reads: the passthrough columns and the features. Until
+   * session 10 it read the features only, while the stage also reads and writes the passthrough
+   * id (6% of the decode's time at 10M rows, measured side by side); that decode is still measured
+   * and the stage's ratio to its bound printed with it.
    */
   static StageRates stageAgainstBound(List<Line> lines, SparkSession spark, ScoringSpec spec, Path data, long rows, double raw)
       throws Exception {
     org.apache.spark.sql.Column[] features = spec.featureColumns().stream().map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new);
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(spec.passthrough());
+    names.addAll(spec.featureColumns());
+    org.apache.spark.sql.Column[] read = names.stream().map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new);
     double[][] r = sparkRounds(SPARK_ROUNDS, List.of(
-        () -> sparkTimed(rows, () -> spark.read().parquet(data.toString()).select(features)
+        () -> sparkTimed(rows, () -> spark.read().parquet(data.toString()).select(read)
             .write().format("noop").mode(SaveMode.Overwrite).save()),
         // The scan alone: its column vectors counted, no rows made of them (what the budget's
-        // decode rate also pays: turning the features into rows for the noop sink).
-        () -> sparkTimed(rows, () -> columnarCount(spark, data, features)),
+        // decode rate also pays: turning the columns into rows for the noop sink).
+        () -> sparkTimed(rows, () -> columnarCount(spark, data, read)),
         () -> sparkTimed(rows, () -> scored(spark, spec, data).write().format("noop").mode(SaveMode.Overwrite).save()),
         () -> {
           spark.conf().set(SparkScoring.COLUMNAR_CONF, "false");
@@ -472,19 +480,27 @@ public final class TabularBenchmark {
           }
         },
         // The usual ways write the same rows as the stage (passthrough, predictions, model columns).
-        () -> sparkTimed(rows, () -> rowApi(spark, spec, data).write().format("noop").mode(SaveMode.Overwrite).save())));
-    double[] decode = r[0], scan = r[1], stage = r[2], stageRows = r[3], rowApi = r[4];
+        () -> sparkTimed(rows, () -> rowApi(spark, spec, data).write().format("noop").mode(SaveMode.Overwrite).save()),
+        () -> sparkTimed(rows, () -> spark.read().parquet(data.toString()).select(features)
+            .write().format("noop").mode(SaveMode.Overwrite).save())));
+    double[] decode = r[0], scan = r[1], stage = r[2], stageRows = r[3], rowApi = r[4], featuresOnly = r[5];
     double[] bound = new double[decode.length];
+    double[] featuresBound = new double[decode.length];
     for (int i = 0; i < bound.length; i++) {
       bound[i] = 1 / (1 / decode[i] + 1 / raw);
+      featuresBound[i] = 1 / (1 / featuresOnly[i] + 1 / raw);
     }
     String rounds = " (median of " + SPARK_ROUNDS + " interleaved rounds)";
-    lines.add(new Line("Spark Parquet decode only (features -> noop)" + rounds, median(decode), ""));
+    lines.add(new Line("Spark Parquet decode only: what the stage reads (passthrough " + String.join(", ", spec.passthrough())
+        + " + features) -> noop" + rounds, median(decode), ""));
     lines.add(new Line("combined bound 1/(1/decode + 1/raw), per round", median(bound), ""));
-    lines.add(new Line("for reference: Spark's vectorized scan alone, batches counted, no rows made", median(scan),
+    lines.add(new Line("for reference: Spark's vectorized scan of the same columns alone, batches counted, no rows made", median(scan),
         "a stage that made no rows at all could reach 1/(1/scan + 1/raw) = " + String.format(Locale.ROOT, "%,.0f", 1 / (1 / median(scan) + 1 / raw))));
+    lines.add(new Line("for reference: decode of the features only (sessions 1-9's decode row)", median(featuresOnly),
+        "its bound: " + String.format(Locale.ROOT, "%,.0f", median(featuresBound))));
     lines.add(new Line("batchscore Spark scoring stage (scan's column vectors, noop sink)", median(stage),
-        ratioRange(perRound(stage, bound)) + " of bound; " + ratio(median(stage), raw) + " of raw"));
+        ratioRange(perRound(stage, bound)) + " of bound (" + ratioRange(perRound(stage, featuresBound)) + " of the features-only bound); "
+            + ratio(median(stage), raw) + " of raw"));
     lines.add(new Line("the same stage reading internal rows (spark.batchscore.columnar=false)", median(stageRows),
         ratioRange(perRound(stageRows, bound)) + " of bound; columnar is " + ratioRange(perRound(stage, stageRows)) + "x"));
     lines.add(new Line("Dataset<Row>.mapPartitions + Encoders.row, same scorer, same output rows (noop)", median(rowApi),
