@@ -630,10 +630,6 @@ public final class TabularBenchmark {
     double run() throws Exception;
   }
 
-  static double best(Measure m) throws Exception {
-    return best(3, m);
-  }
-
   static double best(int runs, Measure m) throws Exception {
     double best = 0;
     for (int i = 0; i < runs; i++) {
