@@ -532,15 +532,17 @@ public final class TabularBenchmark {
     return rate;
   }
 
-  /** The median, lowest and highest of {@code a[i] / b[i]}, as {@link #ratioRange} formats them. */
+  /**
+   * {@code a}'s median rate, then the median, lowest and highest of its per-round ratios {@code
+   * a[i] / b[i]} (as {@link #ratioRange} formats them).
+   */
   static double[] perRound(double[] a, double[] b) {
     double[] q = new double[a.length];
     for (int i = 0; i < q.length; i++) {
       q[i] = a[i] / b[i];
     }
-    double[] s = q.clone();
-    java.util.Arrays.sort(s);
-    return new double[] {Double.NaN, median(q), s[0], s[s.length - 1]};
+    java.util.Arrays.sort(q);
+    return new double[] {median(a), median(q), q[0], q[q.length - 1]};
   }
 
   /** The floors (see {@link #ioFloor}) and the job, their rows in the table; returns the job's rate. */
@@ -690,19 +692,9 @@ public final class TabularBenchmark {
 
   /** Per path: median rate, then the median, lowest and highest per-round ratio to path {@code ref}. */
   static double[][] summary(double[][] rate, int ref) {
-    int k = rate.length;
-    int rounds = rate[0].length;
-    double[][] out = new double[k][4];
-    for (int i = 0; i < k; i++) {
-      double[] ratio = new double[rounds];
-      for (int r = 0; r < rounds; r++) {
-        ratio[r] = rate[i][r] / rate[ref][r];
-      }
-      java.util.Arrays.sort(ratio);
-      out[i][0] = median(rate[i]);
-      out[i][1] = median(ratio);
-      out[i][2] = ratio[0];
-      out[i][3] = ratio[rounds - 1];
+    double[][] out = new double[rate.length][];
+    for (int i = 0; i < rate.length; i++) {
+      out[i] = perRound(rate[i], rate[ref]);
     }
     return out;
   }
