@@ -76,13 +76,12 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
   private final class ScoringIterator implements Iterator<InternalRow> {
     private final BatchScorer scorer;
     private final BatchReader reader;
-    private final RowWriter writer;
+    private final ScoredRow row;
     private final int partition;
     private long rowsBefore;
     private ScoreResult current;
     private Column[] predictions;
     private int pos;
-    private long scoredAt;
     private boolean closed;
     /** The task's prediction statistics, handed to the accumulator once, at the end. */
     private final PredictionStats stats;
@@ -99,7 +98,7 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
           plan.columnar
               ? new ColumnarBatchReader(plan, rows, (Iterator<ColumnarBatch>) in)
               : new RowBatchReader(plan, rows, (Iterator<InternalRow>) in);
-      this.writer = new RowWriter(plan);
+      this.row = new ScoredRow(plan);
     }
 
     @Override
@@ -145,7 +144,7 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
         cols.add(current.columns().column(name));
       }
       predictions = cols.toArray(new Column[0]);
-      scoredAt = System.currentTimeMillis() * 1000;
+      row.batch(current, predictions, reader, System.currentTimeMillis() * 1000);
       rowsBefore += n;
       pos = 0;
       return true;
@@ -156,7 +155,7 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      return writer.write(current, predictions, reader, pos++, scoredAt);
+      return row.at(pos++);
     }
 
     void close() {

@@ -114,4 +114,56 @@ class SparkScoringTest {
     assertTrue(e.getMessage().contains("no column 'mean_radius' in the input"), e.getMessage());
     assertTrue(e.getMessage().contains("no column 'no_such_id' in the input"), e.getMessage());
   }
+
+  @Test
+  void everyOutputKindIsTheScorersOwnRowForRowOnBothReaders() throws Exception {
+    // Spark reads each scored row's values in place (ScoredRow); every output kind must come out
+    // as scoring-core made it: numbers, a string label, a map of class scores, top-k labels and
+    // their scores; on the column-vector reader and the row reader, across batch boundaries.
+    for (String name : List.of("wine", "breast_cancer")) {
+      ScoringSpec spec = ScoringSpec.load(TestData.sample(name.equals("wine") ? "specs/wine_forest.yaml" : "specs/breast_cancer.yaml"));
+      List<String> outputs = new java.util.ArrayList<>();
+      Map<Long, List<Object>> expected = new HashMap<>();
+      try (BatchScorer s = BatchScorer.open(spec, ScorerOptions.builder().cache(new ModelCache(2)).build())) {
+        ScoreResult r = s.score(TestData.batch(TestData.readCsv(TestData.sample("data/" + name + ".csv"))));
+        for (String c : r.columns().names()) {
+          if (!c.equals("id")) {
+            outputs.add(c);
+          }
+        }
+        for (int i = 0; i < r.rowsScored(); i++) {
+          List<Object> v = new java.util.ArrayList<>();
+          for (String c : outputs) {
+            v.add(r.columns().column(c).get(i));
+          }
+          expected.put(((LongColumn) r.columns().column("id")).value(i), v);
+        }
+      }
+      for (String columnar : List.of("true", "false")) {
+        spark.conf().set(SparkScoring.COLUMNAR_CONF, columnar);
+        try {
+          Dataset<Row> input = spark.read().parquet(TestData.sample("data/" + name + ".parquet").toString()).repartition(3);
+          SparkScoring.Prepared p = SparkScoring.prepare(spark, input, spec.toBuilder().batchSize(7).build(), SparkScoring.Layout.JOB);
+          List<Row> rows = p.scored().collectAsList();
+          assertEquals(expected.size(), rows.size());
+          for (Row r : rows) {
+            long id = ((Number) r.getAs("id")).longValue();
+            String where = name + " row id " + id + ", columnar=" + columnar;
+            for (int c = 0; c < outputs.size(); c++) {
+              Object v = r.get(r.fieldIndex(outputs.get(c)));
+              if (v instanceof scala.collection.Map<?, ?>) {
+                v = new HashMap<>(r.getJavaMap(r.fieldIndex(outputs.get(c))));
+              } else if (v instanceof scala.collection.Seq<?>) {
+                v = r.getList(r.fieldIndex(outputs.get(c)));
+              }
+              assertEquals(expected.get(id).get(c), v, where + ", " + outputs.get(c));
+            }
+            assertEquals(p.model().sha256(), r.getAs("model_sha256"), where);
+          }
+        } finally {
+          spark.conf().unset(SparkScoring.COLUMNAR_CONF);
+        }
+      }
+    }
+  }
 }

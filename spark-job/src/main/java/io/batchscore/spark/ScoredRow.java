@@ -1,0 +1,295 @@
+package io.batchscore.spark;
+
+import io.batchscore.core.ScoreResult;
+import io.batchscore.core.column.ArrayColumn;
+import io.batchscore.core.column.BoolColumn;
+import io.batchscore.core.column.Column;
+import io.batchscore.core.column.DoubleColumn;
+import io.batchscore.core.column.EncodedStrings;
+import io.batchscore.core.column.FloatColumn;
+import io.batchscore.core.column.IntColumn;
+import io.batchscore.core.column.LongColumn;
+import io.batchscore.core.column.MapColumn;
+import io.batchscore.core.column.StringColumn;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayBasedMapData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.catalyst.util.MapData;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.Decimal;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.types.CalendarInterval;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.unsafe.types.VariantVal;
+
+/**
+ * A scored row read in place: the passthrough values, the predictions and the model columns of
+ * row {@link #at} of the current batch, read straight from the reader's and the scorer's arrays
+ * when Spark asks for them. Nothing is copied into a row first: Spark projects every row a
+ * DataFrame's RDD gives it into an {@code UnsafeRow} anyway, and its generated projection calls
+ * these getters with constant ordinals, so each read is an array load. (Until session 11 a
+ * {@code SpecificInternalRow} was filled per row and then projected: two copies of every value.)
+ *
+ * <p>One instance per task, moved from row to row; Spark projects it before asking for the next,
+ * as it did the mutable row before. {@link #copy} makes an independent row.
+ */
+final class ScoredRow extends InternalRow {
+  private static final long serialVersionUID = 1L;
+  private final ScoringPlan plan;
+  private final int predictionsStart;
+  private final int modelStart;
+  private final int fields;
+  private final UTF8String[] model;
+  private final EncodedStrings<UTF8String> labels = new EncodedStrings<>(UTF8String::fromString);
+
+  /** Per ordinal of a prediction: its values array (float[], double[], ..., String[]) or column. */
+  private final Object[] values;
+  private final Column[] columns;
+  private BatchReader in;
+  private ScoreResult result;
+  private long scoredAt;
+  private int i;
+  private int inputRow;
+
+  ScoredRow(ScoringPlan plan) {
+    this.plan = plan;
+    this.predictionsStart = plan.passthroughOrdinals.length;
+    this.modelStart = predictionsStart + plan.predictionColumns.length;
+    this.fields = plan.outputSchema.size();
+    this.model = new UTF8String[] {
+        UTF8String.fromString(plan.modelName), UTF8String.fromString(plan.modelVersion),
+        UTF8String.fromString(plan.modelSha256)};
+    this.values = new Object[fields];
+    this.columns = new Column[fields];
+  }
+
+  /** Points the row at a newly scored batch; {@code scoredAtMicros} fills {@code scored_at}. */
+  void batch(ScoreResult r, Column[] predictions, BatchReader reader, long scoredAtMicros) {
+    this.result = r;
+    this.in = reader;
+    this.scoredAt = scoredAtMicros;
+    for (int c = 0; c < predictions.length; c++) {
+      Column col = predictions[c];
+      int ord = predictionsStart + c;
+      columns[ord] = col;
+      values[ord] = arrayOf(col);
+    }
+  }
+
+  /** The primitive or string array behind a flat column, else the column itself. */
+  private static Object arrayOf(Column c) {
+    if (c instanceof FloatColumn f) {
+      return f.values();
+    } else if (c instanceof DoubleColumn d) {
+      return d.values();
+    } else if (c instanceof LongColumn l) {
+      return l.values();
+    } else if (c instanceof IntColumn n) {
+      return n.values();
+    } else if (c instanceof BoolColumn b) {
+      return b.values();
+    } else if (c instanceof StringColumn s) {
+      return s.values();
+    }
+    return c;
+  }
+
+  /** Moves to scored row {@code row} of the batch. */
+  ScoredRow at(int row) {
+    this.i = row;
+    this.inputRow = result.inputRow(row);
+    return this;
+  }
+
+  private Object passthrough(int ordinal) {
+    return in.passthrough(ordinal, inputRow);
+  }
+
+  @Override
+  public int numFields() {
+    return fields;
+  }
+
+  @Override
+  public boolean isNullAt(int ordinal) {
+    if (ordinal < predictionsStart) {
+      return passthrough(ordinal) == null;
+    }
+    return ordinal < modelStart && columns[ordinal].isNull(i);
+  }
+
+  @Override
+  public boolean getBoolean(int ordinal) {
+    return ordinal < predictionsStart ? (Boolean) passthrough(ordinal) : ((boolean[]) values[ordinal])[i];
+  }
+
+  @Override
+  public byte getByte(int ordinal) {
+    return (Byte) passthrough(ordinal);
+  }
+
+  @Override
+  public short getShort(int ordinal) {
+    return (Short) passthrough(ordinal);
+  }
+
+  @Override
+  public int getInt(int ordinal) {
+    return ordinal < predictionsStart ? (Integer) passthrough(ordinal) : ((int[]) values[ordinal])[i];
+  }
+
+  @Override
+  public long getLong(int ordinal) {
+    if (ordinal < predictionsStart) {
+      return (Long) passthrough(ordinal);
+    }
+    return ordinal < modelStart ? ((long[]) values[ordinal])[i] : scoredAt;
+  }
+
+  @Override
+  public float getFloat(int ordinal) {
+    return ordinal < predictionsStart ? (Float) passthrough(ordinal) : ((float[]) values[ordinal])[i];
+  }
+
+  @Override
+  public double getDouble(int ordinal) {
+    return ordinal < predictionsStart ? (Double) passthrough(ordinal) : ((double[]) values[ordinal])[i];
+  }
+
+  @Override
+  public UTF8String getUTF8String(int ordinal) {
+    if (ordinal < predictionsStart) {
+      return (UTF8String) passthrough(ordinal);
+    }
+    if (ordinal < modelStart) {
+      return labels.get(((String[]) values[ordinal])[i]);
+    }
+    return model[ordinal - modelStart];
+  }
+
+  @Override
+  public ArrayData getArray(int ordinal) {
+    if (ordinal < predictionsStart) {
+      return (ArrayData) passthrough(ordinal);
+    }
+    ArrayColumn a = (ArrayColumn) columns[ordinal];
+    return slice(a.values(), a.offsets()[i], a.length(i));
+  }
+
+  @Override
+  public MapData getMap(int ordinal) {
+    if (ordinal < predictionsStart) {
+      return (MapData) passthrough(ordinal);
+    }
+    MapColumn m = (MapColumn) columns[ordinal];
+    int off = m.offsets()[i];
+    int len = m.offsets()[i + 1] - off;
+    return new ArrayBasedMapData(slice(m.keys(), off, len), slice(m.values(), off, len));
+  }
+
+  @Override
+  public Decimal getDecimal(int ordinal, int precision, int scale) {
+    return (Decimal) passthrough(ordinal);
+  }
+
+  @Override
+  public byte[] getBinary(int ordinal) {
+    return (byte[]) passthrough(ordinal);
+  }
+
+  @Override
+  public CalendarInterval getInterval(int ordinal) {
+    return (CalendarInterval) passthrough(ordinal);
+  }
+
+  @Override
+  public VariantVal getVariant(int ordinal) {
+    return (VariantVal) passthrough(ordinal);
+  }
+
+  @Override
+  public InternalRow getStruct(int ordinal, int numFields) {
+    return (InternalRow) passthrough(ordinal);
+  }
+
+  @Override
+  public Object get(int ordinal, DataType dataType) {
+    if (ordinal < predictionsStart) {
+      return passthrough(ordinal);
+    }
+    if (isNullAt(ordinal)) {
+      return null;
+    }
+    if (ordinal >= modelStart) {
+      return ordinal == modelStart + 3 ? (Object) scoredAt : model[ordinal - modelStart];
+    }
+    Column c = columns[ordinal];
+    if (c instanceof FloatColumn) {
+      return getFloat(ordinal);
+    } else if (c instanceof DoubleColumn) {
+      return getDouble(ordinal);
+    } else if (c instanceof LongColumn) {
+      return getLong(ordinal);
+    } else if (c instanceof IntColumn) {
+      return getInt(ordinal);
+    } else if (c instanceof BoolColumn) {
+      return getBoolean(ordinal);
+    } else if (c instanceof StringColumn) {
+      return getUTF8String(ordinal);
+    } else if (c instanceof ArrayColumn) {
+      return getArray(ordinal);
+    } else if (c instanceof MapColumn) {
+      return getMap(ordinal);
+    }
+    throw new IllegalStateException("cannot read " + c.type());
+  }
+
+  /** An independent row with this row's values (passthrough values are already the reader's copies). */
+  @Override
+  public InternalRow copy() {
+    Object[] v = new Object[fields];
+    for (int o = 0; o < fields; o++) {
+      v[o] = get(o, plan.outputSchema.apply(o).dataType());
+    }
+    return new GenericInternalRow(v);
+  }
+
+  @Override
+  public void setNullAt(int ordinal) {
+    throw new UnsupportedOperationException("a scored row is read-only");
+  }
+
+  @Override
+  public void update(int ordinal, Object value) {
+    throw new UnsupportedOperationException("a scored row is read-only");
+  }
+
+  /** Elements {@code [off, off + len)} of a flat column as Spark array data, copied once. */
+  static ArrayData slice(Column flat, int off, int len) {
+    if (flat instanceof FloatColumn f) {
+      return UnsafeArrayData.fromPrimitiveArray(
+          f.values(), (int) (Platform.FLOAT_ARRAY_OFFSET + off * 4L), len, 4);
+    }
+    if (flat instanceof DoubleColumn d) {
+      return UnsafeArrayData.fromPrimitiveArray(
+          d.values(), (int) (Platform.DOUBLE_ARRAY_OFFSET + off * 8L), len, 8);
+    }
+    if (flat instanceof LongColumn l) {
+      return UnsafeArrayData.fromPrimitiveArray(
+          l.values(), (int) (Platform.LONG_ARRAY_OFFSET + off * 8L), len, 8);
+    }
+    if (flat instanceof IntColumn n) {
+      return UnsafeArrayData.fromPrimitiveArray(
+          n.values(), (int) (Platform.INT_ARRAY_OFFSET + off * 4L), len, 4);
+    }
+    Object[] out = new Object[len];
+    for (int j = 0; j < len; j++) {
+      Object v = flat.get(off + j);
+      out[j] = v instanceof String s ? UTF8String.fromString(s) : v;
+    }
+    return new GenericArrayData(out);
+  }
+}
