@@ -975,8 +975,15 @@ public final class TabularBenchmark {
     }
     for (int f = 0; f < feats.size(); f++) {
       float[] v = new float[buf.size()];
-      for (int i = 0; i < buf.size(); i++) {
-        v[i] = (float) buf.get(i).getDouble(featureIndex[f]);
+      int at = featureIndex[f];
+      if (!buf.isEmpty() && buf.get(0).get(at) instanceof Float) { // float columns
+        for (int i = 0; i < buf.size(); i++) {
+          v[i] = buf.get(i).getFloat(at);
+        }
+      } else {
+        for (int i = 0; i < buf.size(); i++) {
+          v[i] = (float) buf.get(i).getDouble(at);
+        }
       }
       bl.add(feats.get(f), new FloatColumn(v));
     }
