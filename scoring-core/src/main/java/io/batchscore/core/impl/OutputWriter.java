@@ -101,6 +101,17 @@ public abstract class OutputWriter {
     throw unexpected(v, wanted);
   }
 
+  /**
+   * The first {@code count} values of a float output in a new heap array: one bulk copy, after
+   * which loops read a plain array (bounds checks hoisted) instead of a direct buffer value by
+   * value. A new array per call, since positional writers are called from several threads.
+   */
+  static float[] heapCopy(FloatBuffer f, int count) {
+    float[] a = new float[count];
+    f.get(0, a, 0, count);
+    return a;
+  }
+
   /** Values per row of a dense output (product of the dims after the first). */
   static int perRow(OutputValue.Dense d) {
     long n = 1;
@@ -476,8 +487,9 @@ public abstract class OutputWriter {
       int w = perRow(d);
       int idx = Integer.parseInt(cls);
       if (d.data() instanceof FloatBuffer f) { // the usual case, without a type test per value
+        float[] a = heapCopy(f, n * w);
         for (int i = 0; i < n; i++) {
-          out[offset + i] = f.get(i * w + idx);
+          out[offset + i] = a[i * w + idx];
         }
         return;
       }
@@ -500,6 +512,7 @@ public abstract class OutputWriter {
   /** argmax and top_k: the best class(es) per row, as labels, indices or ZipMap keys. */
   static final class RankWriter extends OutputWriter {
     private final List<String> labels;
+    private final String[] labelArray;
     private final int k;
     private final boolean scores;
     private final ElementType labelType;
@@ -509,6 +522,7 @@ public abstract class OutputWriter {
     RankWriter(OutputBinding b, int rows, String model, OutputColumn col, boolean scores) {
       super(b, rows, model);
       this.labels = col.labels();
+      this.labelArray = labels == null ? null : labels.toArray(new String[0]);
       this.k = b.transform() == io.batchscore.core.spec.Transform.TOP_K ? b.k() : 1;
       this.scores = scores;
       this.labelType = col.type().element();
@@ -542,20 +556,33 @@ public abstract class OutputWriter {
       OutputValue.Dense d = dense(v, "class scores [N, classes]");
       int w = perRow(d);
       if (k == 1 && !scores && w > 0 && d.data() instanceof FloatBuffer f) {
-        // argmax of float scores, the usual case: one pass per row, no copy; the same choice
-        // as topK (the first value, then only a strictly greater one: ties keep the lower index).
+        // argmax of float scores, the usual case: one bulk copy of the chunk's scores to the heap,
+        // then one pass per row over a plain array (reading a direct buffer value by value cost
+        // more than the argmax); the same choice as topK (the first value, then only a strictly
+        // greater one: ties keep the lower index). With a label for every class, the label is
+        // stored straight from an array.
+        float[] a = heapCopy(f, n * w);
+        String[] names = labelArray != null && w <= labelArray.length ? (String[]) best : null;
         for (int i = 0; i < n; i++) {
           int base = i * w;
           int bestIndex = 0;
-          float bestValue = f.get(base);
-          for (int c = 1; c < w; c++) {
-            float x = f.get(base + c);
-            if (x > bestValue) {
-              bestValue = x;
-              bestIndex = c;
+          if (w == 2) { // binary classifiers: no branch to mispredict on every other row
+            bestIndex = a[base + 1] > a[base] ? 1 : 0;
+          } else {
+            float bestValue = a[base];
+            for (int c = 1; c < w; c++) {
+              float x = a[base + c];
+              if (x > bestValue) {
+                bestValue = x;
+                bestIndex = c;
+              }
             }
           }
-          setIndex(offset + i, bestIndex);
+          if (names != null) {
+            names[offset + i] = labelArray[bestIndex];
+          } else {
+            setIndex(offset + i, bestIndex);
+          }
         }
         return;
       }
