@@ -43,13 +43,22 @@ public final class ModelFiles {
     if (shipped != null) {
       return shipped;
     }
-    URI uri = toUri(model);
-    String scheme = uri == null ? null : uri.getScheme();
-    if (scheme == null || scheme.equals("file") || scheme.length() == 1) {
-      Path p = scheme != null && scheme.equals("file") ? Path.of(uri) : Path.of(model);
+    if (!isRemote(model)) {
+      URI uri = toUri(model);
+      Path p = uri != null && "file".equals(uri.getScheme()) ? Path.of(uri) : Path.of(model);
       return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p).normalize();
     }
-    return copyToLocal(uri, conf);
+    return copyToLocal(toUri(model), conf);
+  }
+
+  /**
+   * Whether {@link #localPath} needs a Hadoop file system (and its configuration) for this model:
+   * a URI with a scheme other than {@code file} (a one-letter scheme is a Windows drive).
+   */
+  static boolean isRemote(String model) {
+    URI uri = toUri(model);
+    String scheme = uri == null ? null : uri.getScheme();
+    return !(scheme == null || scheme.equals("file") || scheme.length() == 1);
   }
 
   private static Path shipped(String fileName) {

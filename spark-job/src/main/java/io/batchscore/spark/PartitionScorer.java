@@ -68,7 +68,8 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
   private BatchScorer open(ScorerOptions opts) throws ModelLoadException, SpecException {
     Path base = plan.baseDir == null ? null : Path.of(plan.baseDir);
     ScoringSpec spec = ScoringSpec.parse(plan.specJson, "spec of this job", base);
-    Path local = ModelFiles.localPath(plan.modelRef, base, plan.hadoopConf.value().value());
+    Path local =
+        ModelFiles.localPath(plan.modelRef, base, plan.hadoopConf == null ? null : plan.hadoopConf.value().value());
     return BatchScorer.open(spec, ModelSource.of(local), opts);
   }
 

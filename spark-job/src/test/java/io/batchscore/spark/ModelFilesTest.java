@@ -2,6 +2,7 @@ package io.batchscore.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,6 +52,16 @@ class ModelFilesTest {
     ModelLoadException e = assertThrows(ModelLoadException.class,
         () -> ModelFiles.localPath("bstest://" + tmp.resolve("missing.onnx"), null, conf));
     assertTrue(e.getMessage().endsWith("model file not found"), e.getMessage());
+  }
+
+  @Test
+  void onlyAFileSystemUriOtherThanFileNeedsHadoop() {
+    assertTrue(ModelFiles.isRemote("hdfs://nn/models/m.onnx"));
+    assertTrue(ModelFiles.isRemote("s3a://bucket/m.onnx"));
+    assertFalse(ModelFiles.isRemote("/models/m.onnx"));
+    assertFalse(ModelFiles.isRemote("models/m.onnx"));
+    assertFalse(ModelFiles.isRemote("file:/models/m.onnx"));
+    assertFalse(ModelFiles.isRemote("C:/models/m.onnx"));
   }
 
   @Test

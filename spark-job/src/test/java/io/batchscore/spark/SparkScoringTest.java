@@ -166,4 +166,33 @@ class SparkScoringTest {
       }
     }
   }
+
+  @Test
+  void aModelOnAHadoopFileSystemIsFetchedByTheTasksWithTheSessionsConfiguration(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    // The executors get the Hadoop configuration only for a model on a Hadoop file system
+    // (hdfs://, s3a://...; "bstest://" here): the tasks must still find it there.
+    java.nio.file.Path model = tmp.resolve("remote/breast_cancer_logreg.onnx");
+    java.nio.file.Files.createDirectories(model.getParent());
+    java.nio.file.Files.copy(TestData.sample("models/breast_cancer_logreg.onnx"), model);
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    conf.set("fs.bstest.impl", ModelFilesTest.TestFs.class.getName());
+    conf.setBoolean("fs.bstest.impl.disable.cache", true);
+    try {
+      ScoringSpec spec =
+          ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder().model("bstest://" + model).build();
+      assertTrue(ModelFiles.isRemote(spec.modelPath()));
+      List<Row> rows =
+          SparkScoring.prepare(spark, SparkTestSession.csv(spark, "breast_cancer.csv").repartition(3), spec, SparkScoring.Layout.JOB)
+              .scored().collectAsList();
+      Map<Long, Float> expected = coreScores(ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")));
+      assertEquals(569, rows.size());
+      for (Row r : rows) {
+        assertEquals(expected.get((long) r.getInt(0)), r.getFloat(2), "row id " + r.getInt(0));
+      }
+    } finally {
+      conf.unset("fs.bstest.impl");
+      conf.unset("fs.bstest.impl.disable.cache");
+    }
+  }
 }
