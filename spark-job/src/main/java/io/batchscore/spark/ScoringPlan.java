@@ -50,10 +50,11 @@ final class ScoringPlan implements Serializable {
   java.util.List<String> statsLabels;
 
   /**
-   * The driver's Hadoop configuration, for a model on a Hadoop file system. Broadcast: a task's
-   * closure is deserialized once per task, and a Configuration took ~13 ms of every task to read
-   * back; a broadcast value is read once per executor. Spark's own wrapper, which Spark's Kryo
-   * serializer (spark.serializer) writes with Java serialization as it must.
+   * The driver's Hadoop configuration, for a model on a Hadoop file system; null otherwise (see
+   * {@link ModelFiles#isRemote}). Broadcast: a task's closure is deserialized once per task, and
+   * a Configuration took ~13 ms of every task to read back; a broadcast value is read once per
+   * executor. Spark's own wrapper, which Spark's Kryo serializer (spark.serializer) writes with
+   * Java serialization as it must.
    */
   org.apache.spark.broadcast.Broadcast<org.apache.spark.util.SerializableConfiguration> hadoopConf;
   ScoreMetrics metrics;
