@@ -509,7 +509,7 @@ public final class TabularBenchmark {
   }
 
   /** Interleaved rounds of the Spark rows that are compared with each other. */
-  static final int SPARK_ROUNDS = 3;
+  static final int SPARK_ROUNDS = 5;
 
   /**
    * Spark measurements side by side: one warm-up round, then {@code rounds} rounds each running
