@@ -13,6 +13,7 @@ import io.batchscore.core.column.MapColumn;
 import io.batchscore.core.column.StringColumn;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecializedGettersReader;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayBasedMapData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
@@ -220,31 +221,8 @@ final class ScoredRow extends InternalRow {
     if (ordinal < predictionsStart) {
       return passthrough(ordinal);
     }
-    if (isNullAt(ordinal)) {
-      return null;
-    }
-    if (ordinal >= modelStart) {
-      return ordinal == modelStart + 3 ? (Object) scoredAt : model[ordinal - modelStart];
-    }
-    Column c = columns[ordinal];
-    if (c instanceof FloatColumn) {
-      return getFloat(ordinal);
-    } else if (c instanceof DoubleColumn) {
-      return getDouble(ordinal);
-    } else if (c instanceof LongColumn) {
-      return getLong(ordinal);
-    } else if (c instanceof IntColumn) {
-      return getInt(ordinal);
-    } else if (c instanceof BoolColumn) {
-      return getBoolean(ordinal);
-    } else if (c instanceof StringColumn) {
-      return getUTF8String(ordinal);
-    } else if (c instanceof ArrayColumn) {
-      return getArray(ordinal);
-    } else if (c instanceof MapColumn) {
-      return getMap(ordinal);
-    }
-    throw new IllegalStateException("cannot read " + c.type());
+    // Spark's own dispatch from a type to the typed getters above.
+    return isNullAt(ordinal) ? null : SpecializedGettersReader.read(this, ordinal, dataType, true, true);
   }
 
   /** An independent row with this row's values (passthrough values are already the reader's copies). */
