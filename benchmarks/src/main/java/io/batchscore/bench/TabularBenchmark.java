@@ -116,8 +116,17 @@ public final class TabularBenchmark {
       int memRows = (int) Math.min(rows, 1_000_000);
       float[] mem = memory(memRows, 30);
       double raw;
+      double byHand;
       try (RawOrt callers = new RawOrt(spec, 30, THREADS, THREADS)) {
-        raw = median(rounds(3, List.of(() -> callers.scoreAll(mem, memRows)))[0]);
+        ColumnBatch cols = columns(spec, mem, memRows, 30);
+        float[][] columnArrays = spec.featureColumns().stream()
+            .map(c -> ((FloatColumn) cols.column(c)).values()).toArray(float[][]::new);
+        String[] classes = io.batchscore.core.model.Models.inspect(spec.resolvedModelPath())
+            .signature().metadata().custom().get("classes").split(",");
+        double[][] rate = rounds(3, List.of(() -> callers.scoreAll(mem, memRows),
+            () -> callers.scoreAllFromColumns(columnArrays, memRows, classes)));
+        raw = median(rate[0]);
+        byHand = median(rate[1]);
       }
       SparkSession spark = session();
       try {
@@ -125,7 +134,9 @@ public final class TabularBenchmark {
         System.out.println("|---|---:|---|");
         Lines lines = new Lines();
         lines.add(new Line("raw ONNX Runtime, " + THREADS + " callers, 1 intra-op thread each (the limit; median of 3)", raw, ""));
-        stageAgainstBound(lines, spark, spec, generateLr(spark, rows, "lr.parquet"), rows, raw);
+        lines.add(new Line("raw ONNX Runtime, " + THREADS + " callers, the spec's whole job by hand (median of 3, interleaved with the limit)",
+            byHand, ratio(byHand, raw) + " of the limit"));
+        stageAgainstBound(lines, spark, spec, generateLr(spark, rows, "lr.parquet"), rows, raw, byHand);
       } finally {
         spark.stop();
       }
@@ -344,7 +355,8 @@ public final class TabularBenchmark {
   record Line(String path, double rowsPerSec, String ratio) {}
 
   /** The limit's rate and raw ONNX Runtime's in the naive baseline's small batches (rows/s). */
-  record InMemory(double limit, double smallBatches) {}
+  /** The limit, raw ONNX Runtime in the naive path's batches, and the spec's job by hand (NaN for the image MLP). */
+  record InMemory(double limit, double smallBatches, double byHand) {}
 
   /**
    * The session-per-partition baseline's batch size: the default of both SynapseML's {@code
@@ -439,7 +451,7 @@ public final class TabularBenchmark {
       // What the session-per-partition baseline asks of ONNX Runtime: its small batches.
       lines.add(new Line("raw ONNX Runtime, " + THREADS + " callers, 1 intra-op thread each, batches of " + NAIVE_BATCH
           + " (the session-per-partition baseline's model calls)", m[8][0], ratioRange(m[8]) + " of the limit"));
-      return new InMemory(m[limit][0], m[8][0]);
+      return new InMemory(m[limit][0], m[8][0], byHand ? m[9][0] : Double.NaN);
     }
   }
 
@@ -458,7 +470,8 @@ public final class TabularBenchmark {
    * id (6% of the decode's time at 10M rows, measured side by side); that decode is still measured
    * and the stage's ratio to its bound printed with it.
    */
-  static StageRates stageAgainstBound(List<Line> lines, SparkSession spark, ScoringSpec spec, Path data, long rows, double raw)
+  static StageRates stageAgainstBound(List<Line> lines, SparkSession spark, ScoringSpec spec, Path data, long rows, double raw,
+      double byHand)
       throws Exception {
     org.apache.spark.sql.Column[] features = spec.featureColumns().stream().map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new);
     java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(spec.passthrough());
@@ -485,8 +498,14 @@ public final class TabularBenchmark {
             .write().format("noop").mode(SaveMode.Overwrite).save()),
         // The stage's own rows made by Spark from the same input, no model: what any stage that
         // writes these rows pays besides the model (session 11).
-        () -> sparkTimed(rows, () -> ioFloor(spark, spec, data, false, true).write().format("noop").mode(SaveMode.Overwrite).save())));
+        () -> sparkTimed(rows, () -> ioFloor(spark, spec, data, false, true).write().format("noop").mode(SaveMode.Overwrite).save()),
+        // Both again with the predictions alone (the passthrough and prediction columns, no model
+        // columns: a library user's layout), to show what the job's model columns cost each side
+        // (session 12).
+        () -> sparkTimed(rows, () -> scored(spark, spec, data, PREDICTIONS_ONLY).write().format("noop").mode(SaveMode.Overwrite).save()),
+        () -> sparkTimed(rows, () -> rowApi(spark, spec, data, PREDICTIONS_ONLY).write().format("noop").mode(SaveMode.Overwrite).save())));
     double[] decode = r[0], scan = r[1], stage = r[2], stageRows = r[3], rowApi = r[4], featuresOnly = r[5], sameRows = r[6];
+    double[] leanStage = r[7], leanRowApi = r[8];
     double[] rowsBound = new double[decode.length];
     for (int i = 0; i < rowsBound.length; i++) {
       rowsBound[i] = 1 / (1 / sameRows[i] + 1 / raw);
@@ -515,8 +534,26 @@ public final class TabularBenchmark {
     lines.add(new Line("for reference: Spark making the stage's output rows (constant predictions, the model columns) from the same input, no model (noop)",
         median(sameRows), "with the model at the limit, 1/(1/this + 1/raw) = " + String.format(Locale.ROOT, "%,.0f", median(rowsBound))
             + ", " + ratioRange(perRound(rowsBound, rowApi)) + "x the Row API path; the stage is " + ratioRange(perRound(stage, rowsBound)) + " of it"));
+    if (!Double.isNaN(byHand)) {
+      // The model's part as the spec's whole job by hand (transposition, NaN check, its outputs
+      // kept), not the limit's bare model calls: what any stage computing these outputs pays.
+      double[] handBound = new double[decode.length];
+      for (int i = 0; i < handBound.length; i++) {
+        handBound[i] = 1 / (1 / decode[i] + 1 / byHand);
+      }
+      lines.add(new Line("combined bound with the spec's whole job by hand in place of raw, 1/(1/decode + 1/by hand), per round",
+          median(handBound), "the stage is " + ratioRange(perRound(stage, handBound)) + " of it; it is "
+              + ratioRange(perRound(handBound, rowApi)) + "x the Row API path"));
+    }
+    lines.add(new Line("the stage writing the predictions alone (passthrough and predictions, no model columns)", median(leanStage),
+        ratioRange(perRound(leanStage, bound)) + " of bound; " + ratioRange(perRound(leanStage, stage)) + "x the job's layout"));
+    lines.add(new Line("Dataset<Row>.mapPartitions + Encoders.row, the same rows without the model columns", median(leanRowApi),
+        "ours is " + ratioRange(perRound(leanStage, leanRowApi)) + "x; the combined bound is " + ratioRange(perRound(bound, leanRowApi)) + "x"));
     return new StageRates(median(stage), median(decode));
   }
+
+  /** The stage's layout without the job's model columns (the spec's passthrough, then predictions). */
+  static final SparkScoring.Layout PREDICTIONS_ONLY = new SparkScoring.Layout(false, false);
 
   /** Interleaved rounds of the Spark rows that are compared with each other. */
   static final int SPARK_ROUNDS = 5;
@@ -586,7 +623,7 @@ public final class TabularBenchmark {
     InMemory mem = inMemory(lines, spec, rows, width);
     double raw = mem.limit();
     ScoringSpec sparkSpec = spec;
-    StageRates measured = stageAgainstBound(lines, spark, sparkSpec, data, rows, raw);
+    StageRates measured = stageAgainstBound(lines, spark, sparkSpec, data, rows, raw, mem.byHand());
     double stage = measured.stage();
     long udfRows = Math.min(rows, width == 784 ? 20_000 : 200_000);
     Path udfData = head(spark, data, udfRows);
@@ -783,8 +820,12 @@ public final class TabularBenchmark {
   // ------------------------------------------------------------------ Spark paths
 
   static Dataset<Row> scored(SparkSession spark, ScoringSpec spec, Path data) {
+    return scored(spark, spec, data, SparkScoring.Layout.JOB);
+  }
+
+  static Dataset<Row> scored(SparkSession spark, ScoringSpec spec, Path data, SparkScoring.Layout layout) {
     try {
-      return SparkScoring.prepare(spark, spark.read().parquet(data.toString()), spec, SparkScoring.Layout.JOB).scored();
+      return SparkScoring.prepare(spark, spark.read().parquet(data.toString()), spec, layout).scored();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -870,7 +911,7 @@ public final class TabularBenchmark {
    * path one count per partition: less output work than the stage they were compared with.)
    */
   record SameOutput(StructType schema, List<String> passthrough, List<String> predictions,
-      String modelName, String modelVersion, String modelSha) implements java.io.Serializable {
+      String modelName, String modelVersion, String modelSha, boolean modelColumns) implements java.io.Serializable {
 
     /**
      * Found once per spec and input, outside the timed runs: until session 11 every baseline query
@@ -878,12 +919,16 @@ public final class TabularBenchmark {
      * inside its timing, ~20-30 ms of driver work batchscore's own rows do not pay twice.
      */
     static SameOutput of(SparkSession spark, ScoringSpec spec, Path data) {
-      return KNOWN.computeIfAbsent(spec.toJson() + "|" + data, k -> {
+      return of(spark, spec, data, SparkScoring.Layout.JOB);
+    }
+
+    static SameOutput of(SparkSession spark, ScoringSpec spec, Path data, SparkScoring.Layout layout) {
+      return KNOWN.computeIfAbsent(spec.toJson() + "|" + data + "|" + layout, k -> {
         try {
-          SparkScoring.Prepared p = SparkScoring.prepare(spark, spark.read().parquet(data.toString()), spec, SparkScoring.Layout.JOB);
+          SparkScoring.Prepared p = SparkScoring.prepare(spark, spark.read().parquet(data.toString()), spec, layout);
           return new SameOutput(p.scored().schema(), spec.passthrough(),
               p.outputs().stream().map(io.batchscore.core.OutputColumn::name).toList(),
-              spec.name(), p.modelVersion(), p.model().sha256());
+              spec.name(), p.modelVersion(), p.model().sha256(), layout.modelColumns());
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
@@ -911,6 +956,9 @@ public final class TabularBenchmark {
       for (String c : predictions) {
         v[k++] = r.columns().column(c).get(i);
       }
+      if (!modelColumns) {
+        return RowFactory.create(v);
+      }
       v[k++] = modelName;
       v[k++] = modelVersion;
       v[k++] = modelSha;
@@ -925,8 +973,13 @@ public final class TabularBenchmark {
 
   /** The Row API: Dataset<Row>.mapPartitions with Encoders.row, batching into the same scorer. */
   static Dataset<Row> rowApi(SparkSession spark, ScoringSpec spec, Path data) {
+    return rowApi(spark, spec, data, SparkScoring.Layout.JOB);
+  }
+
+  /** The Row API path writing the rows the stage writes in {@code layout}. */
+  static Dataset<Row> rowApi(SparkSession spark, ScoringSpec spec, Path data, SparkScoring.Layout layout) {
     Dataset<Row> in = spark.read().parquet(data.toString());
-    SameOutput same = SameOutput.of(spark, spec, data);
+    SameOutput same = SameOutput.of(spark, spec, data, layout);
     String json = spec.toJson();
     List<String> feats = spec.featureColumns();
     boolean array = feats.size() == 1;
