@@ -118,11 +118,8 @@ public final class TabularBenchmark {
       double raw;
       double byHand;
       try (RawOrt callers = new RawOrt(spec, 30, THREADS, THREADS)) {
-        ColumnBatch cols = columns(spec, mem, memRows, 30);
-        float[][] columnArrays = spec.featureColumns().stream()
-            .map(c -> ((FloatColumn) cols.column(c)).values()).toArray(float[][]::new);
-        String[] classes = io.batchscore.core.model.Models.inspect(spec.resolvedModelPath())
-            .signature().metadata().custom().get("classes").split(",");
+        float[][] columnArrays = columnArrays(spec, columns(spec, mem, memRows, 30));
+        String[] classes = classes(spec);
         double[][] rate = rounds(3, List.of(() -> callers.scoreAll(mem, memRows),
             () -> callers.scoreAllFromColumns(columnArrays, memRows, classes)));
         raw = median(rate[0]);
@@ -354,7 +351,6 @@ public final class TabularBenchmark {
 
   record Line(String path, double rowsPerSec, String ratio) {}
 
-  /** The limit's rate and raw ONNX Runtime's in the naive baseline's small batches (rows/s). */
   /** The limit, raw ONNX Runtime in the naive path's batches, and the spec's job by hand (NaN for the image MLP). */
   record InMemory(double limit, double smallBatches, double byHand) {}
 
@@ -404,10 +400,8 @@ public final class TabularBenchmark {
       // The tabular specs' whole job written by hand (RawOrt.scoreAllFromColumns); not for the
       // image MLP, whose outputs differ.
       boolean byHand = width != 784;
-      float[][] columnArrays = byHand ? spec.featureColumns().stream()
-          .map(c -> ((FloatColumn) cols.column(c)).values()).toArray(float[][]::new) : null;
-      String[] classes = byHand ? io.batchscore.core.model.Models.inspect(spec.resolvedModelPath())
-          .signature().metadata().custom().get("classes").split(",") : null;
+      float[][] columnArrays = byHand ? columnArrays(spec, cols) : null;
+      String[] classes = byHand ? classes(spec) : null;
       List<Pass> paths = new ArrayList<>(List.of(
           () -> oneCaller.scoreAll(mem, memRows),
           () -> callers.scoreAll(mem, memRows),
@@ -455,6 +449,16 @@ public final class TabularBenchmark {
     }
   }
 
+  /** The feature columns' arrays, in the spec's order: the hand-written job's input. */
+  static float[][] columnArrays(ScoringSpec spec, ColumnBatch cols) {
+    return spec.featureColumns().stream().map(c -> ((FloatColumn) cols.column(c)).values()).toArray(float[][]::new);
+  }
+
+  /** The class names the tabular models carry in their metadata, for the hand-written job's class-name output. */
+  static String[] classes(ScoringSpec spec) throws Exception {
+    return io.batchscore.core.model.Models.inspect(spec.resolvedModelPath()).signature().metadata().custom().get("classes").split(",");
+  }
+
   /** The stage's and Spark's decode rates, medians of their rounds (rows/s). */
   record StageRates(double stage, double decode) {}
 
@@ -469,6 +473,10 @@ public final class TabularBenchmark {
    * session 10 it read the features only, while the stage also reads and writes the passthrough
    * id (6% of the decode's time at 10M rows, measured side by side); that decode is still measured
    * and the stage's ratio to its bound printed with it.
+   *
+   * <p>Since session 12 the rounds also time the stage and the Row API path writing the predictions
+   * alone ({@link #PREDICTIONS_ONLY}), and, given the in-memory rate of the spec's whole job by hand
+   * ({@code byHand}, NaN to skip), the bound with that job in place of the bare model calls.
    */
   static StageRates stageAgainstBound(List<Line> lines, SparkSession spark, ScoringSpec spec, Path data, long rows, double raw,
       double byHand)
