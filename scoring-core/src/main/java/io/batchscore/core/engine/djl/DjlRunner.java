@@ -96,8 +96,7 @@ final class DjlRunner implements Runner {
     Map<String, OutputValue> values = new LinkedHashMap<>();
     for (NDArray a : out) {
       if (a.getName() != null && outputs.contains(a.getName())) {
-        Object[] keys = owner.mapKeys(a.getName());
-        values.put(a.getName(), keys == null ? dense(a) : maps(a, keys));
+        values.put(a.getName(), dense(a));
       }
     }
     for (String o : outputs) {
@@ -106,23 +105,6 @@ final class DjlRunner implements Runner {
       }
     }
     return values;
-  }
-
-  /** A ZipMap output DJL flattened to [N, classes], rebuilt as one map per row. */
-  private static OutputValue maps(NDArray a, Object[] keys) {
-    long[] shape = a.getShape().getShape();
-    float[] v = a.toType(DataType.FLOAT32, false).toFloatArray();
-    int n = (int) shape[0];
-    int c = (int) shape[1];
-    java.util.List<Map<Object, Object>> rows = new java.util.ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Map<Object, Object> m = new java.util.HashMap<>();
-      for (int j = 0; j < c; j++) {
-        m.put(keys[j], v[i * c + j]);
-      }
-      rows.add(m);
-    }
-    return new OutputValue.MapSequence(rows);
   }
 
   private static OutputValue dense(NDArray a) {

@@ -11,11 +11,8 @@ final class DjlSession implements EngineSession {
   private final ModelSignature signature;
   private final String name;
   private final String device;
-  private final java.util.Map<String, Object[]> mapKeys;
 
-  DjlSession(Model model, ModelSignature signature, String name, String device,
-      java.util.Map<String, Object[]> mapKeys) {
-    this.mapKeys = mapKeys;
+  DjlSession(Model model, ModelSignature signature, String name, String device) {
     this.model = model;
     this.signature = signature;
     this.name = name;
@@ -28,11 +25,6 @@ final class DjlSession implements EngineSession {
 
   String name() {
     return name;
-  }
-
-  /** Class keys of a ZipMap output in the column order DJL returns, or null. */
-  Object[] mapKeys(String output) {
-    return mapKeys.get(output);
   }
 
   @Override

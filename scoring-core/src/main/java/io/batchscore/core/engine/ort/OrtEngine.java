@@ -30,7 +30,7 @@ public final class OrtEngine implements Engine {
   @Override
   public EngineSession open(SessionRequest req) throws ModelLoadException {
     ModelSource src = req.source();
-    src.checkReadable();
+    src.files(); // readable, and any external data inside the model's folder
     DevicePlan plan = req.device();
     try {
       return new OrtModelSession(create(req, plan), src.name(), plan.key());
