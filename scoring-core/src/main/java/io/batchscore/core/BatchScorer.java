@@ -117,13 +117,8 @@ public final class BatchScorer implements AutoCloseable {
   /** Opens a scorer with the model from {@code source} instead of the spec's path. */
   public static BatchScorer open(ScoringSpec spec, ModelSource source, ScorerOptions options)
       throws ModelLoadException, SpecException {
-    source.checkReadable();
+    source.checkPin(spec.modelSha256());
     String sha = source.sha256();
-    if (spec.modelSha256() != null && !spec.modelSha256().equalsIgnoreCase(sha)) {
-      throw new ModelLoadException(
-          source.name(),
-          "SHA-256 is " + sha + " but the spec expects " + spec.modelSha256());
-    }
     Engine engine;
     try {
       engine = Engine.of(spec.engine());

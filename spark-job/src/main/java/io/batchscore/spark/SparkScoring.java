@@ -11,6 +11,7 @@ import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.column.InputSchema;
 import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ModelSignature;
+import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.model.Models;
 import io.batchscore.core.model.ValueInfo;
 import io.batchscore.core.spec.InputBinding;
@@ -77,7 +78,10 @@ public final class SparkScoring {
       throws SpecException, ModelLoadException {
     org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
     Path local = ModelFiles.localPath(spec.modelPath(), spec.baseDir(), conf);
-    ModelInfo model = Models.inspect(local);
+    // The pin is checked here, before any input is read, and again where each executor loads.
+    ModelSource modelSource = ModelSource.of(local);
+    modelSource.checkPin(spec.modelSha256());
+    ModelInfo model = Models.inspect(modelSource);
     ModelSignature sig = model.signature();
     StructType schema = input.schema();
     InputSchema inputSchema = SparkTypes.inputSchema(schema);

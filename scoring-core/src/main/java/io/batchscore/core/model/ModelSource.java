@@ -3,28 +3,39 @@ package io.batchscore.core.model;
 import io.batchscore.core.ModelLoadException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Where a model comes from: a local file (external weight files beside it are found by ONNX
- * Runtime relative to the model's folder) or bytes in memory. A source knows its SHA-256, which
- * keys the model cache.
+ * Where a model comes from: a local file or bytes in memory. A source knows its SHA-256, which
+ * keys the model cache and is what a spec's {@code sha256} pins.
  *
- * <p>The digest of a file is computed once per (path, size, modification time) and remembered,
- * so acquiring a cached 90 MB model does not hash it again. The digest covers the {@code .onnx}
- * file only, not external weight files.
+ * <p><b>External weights.</b> A model may keep tensors in files beside it (ONNX external data).
+ * Those files must lie inside the model's folder: a location that is absolute, climbs out with
+ * {@code ..}, or is a link leading outside is refused (a model is data that users download, and
+ * ONNX Runtime would otherwise read any file it names), as is a missing one. An in-memory model
+ * with external data is refused: there is no folder to find it in.
+ *
+ * <p><b>The SHA-256</b> of a model without external data is that of its file. With external data
+ * it covers every file: it is the SHA-256 of the manifest that {@code sha256sum} prints for the
+ * model file followed by its external files in sorted order, run in the model's folder
+ * ({@code (cd models && sha256sum m.onnx m.bin) | sha256sum}), so replacing a weight file changes
+ * it. Each file's digest is computed once per (path, size, modification time) and remembered, so
+ * acquiring a cached 90 MB model does not hash it again.
  */
 public final class ModelSource {
   private static final Map<String, String> FILE_DIGESTS = new ConcurrentHashMap<>();
+  private static final Map<String, List<String>> LOCATIONS = new ConcurrentHashMap<>();
 
   private final Path path;
   private final byte[] bytes;
@@ -76,29 +87,148 @@ public final class ModelSource {
     }
   }
 
-  /** Lower-case hex SHA-256 of the model file or bytes. */
+  /**
+   * Lower-case hex SHA-256 of the model: of its file or bytes, or, with external data, of the
+   * manifest of all its files (see the class comment). Checks the external data first.
+   */
   public String sha256() throws ModelLoadException {
     String s = sha256;
     if (s == null) {
-      s = path == null ? hex(digest().digest(bytes)) : fileDigest();
+      if (path == null) {
+        files();
+        s = hex(digest().digest(bytes));
+      } else {
+        List<Path> files = files();
+        s = fileDigest(path);
+        if (files.size() > 1) {
+          StringBuilder manifest = new StringBuilder();
+          for (int i = 0; i < files.size(); i++) {
+            Path f = files.get(i);
+            String rel = path.getParent().relativize(f).toString().replace('\\', '/');
+            manifest.append(i == 0 ? s : fileDigest(f)).append("  ").append(rel).append('\n');
+          }
+          s = hex(digest().digest(manifest.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+      }
       sha256 = s;
     }
     return s;
   }
 
-  private String fileDigest() throws ModelLoadException {
+  /** Checks that {@code sha256()} is {@code expected} (ignoring case), when a pin is given. */
+  public void checkPin(String expected) throws ModelLoadException {
+    if (expected != null && !expected.equalsIgnoreCase(sha256())) {
+      throw new ModelLoadException(name, "SHA-256 is " + sha256() + " but the spec expects " + expected
+          + (files().size() > 1 ? " (the digest covers the model file and its external weight files)" : ""));
+    }
+  }
+
+  /**
+   * The model file followed by the external-data files it names, each checked to lie inside the
+   * model's folder; empty for an in-memory model (which may not have external data).
+   *
+   * @throws ModelLoadException the model is missing, or names external data that is absolute,
+   *     outside its folder, or missing
+   */
+  public List<Path> files() throws ModelLoadException {
+    if (path == null) {
+      List<String> locs;
+      try {
+        locs = ExternalData.locations(bytes);
+      } catch (IOException e) {
+        throw notOnnx(e);
+      }
+      if (!locs.isEmpty()) {
+        throw new ModelLoadException(name, "the model keeps weights in external files " + locs
+            + ", which a model held in memory cannot reach; load it from its file");
+      }
+      return List.of();
+    }
     checkReadable();
+    List<String> locs = locations();
+    if (locs.isEmpty()) {
+      return List.of(path);
+    }
+    List<Path> out = new ArrayList<>(locs.size() + 1);
+    out.add(path);
+    Path dir = path.getParent();
+    for (String loc : locs) {
+      out.add(inside(dir, loc));
+    }
+    return out;
+  }
+
+  private Path inside(Path dir, String loc) throws ModelLoadException {
+    String where = "external data location '" + loc + "'";
+    Path rel;
     try {
-      long size = Files.size(path);
-      FileTime mtime = Files.getLastModifiedTime(path);
-      String key = path + "|" + size + "|" + mtime.toMillis();
+      rel = Path.of(loc);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ModelLoadException(name, where + " is not a file name");
+    }
+    if (rel.isAbsolute() || loc.startsWith("/") || loc.startsWith("\\") || rel.getRoot() != null) {
+      throw new ModelLoadException(name, where + " is an absolute path; a model may only read"
+          + " weight files inside its own folder (" + dir + ")");
+    }
+    Path f = dir.resolve(rel).normalize();
+    if (!f.startsWith(dir) || f.equals(dir)) {
+      throw new ModelLoadException(name, where + " reaches outside the model's folder (" + dir
+          + "); a model may only read weight files inside its own folder");
+    }
+    if (!Files.exists(f)) {
+      throw new ModelLoadException(name, where + ": no file " + f + " (external weight files"
+          + " travel with the model: copy them into its folder)");
+    }
+    try {
+      Path real = f.toRealPath();
+      if (!real.startsWith(dir.toRealPath())) {
+        throw new ModelLoadException(name, where + " is a link to " + real + ", outside the"
+            + " model's folder; a model may only read weight files inside its own folder");
+      }
+      if (!Files.isRegularFile(real) || !Files.isReadable(real)) {
+        throw new ModelLoadException(name, where + " is not a readable file");
+      }
+    } catch (IOException e) {
+      throw new ModelLoadException(name, where + ": " + e.getMessage(), e);
+    }
+    return f;
+  }
+
+  /** The external-data locations of the model file, remembered per (path, size, mtime). */
+  private List<String> locations() throws ModelLoadException {
+    try {
+      String key = key(path);
+      List<String> known = LOCATIONS.get(key);
+      if (known == null) {
+        known = List.copyOf(ExternalData.locations(path));
+        LOCATIONS.put(key, known);
+      }
+      return known;
+    } catch (NoSuchFileException e) {
+      throw new ModelLoadException(name, "model file not found");
+    } catch (IOException e) {
+      throw notOnnx(e);
+    }
+  }
+
+  private ModelLoadException notOnnx(IOException e) {
+    return new ModelLoadException(name, "not a valid ONNX model: truncated or corrupt (" + e.getMessage() + ")", e);
+  }
+
+  private static String key(Path p) throws IOException {
+    return p + "|" + Files.size(p) + "|" + Files.getLastModifiedTime(p).toMillis();
+  }
+
+  private String fileDigest(Path file) throws ModelLoadException {
+    try {
+      String key = key(file);
       String known = FILE_DIGESTS.get(key);
       if (known != null) {
         return known;
       }
       MessageDigest md = digest();
       byte[] buf = new byte[1 << 16];
-      try (InputStream in = Files.newInputStream(path)) {
+      try (InputStream in = Files.newInputStream(file)) {
         int n;
         while ((n = in.read(buf)) > 0) {
           md.update(buf, 0, n);
@@ -108,9 +238,9 @@ public final class ModelSource {
       FILE_DIGESTS.put(key, hex);
       return hex;
     } catch (NoSuchFileException e) {
-      throw new ModelLoadException(name, "model file not found");
+      throw new ModelLoadException(name, file.equals(path) ? "model file not found" : "no file " + file);
     } catch (IOException e) {
-      throw new ModelLoadException(name, "cannot read model file: " + e.getMessage(), e);
+      throw new ModelLoadException(name, "cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -7,6 +7,7 @@ import io.batchscore.core.ModelLoadException;
 import io.batchscore.core.OutputColumn;
 import io.batchscore.core.SpecException;
 import io.batchscore.core.model.ModelInfo;
+import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.model.Models;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SpecValidator;
@@ -117,7 +118,9 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
     try {
       Configuration conf = SparkSession.active().sparkContext().hadoopConfiguration();
       Path local = ModelFiles.localPath(s.modelPath(), s.baseDir(), conf);
-      ModelInfo model = Models.inspect(local);
+      ModelSource source = ModelSource.of(local);
+      source.checkPin(s.modelSha256());
+      ModelInfo model = Models.inspect(source);
       SpecValidator.check(s.toBuilder().clearPassthrough().build(), model.signature(), SparkTypes.inputSchema(schema));
       StructType out = schema;
       for (OutputColumn c : SpecValidator.outputColumns(s, model.signature(), new ArrayList<>())) {
@@ -164,10 +167,13 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
         org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(path);
         FileSystem fs = root.getFileSystem(conf);
         String fileName = local.getFileName().toString();
-        org.apache.hadoop.fs.Path modelDst = new org.apache.hadoop.fs.Path(root, "model/" + fileName);
-        try (InputStream in = Files.newInputStream(local);
-            OutputStream out = fs.create(modelDst, true)) {
-          in.transferTo(out);
+        // The model file and its external weight files, which stay beside it inside model/.
+        for (Path f : ModelSource.of(local).files()) {
+          String rel = local.getParent().relativize(f).toString().replace('\\', '/');
+          try (InputStream in = Files.newInputStream(f);
+              OutputStream out = fs.create(new org.apache.hadoop.fs.Path(root, "model/" + rel), true)) {
+            in.transferTo(out);
+          }
         }
         String relSpec = s.toBuilder().model("model/" + fileName).baseDir(null).build().toJson();
         ObjectNode meta = JSON.createObjectNode();
@@ -186,6 +192,23 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
     }
   }
 
+  /**
+   * A saved folder's model path, which must name a file inside the folder: a relative path that
+   * never climbs out of it. A folder is data that users copy around; loading it must not read a
+   * model from anywhere else.
+   */
+  static String inside(String modelPath) throws IOException {
+    String p = modelPath.replace('\\', '/');
+    Path rel = Path.of(p).normalize();
+    // A scheme (hdfs:, file:) or a drive is a ':'; an absolute path or '..' leaves the folder.
+    if (p.startsWith("/") || p.contains(":") || rel.isAbsolute() || rel.startsWith("..")
+        || rel.toString().isEmpty()) {
+      throw new IOException("its model path '" + modelPath + "' points outside the saved folder;"
+          + " a saved OnnxScoringModel loads only the model inside it (model/...)");
+    }
+    return rel.toString();
+  }
+
   /** Loads a saved transformer; the spec's model path points into the saved folder. */
   private static final class Reader extends MLReader<OnnxScoringModel> {
     @Override
@@ -199,15 +222,19 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
         try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(root, "metadata/part-00000"))) {
           meta = JSON.readTree(in);
         }
-        ScoringSpec s = ScoringSpec.parse(meta.get("paramMap").get("spec").asText(), path, null);
-        org.apache.hadoop.fs.Path model = new org.apache.hadoop.fs.Path(root, s.modelPath());
+        JsonNode specText = meta.path("paramMap").path("spec");
+        if (!specText.isTextual()) {
+          throw new IOException("metadata/part-00000 has no paramMap.spec");
+        }
+        ScoringSpec s = ScoringSpec.parse(specText.asText(), path, null);
+        org.apache.hadoop.fs.Path model = new org.apache.hadoop.fs.Path(root, inside(s.modelPath()));
         String modelRef =
             model.toUri().getScheme() != null && model.toUri().getScheme().equals("file")
                 ? model.toUri().getPath()
                 : model.toString();
         OnnxScoringModel m = new OnnxScoringModel(meta.get("uid").asText());
         return m.setSpec(s.toBuilder().model(modelRef).build());
-      } catch (IOException | SpecException e) {
+      } catch (IOException | SpecException | RuntimeException e) {
         throw new IllegalStateException("cannot load an OnnxScoringModel from " + path + ": " + e.getMessage(), e);
       }
     }
