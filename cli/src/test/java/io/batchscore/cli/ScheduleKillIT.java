@@ -55,8 +55,13 @@ class ScheduleKillIT {
   }
 
   private Process start(Path input, Path out, Path state, boolean oneTick) throws IOException {
+    return start(input, out, state, oneTick, "*/2 * * * * *", "all");
+  }
+
+  private Process start(Path input, Path out, Path state, boolean oneTick, String cron, String catchUp)
+      throws IOException {
     List<String> cmd = new ArrayList<>(List.of(
-        TestData.repoRoot().resolve("bin/batchscore").toString(), "schedule", "--cron", "*/2 * * * * *",
+        TestData.repoRoot().resolve("bin/batchscore").toString(), "schedule", "--cron", cron, "--catch-up", catchUp,
         "--spec", TestData.sample("specs/breast_cancer.yaml").toString(), "--input", input.toString(),
         "--output", out.toString(), "--state-dir", state.toString(), "--master", "local[2]", "--partitions", "8"));
     if (oneTick) {
@@ -148,7 +153,34 @@ class ScheduleKillIT {
     assertTrue(terminated.waitFor(2, TimeUnit.MINUTES), () -> "still running after SIGTERM:\n" + threadDump(terminated));
     assertEquals(expected, rows(partition));
     assertFalse(Files.exists(out.resolve("_staging")), "SIGTERM aborted the run and removed its staging");
-    assertEquals(List.of("ok", "ok", "interrupted"), runs(history), "the killed run left no entry");
+    assertEquals(List.of("ok", "interrupted", "ok", "ok", "interrupted"), runs(history),
+        "the killed run is recorded as interrupted by the restart, which ran it again before its tick");
     assertTrue(history.read().stream().anyMatch(e -> e.outcome().equals("skipped")), "ticks during runs were skipped");
+  }
+
+  @Test
+  void theFirstRunOfAFreshStateDirKilledIsRunOnRestartBeforeAnyTick() throws Exception {
+    Path input = bigInput();
+    Path out = tmp.resolve("predictions");
+    Path state = tmp.resolve("state");
+    RunHistory history = new RunHistory(state.resolve("history.jsonl"));
+    Process killed = start(input, out, state, false);
+    waitForStaging(out, killed);
+    killed.destroyForcibly();
+    assertTrue(killed.waitFor(1, TimeUnit.MINUTES));
+    assertEquals(List.of(), runs(history), "a killed run writes nothing");
+
+    // A daily tick twelve hours away, and no catch-up: only the retry can run the lost date.
+    java.time.LocalTime at = java.time.LocalTime.now().plusHours(12);
+    Process restarted = start(input, out, state, false,
+        "0 " + at.getMinute() + " " + at.getHour() + " * * *", "none");
+    for (int i = 0; i < 1800 && runs(history).size() < 2; i++) {
+      assertTrue(restarted.isAlive(), "the scheduler runs until stopped");
+      Thread.sleep(100);
+    }
+    assertEquals(List.of("interrupted", "ok"), runs(history));
+    restarted.destroy();
+    assertTrue(restarted.waitFor(2, TimeUnit.MINUTES), () -> "still running after SIGTERM:\n" + threadDump(restarted));
+    assertEquals(569L * COPIES, rows(out.resolve("run_date=" + LocalDate.now().minusDays(1))));
   }
 }

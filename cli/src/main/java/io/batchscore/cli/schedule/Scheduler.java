@@ -34,10 +34,18 @@ import org.slf4j.LoggerFactory;
  *       latest} runs only the most recent; {@code none} skips them.
  *   <li><b>Stopping</b> ({@link #stop}, called on SIGTERM) lets no new run start; the run in
  *       progress is cancelled through the job and leaves the previous output in place.
+ *   <li><b>Interrupted runs are retried.</b> Before a run starts, its tick is written to {@code
+ *       in-progress.json} beside the lock (atomically), and removed once the run has ended with
+ *       an outcome other than {@code interrupted}. A scheduler that finds the file at start runs
+ *       that date again first, whatever the history and the catch-up policy say: the run was
+ *       killed (kill -9, a crash, a lost node; then an {@code interrupted} entry is written for it
+ *       first) or stopped, and its date has no new output.
  * </ul>
  */
 public final class Scheduler {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** What to do about ticks missed while the scheduler was not running. */
   public enum CatchUp {
@@ -68,6 +76,7 @@ public final class Scheduler {
   private final Job job;
   private final RunHistory history;
   private final Path lockFile;
+  private final Path inProgress;
   private final CatchUp catchUp;
   private final int maxCatchUp;
   private volatile boolean stopping;
@@ -91,6 +100,7 @@ public final class Scheduler {
     this.job = job;
     this.history = history;
     this.lockFile = lockFile;
+    this.inProgress = lockFile.resolveSibling("in-progress.json");
     this.catchUp = catchUp;
     this.maxCatchUp = maxCatchUp;
   }
@@ -120,9 +130,16 @@ public final class Scheduler {
       loop = Thread.currentThread();
       int failures = 0;
       ZonedDateTime now = ZonedDateTime.now(clock).withZoneSameInstant(zone);
+      ZonedDateTime retry = interruptedRun();
+      if (retry != null && !stopping) {
+        failures += runTick(retry, "retry of an interrupted run") ? 0 : 1;
+      }
       for (ZonedDateTime tick : missedTicks(now)) {
         if (stopping) {
           return failures;
+        }
+        if (retry != null && runDateOf.apply(tick).equals(runDateOf.apply(retry))) {
+          continue; // just run again above
         }
         failures += runTick(tick, "catch-up") ? 0 : 1;
       }
@@ -193,9 +210,41 @@ public final class Scheduler {
     return ticks;
   }
 
+  /**
+   * The tick of a run that started and never recorded an end other than {@code interrupted}, or
+   * null. A run that left no entry at all (the process was killed) gets its {@code interrupted}
+   * entry here.
+   */
+  private ZonedDateTime interruptedRun() throws IOException {
+    if (!Files.exists(inProgress)) {
+      return null;
+    }
+    Instant tick;
+    Instant started;
+    try {
+      com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(inProgress.toFile());
+      tick = Instant.parse(n.get("tick").asText());
+      started = Instant.parse(n.get("startedAt").asText());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("ignoring unreadable {}: {}", inProgress, e.getMessage());
+      Files.deleteIfExists(inProgress);
+      return null;
+    }
+    boolean recorded = history.read().stream()
+        .anyMatch(e -> e.tick().equals(tick) && !e.at().isBefore(started) && !e.outcome().equals("skipped"));
+    ZonedDateTime t = tick.atZone(zone);
+    if (!recorded) {
+      record(t, "interrupted", -1, "the scheduler died during this run (killed or crashed);"
+          + " its date is run again on restart");
+    }
+    LOG.warn("the run of {} (tick {}) was interrupted; running it again", runDateOf.apply(t), t);
+    return t;
+  }
+
   private boolean runTick(ZonedDateTime tick, String why) throws IOException, InterruptedException {
     LocalDate date = runDateOf.apply(tick);
     LOG.info("{} {}: running run date {}", why, tick, date);
+    markInProgress(tick);
     running = true;
     Outcome o;
     try {
@@ -206,6 +255,9 @@ public final class Scheduler {
     boolean ok = o.exitCode() == 0;
     String outcome = ok ? "ok" : stopping ? "interrupted" : "failed";
     record(tick, outcome, o.exitCode(), o.message(), date);
+    if (!outcome.equals("interrupted")) {
+      Files.deleteIfExists(inProgress);
+    }
     LOG.info("{} run date {}: {} (exit {}) {}", why, date, outcome, o.exitCode(), o.message());
     return ok;
   }
@@ -218,6 +270,22 @@ public final class Scheduler {
       throws IOException {
     history.append(
         new RunHistory.Entry(tick.toInstant(), date.toString(), outcome, code, message, clock.instant()));
+  }
+
+  /** Writes the in-progress marker: to a temporary file, synced, then renamed over the old one. */
+  private void markInProgress(ZonedDateTime tick) throws IOException {
+    com.fasterxml.jackson.databind.node.ObjectNode n = JSON.createObjectNode();
+    n.put("tick", tick.toInstant().toString());
+    n.put("runDate", runDateOf.apply(tick).toString());
+    n.put("startedAt", clock.instant().toString());
+    Path tmp = inProgress.resolveSibling(inProgress.getFileName() + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(n)));
+      ch.force(true);
+    }
+    Files.move(tmp, inProgress, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Stops: no new run starts; a run in progress is cancelled. Safe from a shutdown hook. */

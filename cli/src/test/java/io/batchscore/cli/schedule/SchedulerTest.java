@@ -28,7 +28,7 @@ class SchedulerTest {
       t -> LocalDate.ofEpochDay(t.toEpochSecond() / 1 % 1_000_000);
 
   /** Records run dates; optionally slow; checks that runs never overlap. */
-  static final class FakeJob implements Scheduler.Job {
+  static class FakeJob implements Scheduler.Job {
     final List<LocalDate> dates = new CopyOnWriteArrayList<>();
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
@@ -174,5 +174,68 @@ class SchedulerTest {
     List<RunHistory.Entry> entries = h.read();
     assertEquals(1, entries.size());
     assertEquals("interrupted", entries.get(0).outcome());
+  }
+
+  /** A job that dies in the middle of its first run, as a process killed with -9 would. */
+  static final class DyingJob extends FakeJob {
+    DyingJob() {
+      super(0);
+    }
+
+    @Override
+    public Scheduler.Outcome run(LocalDate d) {
+      dates.add(d);
+      throw new IllegalStateException("killed");
+    }
+  }
+
+  @Test
+  void aRunKilledOnAFreshStateDirIsRunAgainOnRestartWhateverThePolicy() throws Exception {
+    RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
+    DyingJob dying = new DyingJob();
+    assertThrows(IllegalStateException.class, () -> scheduler(dying, Scheduler.CatchUp.NONE, h).runUntilStopped(1));
+    assertEquals(List.of(), h.read(), "a killed run writes nothing");
+    LocalDate lost = dying.dates.get(0);
+
+    FakeJob job = new FakeJob(1);
+    assertEquals(0, scheduler(job, Scheduler.CatchUp.NONE, h).runUntilStopped(1));
+    assertEquals(lost, job.dates.get(0), "the killed run's date runs first: " + job.dates);
+    assertEquals(2, job.dates.size(), "then the next tick");
+    List<RunHistory.Entry> entries = h.read();
+    assertEquals(List.of("interrupted", "ok", "ok"), entries.stream().map(RunHistory.Entry::outcome).toList());
+    assertEquals(lost.toString(), entries.get(0).runDate());
+    assertTrue(entries.get(0).message().contains("the scheduler died during this run"), entries.get(0).message());
+    assertEquals(lost.toString(), entries.get(1).runDate());
+    assertTrue(!java.nio.file.Files.exists(dir.resolve("in-progress.json")), "no run in progress any more");
+
+    FakeJob later = new FakeJob(1);
+    scheduler(later, Scheduler.CatchUp.NONE, h).runUntilStopped(1);
+    assertEquals(1, later.dates.size(), "a run that ended is not run again");
+  }
+
+  @Test
+  void aRunStoppedByTheOperatorIsRunAgainOnRestart() throws Exception {
+    FakeJob job = new FakeJob(0);
+    job.block = new CountDownLatch(1);
+    RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
+    Scheduler s = scheduler(job, Scheduler.CatchUp.NONE, h);
+    Thread t = new Thread(() -> {
+      try {
+        s.runUntilStopped(0);
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    t.start();
+    for (int i = 0; i < 100 && !s.isRunning(); i++) {
+      Thread.sleep(50);
+    }
+    s.stop();
+    t.join(10_000);
+    FakeJob next = new FakeJob(1);
+    scheduler(next, Scheduler.CatchUp.NONE, h).runUntilStopped(1);
+    assertEquals(job.dates.get(0), next.dates.get(0), "the stopped date runs first");
+    assertEquals(List.of("interrupted", "ok", "ok"), h.read().stream().map(RunHistory.Entry::outcome).toList(),
+        "no second 'interrupted' entry for a stop that recorded its own");
   }
 }
