@@ -183,7 +183,7 @@ public final class RawOrt implements AutoCloseable {
         int off = b * batch;
         in.put(0, data, off * width, batch * width);
         if (kept != null) {
-          nan |= io.batchscore.core.impl.NullScan.hasNaN(data, off * width, (off + batch) * width);
+          nan |= io.batchscore.core.impl.NullScan.hasNonFinite(data, off * width, (off + batch) * width);
         }
         try (OrtSession.Result r = session.run(feed, Set.of(), pinned)) {
           if (kept != null) {

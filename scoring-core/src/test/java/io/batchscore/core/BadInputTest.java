@@ -19,6 +19,7 @@ import io.batchscore.core.spec.ScoringSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,13 +173,30 @@ class BadInputTest {
   }
 
   @Test
-  void infinityIsAValueToScoreNotAMissingOne() throws Exception {
+  void anInfiniteFeatureIsBadInputNamingRowAndColumnAsNaNIs() throws Exception {
     ColumnBatch b = breastCancerBatch();
     float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
     v[7] = Float.POSITIVE_INFINITY;
     v[500] = Float.NEGATIVE_INFINITY;
+    ColumnBatch bad = replace(b, "worst_area", new FloatColumn(v));
     try (BatchScorer s = BatchScorer.open(breastCancer(), opts(null))) {
-      assertEquals(569, s.score(replace(b, "worst_area", new FloatColumn(v))).rowsScored());
+      BadInputException e = assertThrows(BadInputException.class, () -> s.score(bad));
+      assertTrue(e.getMessage().contains("column 'worst_area' row 7 is infinite"), e.getMessage());
+      assertEquals(ExitCodes.BAD_INPUT, ExitCodes.forException(e));
+    }
+    ScoringSpec skip = breastCancer().toBuilder().nullPolicy(NullPolicy.SKIP).batchSize(64).build();
+    try (BatchScorer s = BatchScorer.open(skip, opts(null))) {
+      ScoreResult r = s.score(bad);
+      assertEquals(567, r.rowsScored());
+      assertEquals(List.of(7, 500), r.rejections().stream().map(RowRejection::row).toList());
+      assertEquals("infinite", r.rejections().get(0).reason());
+    }
+    ScoringSpec fill = breastCancer().toBuilder().nullPolicy(NullPolicy.FILL).fillValue(0.0).build();
+    try (BatchScorer s = BatchScorer.open(fill, opts(null))) {
+      ScoreResult r = s.score(bad);
+      assertEquals(569, r.rowsScored());
+      float p = ((FloatColumn) r.columns().column("p_benign")).value(7);
+      assertTrue(p >= 0 && p <= 1, "a filled row gets a probability, not NaN: " + p);
     }
     int rows = 20;
     float[] px = new float[rows * 784];
@@ -189,7 +207,24 @@ class BadInputTest {
             .add("id", new LongColumn(new long[rows]))
             .build();
     try (BatchScorer s = BatchScorer.open(ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")), opts(null))) {
-      assertEquals(rows, s.score(pixels).rowsScored());
+      BadInputException e = assertThrows(BadInputException.class, () -> s.score(pixels));
+      assertTrue(e.getMessage().contains("column 'pixels' row 13 element 5 is infinite"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aDoubleBeyondTheRangeOfAFloatInputIsBadInputNotAnInfinity() throws Exception {
+    ColumnBatch b = breastCancerBatch();
+    float[] f = ((FloatColumn) b.column("mean_area")).values();
+    double[] d = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      d[i] = f[i];
+    }
+    d[9] = 1e300;
+    try (BatchScorer s = BatchScorer.open(breastCancer(), opts(null))) {
+      BadInputException e = assertThrows(BadInputException.class,
+          () -> s.score(replace(b, "mean_area", new io.batchscore.core.column.DoubleColumn(d))));
+      assertTrue(e.getMessage().contains("column 'mean_area' row 9 is beyond the range of the model's float input (1.0E300)"), e.getMessage());
     }
   }
 

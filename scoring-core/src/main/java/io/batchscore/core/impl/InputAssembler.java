@@ -84,7 +84,12 @@ public final class InputAssembler {
     return info.name();
   }
 
-  /** Whether the last {@link #fill} asked to look for NaN copied one. */
+  /** Whether a double column feeding this input is narrowed to float (and may overflow it). */
+  boolean narrowsToFloat() {
+    return target == ElementType.FLOAT;
+  }
+
+  /** Whether the last {@link #fill} asked to look for NaN copied one (or an infinity). */
   public boolean sawNaN() {
     return sawNaN;
   }
@@ -103,7 +108,7 @@ public final class InputAssembler {
       HostTensor t = runner.input(info.name(), shapeFor(n, k));
       Column first = column(batch, 0);
       if (k == 1 && sel == null && bulkScalar(first, from, n, t)) {
-        sawNaN = checkNaN && NullScan.hasNaN(first, from, to);
+        sawNaN = checkNaN && NullScan.hasNonFinite(first, from, to, false);
         return t;
       }
       Column[] cols = new Column[k];
@@ -132,7 +137,7 @@ public final class InputAssembler {
     int[] off = col.offsets();
     if (sel == null && bulkRange(col.values(), off[from], n * w, t)) {
       // The range was just copied: look at it while it is still in cache.
-      sawNaN = checkNaN && NullScan.hasNaN(col.values(), off[from], off[from] + n * w);
+      sawNaN = checkNaN && NullScan.hasNonFinite(col.values(), off[from], off[from] + n * w, false);
       return t;
     }
     Object dst = scratch(n * w);
@@ -140,7 +145,7 @@ public final class InputAssembler {
       int r = sel == null ? from + i : sel[i + from];
       copyRange(col.values(), off[r], w, dst, i * w, binding.columns().get(0), r);
     }
-    sawNaN = checkNaN && NullScan.hasNaN(dst, n * w);
+    sawNaN = checkNaN && NullScan.hasNonFinite(dst, n * w);
     put(t, 0, dst, n * w);
     return t;
   }
@@ -357,16 +362,16 @@ public final class InputAssembler {
             for (int i = from; i < to; i++, pos += stride) {
               float x = v[sel == null ? i : sel[i]];
               d[pos] = x;
-              nan |= x != x;
+              nan |= x - x != 0f; // NaN or infinite
             }
             return checkNaN && nan;
           } else if (c instanceof DoubleColumn dc) {
             double[] v = dc.values();
             boolean nan = false;
             for (int i = from; i < to; i++, pos += stride) {
-              double x = v[sel == null ? i : sel[i]];
-              d[pos] = (float) x;
-              nan |= x != x;
+              float x = (float) v[sel == null ? i : sel[i]];
+              d[pos] = x;
+              nan |= x - x != 0f; // NaN, infinite, or a double beyond float's range
             }
             return checkNaN && nan;
           } else if (c instanceof LongColumn lc) {
@@ -389,7 +394,7 @@ public final class InputAssembler {
           for (int i = from; i < to; i++, pos += stride) {
             double x = asDouble(c, sel == null ? i : sel[i]);
             d[pos] = x;
-            nan |= x != x;
+            nan |= x - x != 0; // NaN or infinite
           }
           return checkNaN && nan;
         }

@@ -12,11 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds null and NaN features before a batch is assembled and applies the spec's policy: throw
- * naming the first bad row ({@code fail}), mark rows to leave out ({@code skip}), or note the
- * tensor positions to overwrite with the fill value ({@code fill}). Columns with no null mask and
- * no floating-point values cost nothing; floating-point columns cost one pass, unless the caller
- * defers NaN to the assemblers, which look for it while they copy ({@link InputAssembler#fill}).
+ * Finds null and non-finite features before a batch is assembled and applies the spec's policy:
+ * throw naming the first bad row ({@code fail}), mark rows to leave out ({@code skip}), or note
+ * the tensor positions to overwrite with the fill value ({@code fill}). A floating-point value
+ * that is NaN, infinite, or a finite double beyond float's range that a float input would read as
+ * infinite, counts as a null: a model given one returns NaN scores and a label that means
+ * nothing. Columns with no null mask and no floating-point values cost nothing; floating-point
+ * columns cost one pass, unless the caller defers the check to the assemblers, which look while
+ * they copy ({@link InputAssembler#fill}). (Elsewhere in this package "NaN" is short for any of
+ * these.)
  */
 public final class NullScan {
   /** Rows left out (skip), and per assembler the (row, element) positions to fill. */
@@ -64,9 +68,9 @@ public final class NullScan {
           continue; // the assembler reports the missing column
         }
         if (c instanceof ArrayColumn arr) {
-          scanArray(arr, cols.get(j), asm.input(), a, policy, out, nanLater);
+          scanArray(arr, cols.get(j), asm.input(), a, policy, out, nanLater, asm.narrowsToFloat());
         } else {
-          scanScalar(c, cols.get(j), asm.input(), a, j, policy, out, nanLater);
+          scanScalar(c, cols.get(j), asm.input(), a, j, policy, out, nanLater, asm.narrowsToFloat());
         }
       }
     }
@@ -75,7 +79,7 @@ public final class NullScan {
 
   private static void scanScalar(
       Column c, String name, String input, int a, int element, NullPolicy p, Outcome out,
-      boolean nanLater) {
+      boolean nanLater, boolean toFloat) {
     int n = c.size();
     if (c.mayHaveNulls()) {
       for (int r = 0; r < n; r++) {
@@ -84,19 +88,20 @@ public final class NullScan {
         }
       }
     }
-    if (nanLater || !hasNaN(c, 0, n)) {
+    if (nanLater || !hasNonFinite(c, 0, n, toFloat)) {
       return;
     }
     for (int r = 0; r < n; r++) {
-      if (isNaN(c, r) && !c.isNull(r)) {
-        bad(r, element, name, input, "NaN", a, p, out, -1);
+      String what = nonFinite(c, r, toFloat);
+      if (what != null && !c.isNull(r)) {
+        bad(r, element, name, input, what, a, p, out, -1);
       }
     }
   }
 
   private static void scanArray(
       ArrayColumn c, String name, String input, int a, NullPolicy p, Outcome out,
-      boolean nanLater) {
+      boolean nanLater, boolean toFloat) {
     int n = c.size();
     int[] off = c.offsets();
     Column child = c.values();
@@ -120,7 +125,7 @@ public final class NullScan {
       }
     }
     boolean childNulls = child.mayHaveNulls();
-    if (!childNulls && (nanLater || !hasNaN(child, off[0], off[n]))) {
+    if (!childNulls && (nanLater || !hasNonFinite(child, off[0], off[n], toFloat))) {
       return; // the common case: no null values, and no NaN (or the assembler looks for it)
     }
     for (int r = 0; r < n; r++) {
@@ -129,9 +134,9 @@ public final class NullScan {
       }
       for (int e = off[r]; e < off[r + 1]; e++) {
         boolean isNull = childNulls && child.isNull(e);
-        boolean isNan = isNaN(child, e);
-        if (isNull || isNan) {
-          bad(r, e - off[r], name, input, isNull ? "null" : "NaN", a, p, out, e - off[r]);
+        String what = isNull ? "null" : nonFinite(child, e, toFloat);
+        if (what != null) {
+          bad(r, e - off[r], name, input, what, a, p, out, e - off[r]);
           if (p == NullPolicy.SKIP) {
             break;
           }
@@ -141,12 +146,12 @@ public final class NullScan {
   }
 
   /**
-   * Whether any of {@code v[from..to)} is NaN. A screen first: {@code x * 0} is 0 for every finite
-   * x and NaN for NaN and the infinities, and eight independent sums of it keep the FPU busy
-   * without a branch per value (JMH: 2.1x the compare-and-branch loop on a cached batch). Only a
-   * NaN sum, so a NaN or an infinity somewhere, pays for the exact loop.
+   * Whether any of {@code v[from..to)} is NaN or infinite. A screen first: {@code x * 0} is 0 for
+   * every finite x and NaN for NaN and the infinities, and eight independent sums of it keep the
+   * FPU busy without a branch per value (JMH: 2.1x the compare-and-branch loop on a cached batch).
+   * Only a NaN sum pays for the exact loop ({@code x - x != 0} exactly when x is not finite).
    */
-  public static boolean hasNaN(float[] v, int from, int to) {
+  public static boolean hasNonFinite(float[] v, int from, int to) {
     float a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, h = 0;
     int i = from;
     for (; i + 7 < to; i += 8) {
@@ -167,14 +172,14 @@ public final class NullScan {
       return false;
     }
     for (i = from; i < to; i++) {
-      if (v[i] != v[i]) {
+      if (v[i] - v[i] != 0) {
         return true;
       }
     }
     return false;
   }
 
-  static boolean hasNaN(double[] v, int from, int to) {
+  static boolean hasNonFinite(double[] v, int from, int to) {
     double a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, h = 0;
     int i = from;
     for (; i + 7 < to; i += 8) {
@@ -195,44 +200,68 @@ public final class NullScan {
       return false;
     }
     for (i = from; i < to; i++) {
-      if (v[i] != v[i]) {
+      if (v[i] - v[i] != 0) {
         return true;
       }
     }
     return false;
   }
 
-  /** Whether a float or double column holds NaN in {@code [from, to)}. */
-  static boolean hasNaN(Column c, int from, int to) {
+  /**
+   * Whether a float or double column holds a value in {@code [from, to)} that is not finite, or
+   * with {@code toFloat}, a double that is not finite as a float.
+   */
+  static boolean hasNonFinite(Column c, int from, int to, boolean toFloat) {
     if (c instanceof FloatColumn f) {
-      return hasNaN(f.values(), from, to);
+      return hasNonFinite(f.values(), from, to);
     }
     if (c instanceof DoubleColumn d) {
-      return hasNaN(d.values(), from, to);
+      return toFloat ? hasNonFiniteAsFloat(d.values(), from, to) : hasNonFinite(d.values(), from, to);
     }
     return false;
   }
 
-  /** Whether value {@code i} of a column is NaN (never, for columns that are not floating point). */
-  private static boolean isNaN(Column c, int i) {
+  /** Whether a double of {@code v[from..to)} is NaN, infinite, or beyond float's range. */
+  static boolean hasNonFiniteAsFloat(double[] v, int from, int to) {
+    if (hasNonFinite(v, from, to)) {
+      return true;
+    }
+    for (int i = from; i < to; i++) {
+      float x = (float) v[i];
+      if (x - x != 0f) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Why value {@code i} of a column cannot be scored ("NaN", "infinite"...), or null. */
+  private static String nonFinite(Column c, int i, boolean toFloat) {
     if (c instanceof FloatColumn f) {
       float x = f.value(i);
-      return x != x;
+      return x != x ? "NaN" : x - x != 0f ? "infinite" : null;
     }
     if (c instanceof DoubleColumn d) {
       double x = d.value(i);
-      return x != x;
+      if (x != x) {
+        return "NaN";
+      }
+      if (x - x != 0) {
+        return "infinite";
+      }
+      float y = (float) x;
+      return toFloat && y - y != 0f ? "beyond the range of the model's float input (" + x + ")" : null;
     }
-    return false;
+    return null;
   }
 
-  /** Whether the first {@code n} values of a float[] or double[] scratch hold NaN. */
-  static boolean hasNaN(Object values, int n) {
+  /** Whether the first {@code n} values of a float[] or double[] scratch are not all finite. */
+  static boolean hasNonFinite(Object values, int n) {
     if (values instanceof float[] f) {
-      return hasNaN(f, 0, n);
+      return hasNonFinite(f, 0, n);
     }
     if (values instanceof double[] d) {
-      return hasNaN(d, 0, n);
+      return hasNonFinite(d, 0, n);
     }
     return false;
   }

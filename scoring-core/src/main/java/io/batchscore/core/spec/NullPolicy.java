@@ -2,7 +2,7 @@ package io.batchscore.core.spec;
 
 import java.util.Locale;
 
-/** What happens to a row whose feature is null or NaN. */
+/** What happens to a row whose feature is null, NaN or infinite (all three count as missing). */
 public enum NullPolicy {
   /** Stop with an error naming the row, the column and the model input (the default). */
   FAIL,
