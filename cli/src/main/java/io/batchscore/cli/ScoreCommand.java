@@ -31,13 +31,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -126,7 +124,12 @@ final class ScoreCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long start = System.nanoTime();
     ScoringSpec spec = spec();
-    if (Files.exists(output) && !overwrite) {
+    Path target = output.toAbsolutePath().normalize();
+    if (target.getFileName() == null || Files.isDirectory(target)) {
+      throw new OutputConflictException("-o " + output + " is a folder; the output is one file:"
+          + " give its name, for example " + target.resolve("scores.parquet"));
+    }
+    if (Files.exists(target) && !overwrite) {
       throw new OutputConflictException(output + " exists; pass --overwrite to replace it");
     }
     int share = threads != null ? threads : Runtime.getRuntime().availableProcessors();
@@ -181,21 +184,17 @@ final class ScoreCommand implements Callable<Integer> {
     for (OutputColumn c : scorer.outputColumns()) {
       fields.add(new ParquetTableWriter.OutputField(c.name(), c.type(), null, false));
     }
-    Path target = output.toAbsolutePath();
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".batchscore-" + UUID.randomUUID());
-    // Killed (TERM, Ctrl-C) mid-run, the JVM runs no finally blocks: the temporary file is
-    // removed by a shutdown hook instead, so no partial output is left then either.
-    Thread cleanup = new Thread(() -> {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException e) {
-        // nothing more to do while the JVM exits
-      }
-    }, "batchscore-cleanup");
+    Path target = output.toAbsolutePath().normalize();
+    // Written to a hidden file beside the target and renamed into place when complete. Killed
+    // (TERM, Ctrl-C) mid-run, the JVM runs no finally blocks: a shutdown hook removes the file
+    // then; killed with -9, the next run into this folder does (TempOutput).
+    TempOutput tmp = TempOutput.create(target);
+    Thread cleanup = new Thread(tmp::close, "batchscore-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       return scoreTo(spec, scorer, reader, start, fields, target, tmp);
     } finally {
+      tmp.close();
       try {
         Runtime.getRuntime().removeShutdownHook(cleanup);
       } catch (IllegalStateException e) {
@@ -205,7 +204,8 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   private int scoreTo(ScoringSpec spec, BatchScorer scorer, TableReader reader, long start,
-      List<ParquetTableWriter.OutputField> fields, Path target, Path tmp) throws IOException {
+      List<ParquetTableWriter.OutputField> fields, Path target, TempOutput out) throws IOException {
+    Path tmp = out.path();
     Progress bar = new Progress(commandSpec.commandLine().getErr(), progress, reader);
     long rowsIn = 0;
     long scored = 0;
@@ -259,20 +259,19 @@ final class ScoreCommand implements Callable<Integer> {
       bar.clear();
       if (!done) {
         behind.abort();
-        Files.deleteIfExists(tmp);
       }
     }
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    out.commit();
     double secs = (System.nanoTime() - start) / 1e9;
     long rej = rejected.values().stream().mapToLong(Long::longValue).sum();
-    PrintWriter out = commandSpec.commandLine().getOut();
-    out.printf("scored %,d of %,d rows in %.2f s (%,.0f rows/s) on %s, %,d rejected%s -> %s%n",
+    PrintWriter print = commandSpec.commandLine().getOut();
+    print.printf("scored %,d of %,d rows in %.2f s (%,.0f rows/s) on %s, %,d rejected%s -> %s%n",
         scored, rowsIn, secs, scored / Math.max(secs, 1e-9), scorer.device(), rej,
         rejected.isEmpty() ? "" : " " + rejected, output);
-    out.printf("  time: setup %.2f s, waiting for input %.2f s, score %.2f s, waiting for output %.2f s"
+    print.printf("  time: setup %.2f s, waiting for input %.2f s, score %.2f s, waiting for output %.2f s"
         + " (reading and writing run beside scoring)%n",
         (secs * 1e9 - read - scoring - write) / 1e9, read / 1e9, scoring / 1e9, write / 1e9);
-    out.flush();
+    print.flush();
     return ExitCodes.OK;
   }
 

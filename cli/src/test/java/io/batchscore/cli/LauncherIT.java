@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * bin/batchscore as users run it, in child processes: the class-data archive of {@code score} is
- * recorded by a first successful run only and then used, with the same output; and a score killed
- * mid-run leaves neither output nor temporary file.
+ * recorded by a first successful run only and then used, with the same output; a score stopped
+ * mid-run leaves neither output nor temporary file, and what one killed with -9 leaves is removed
+ * by the next run into the same folder.
  */
 class LauncherIT {
   @TempDir Path tmp;
@@ -97,6 +98,28 @@ class LauncherIT {
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(143, p.exitValue(), "terminated by the signal");
     assertEquals(List.of(), names(outDir), "no output and no temporary file");
+  }
+
+  @Test
+  void whatAScoreKilledWithSigkillLeavesIsRemovedByTheNextRunIntoTheFolder() throws Exception {
+    Path in = bigInput(2_000, false);
+    Path outDir = Files.createDirectories(tmp.resolve("out"));
+    String[] args = {"score", "--spec", TestData.sample("specs/breast_cancer_mlp.yaml").toString(),
+        "-i", in.toString(), "-o", outDir.resolve("scores.parquet").toString()};
+    Process p = start(Map.of("BATCHSCORE_CDS", "off"), args);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (names(outDir).size() < 2 && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(p.isAlive(), "still scoring when the temporary output appeared");
+    p.destroyForcibly(); // SIGKILL: no shutdown hook runs
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    List<String> left = names(outDir);
+    assertTrue(!left.isEmpty() && left.stream().allMatch(n -> n.startsWith(".scores.parquet.batchscore-")), left.toString());
+    assertTrue(left.stream().noneMatch(n -> n.equals("scores.parquet")), "no output: " + left);
+
+    assertEquals(ExitCodes.OK, run(Map.of("BATCHSCORE_CDS", "off"), args));
+    assertEquals(List.of("scores.parquet"), names(outDir), "the killed run's hidden files are gone");
   }
 
   @Test

@@ -272,4 +272,65 @@ class ScoreCommandTest {
     assertTrue(bad.err().contains("no column 'hew' in the input (did you mean 'hue'?)"), bad.err());
     assertTrue(bad.err().contains("no column 'prolin' in the input (did you mean 'proline'?)"), bad.err());
   }
+
+  @Test
+  void aFolderGivenAsOutputIsRefusedBeforeScoringEvenWithOverwrite() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("outdir"));
+    for (String o : List.of(dir.toString(), "/")) {
+      CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"),
+          "-i", sample("data/breast_cancer.parquet"), "-o", o, "--overwrite");
+      assertEquals(ExitCodes.OUTPUT_CONFLICT, r.code(), r.err());
+      assertTrue(r.err().contains("-o " + o + " is a folder; the output is one file"), r.err());
+      assertFalse(r.err().contains("Exception"), r.err());
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(0, s.count(), "nothing written into the folder");
+    }
+  }
+
+  @Test
+  void hiddenFilesOfAnEarlierRunThatWasKilledAreRemovedByTheNextRun() throws Exception {
+    Path out = tmp.resolve("scores.parquet");
+    // what kill -9 leaves: the hidden output, with and without its (now unlocked) lock file
+    Path stale1 = Files.writeString(tmp.resolve(".scores.parquet.batchscore-1111"), "partial");
+    Files.writeString(tmp.resolve(".scores.parquet.batchscore-1111.lock"), "");
+    Path stale2 = Files.writeString(tmp.resolve(".scores.parquet.batchscore-2222"), "partial");
+    Path otherName = Files.writeString(tmp.resolve(".other.parquet.batchscore-3333"), "another output's");
+    CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"),
+        "-i", sample("data/breast_cancer.parquet"), "-o", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertFalse(Files.exists(stale1));
+    assertFalse(Files.exists(tmp.resolve(".scores.parquet.batchscore-1111.lock")));
+    assertFalse(Files.exists(stale2));
+    assertTrue(Files.exists(otherName), "only this output's files are touched");
+    Files.delete(otherName);
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertEquals(List.of("scores.parquet"), s.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  @Test
+  void theHiddenFileOfARunStillInProgressIsLeftAlone() throws Exception {
+    Path live = Files.writeString(tmp.resolve(".scores.parquet.batchscore-4444"), "being written");
+    Path lockFile = tmp.resolve(".scores.parquet.batchscore-4444.lock");
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held = ch.lock()) {
+      CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"),
+          "-i", sample("data/breast_cancer.parquet"), "-o", tmp.resolve("scores.parquet").toString());
+      assertEquals(0, r.code(), r.err());
+      assertTrue(Files.exists(live), "a locked run's file is kept");
+    }
+  }
+
+  @Test
+  void aBatchSizeThatCannotFitInMemoryIsASpecErrorBeforeScoring() throws Exception {
+    CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"),
+        "-i", sample("data/breast_cancer.parquet"), "-o", tmp.resolve("out.parquet").toString(),
+        "--batch-size", "1000000000");
+    assertEquals(ExitCodes.INVALID_SPEC, r.code(), r.err());
+    assertTrue(r.err().contains("batchSize: 1,000,000,000 rows a batch need about"), r.err());
+    assertTrue(r.err().contains("Lower batchSize"), r.err());
+    assertNothingLeftBehind();
+  }
 }

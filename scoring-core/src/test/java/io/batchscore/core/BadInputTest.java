@@ -361,6 +361,19 @@ class BadInputTest {
   }
 
   @Test
+  void aBatchSizeBeyondWhatMemoryHoldsIsASpecErrorWhenTheScorerOpens() throws Exception {
+    ScoringSpec spec = breastCancer().toBuilder().batchSize(1_000_000_000).build();
+    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(spec, opts(null)));
+    assertEquals(ExitCodes.INVALID_SPEC, ExitCodes.forException(e));
+    assertTrue(e.getMessage().contains("batchSize: 1,000,000,000 rows a batch need about"), e.getMessage());
+    assertTrue(e.getMessage().contains("float_input: 30 values"), e.getMessage());
+    assertTrue(e.getMessage().contains("at most"), e.getMessage());
+    try (BatchScorer s = BatchScorer.open(breastCancer().toBuilder().batchSize(100_000).build(), opts(null))) {
+      assertEquals(569, s.score(breastCancerBatch()).rowsScored(), "a large batch that fits is fine");
+    }
+  }
+
+  @Test
   void checksumMismatchIsRefused() throws Exception {
     ScoringSpec spec = breastCancer().toBuilder().modelSha256("00" .repeat(32)).build();
     ModelLoadException e = assertThrows(ModelLoadException.class, () -> BatchScorer.open(spec, opts(null)));
