@@ -91,9 +91,9 @@ final class ScheduleCommand implements Callable<Integer> {
     ZoneId z = zone == null ? ZoneId.systemDefault() : ZoneId.of(zone);
     PrintWriter out = commandSpec.commandLine().getOut();
     SparkSession spark =
-        SparkSession.builder()
-            .master(options.master != null ? options.master : "local[*]")
-            .appName("batchscore schedule " + cron)
+        io.batchscore.spark.job.EmbeddedSpark.builder(
+                options.master != null ? options.master : "local[*]", "batchscore schedule " + cron,
+                options.sparkUi)
             .getOrCreate();
     Scheduler.Job job =
         new Scheduler.Job() {

@@ -68,7 +68,8 @@ class ScheduleKillIT {
       cmd.addAll(List.of("--max-ticks", "1"));
     }
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log-" + System.nanoTime() + ".txt").toFile());
-    pb.environment().put("BATCHSCORE_JAVA_OPTS", "-Xmx1500m -Dspark.ui.enabled=false -Dspark.driver.host=127.0.0.1");
+    pb.environment().put("BATCHSCORE_JAVA_OPTS", "-Xmx1500m");
+    pb.environment().remove("SPARK_LOCAL_IP");
     return pb.start();
   }
 
@@ -179,6 +180,11 @@ class ScheduleKillIT {
       Thread.sleep(100);
     }
     assertEquals(List.of("interrupted", "ok"), runs(history));
+    List<ListeningSockets.Socket> sockets = ListeningSockets.of(restarted.pid());
+    assertTrue(!sockets.isEmpty(), "the embedded Spark's driver listens");
+    assertTrue(sockets.stream().allMatch(ListeningSockets.Socket::loopback),
+        "the embedded Spark listens on the loopback address only: " + sockets);
+    assertTrue(sockets.stream().noneMatch(x -> x.port() >= 4040 && x.port() < 4050), "no web UI: " + sockets);
     restarted.destroy();
     assertTrue(restarted.waitFor(2, TimeUnit.MINUTES), () -> "still running after SIGTERM:\n" + threadDump(restarted));
     assertEquals(569L * COPIES, rows(out.resolve("run_date=" + LocalDate.now().minusDays(1))));

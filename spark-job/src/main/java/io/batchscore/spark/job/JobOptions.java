@@ -89,6 +89,12 @@ public class JobOptions {
       description = "Spark master when not launched by spark-submit (e.g. local[2]).")
   public String master;
 
+  @Option(
+      names = "--spark-ui",
+      description = "Serve Spark's web UI during a local run (off by default: a local run listens on"
+          + " 127.0.0.1 only; the UI listens on SPARK_LOCAL_IP, which bin/batchscore sets to it).")
+  public boolean sparkUi;
+
   /** The run date, today (UTC) when not given. */
   public LocalDate runDate() {
     return runDate != null ? runDate : LocalDate.now(ZoneOffset.UTC);

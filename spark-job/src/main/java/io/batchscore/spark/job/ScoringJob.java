@@ -86,12 +86,9 @@ public final class ScoringJob implements Callable<Integer> {
       throws Exception {
     SparkSession spark = provided;
     if (spark == null) {
-      SparkSession.Builder b =
-          SparkSession.builder().appName("batchscore " + options.runDate() + " " + options.spec);
-      if (options.master != null) {
-        b.master(options.master);
-      }
-      spark = b.getOrCreate();
+      spark = EmbeddedSpark.builder(
+              options.master, "batchscore " + options.runDate() + " " + options.spec, options.sparkUi)
+          .getOrCreate();
     }
     try {
       JobResult r = JobRunner.run(options, spark);
