@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.cli.io.ParquetTableReader;
-import io.batchscore.cli.io.ParquetTableWriter;
 import io.batchscore.cli.schedule.RunHistory;
 import io.batchscore.core.TestData;
-import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.LongColumn;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +13,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,27 +26,7 @@ class ScheduleKillIT {
   private static final int COPIES = 300;
 
   private Path bigInput() throws IOException {
-    Path in = tmp.resolve("big.parquet");
-    ColumnBatch sample;
-    List<ParquetTableWriter.OutputField> fields = new ArrayList<>();
-    try (ParquetTableReader r = new ParquetTableReader(TestData.sample("data/breast_cancer.parquet"), null)) {
-      sample = r.next(10_000);
-      r.parquetSchema().getFields().forEach(t -> fields.add(new ParquetTableWriter.OutputField(t.getName(), null, t, true)));
-    }
-    try (ParquetTableWriter w = new ParquetTableWriter(in, fields)) {
-      for (int c = 0; c < COPIES; c++) {
-        long[] ids = java.util.Arrays.copyOf(((LongColumn) sample.column("id")).values(), sample.rowCount());
-        for (int i = 0; i < ids.length; i++) {
-          ids[i] += (long) c * sample.rowCount();
-        }
-        ColumnBatch.Builder b = ColumnBatch.builder(sample.rowCount());
-        for (var e : sample.columns().entrySet()) {
-          b.add(e.getKey(), e.getKey().equals("id") ? new LongColumn(ids) : e.getValue());
-        }
-        w.write(b.build());
-      }
-    }
-    return in;
+    return ChildRuns.bigInput(tmp, COPIES);
   }
 
   private Process start(Path input, Path out, Path state, boolean oneTick) throws IOException {
@@ -74,30 +49,11 @@ class ScheduleKillIT {
   }
 
   private static long rows(Path partition) throws IOException {
-    long n = 0;
-    try (ParquetTableReader r = new ParquetTableReader(partition, List.of("id"))) {
-      ColumnBatch b;
-      java.util.Set<Long> ids = new java.util.HashSet<>();
-      while ((b = r.next(65_536)) != null) {
-        for (int i = 0; i < b.rowCount(); i++) {
-          assertTrue(ids.add(((LongColumn) b.column("id")).value(i)), "duplicate id");
-        }
-        n += b.rowCount();
-      }
-    }
-    return n;
+    return ChildRuns.rows(partition);
   }
 
   private static String threadDump(Process p) {
-    try {
-      Process j = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
-          Long.toString(p.pid())).redirectErrorStream(true).start();
-      String dump = new String(j.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      p.destroyForcibly();
-      return dump;
-    } catch (IOException e) {
-      return "(no thread dump: " + e.getMessage() + ")";
-    }
+    return ChildRuns.threadDump(p);
   }
 
   /** Outcomes of runs (ticks skipped because a run was in progress left out). */
@@ -106,19 +62,7 @@ class ScheduleKillIT {
   }
 
   private static void waitForStaging(Path out, Process p) throws Exception {
-    for (int i = 0; i < 1200; i++) {
-      Path staging = out.resolve("_staging");
-      if (Files.isDirectory(staging)) {
-        try (Stream<Path> s = Files.walk(staging)) {
-          if (s.anyMatch(f -> f.getFileName().toString().startsWith("part-") || f.getFileName().toString().startsWith("_temporary"))) {
-            return;
-          }
-        }
-      }
-      assertTrue(p.isAlive(), "scheduler exited before a run started writing");
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no run started writing within a minute");
+    ChildRuns.waitForStaging(out, p);
   }
 
   @Test

@@ -258,4 +258,25 @@ class ScoringJobTest {
     assertTrue(noInput.err().contains("give exactly one of --input or --table"), noInput.err());
     assertFalse(Files.exists(out), "no failed run left output behind");
   }
+
+  @Test
+  void aSecondRunOfADateWhileTheFirstWritesIsRefusedAndTheFirstCompletes() throws Exception {
+    Path out = tmp.resolve("predictions");
+    java.util.concurrent.CompletableFuture<Run> first = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> score(out, "2026-03-04", "--partitions", "300"));
+    for (int i = 0; i < 600 && !Files.isDirectory(out.resolve("_staging")); i++) {
+      Thread.sleep(20);
+    }
+    assertTrue(Files.isDirectory(out.resolve("_staging")), "the first run is writing");
+    assertFalse(first.isDone(), "still writing");
+    Run second = score(out, "2026-03-04");
+    assertEquals(ExitCodes.OUTPUT_CONFLICT, second.code(), second.err());
+    assertTrue(second.err().contains("another run of run_date=2026-03-04 into"), second.err());
+    assertTrue(second.err().contains("one run of a date at a time"), second.err());
+    Run done = first.get(3, java.util.concurrent.TimeUnit.MINUTES);
+    assertEquals(0, done.code(), done.err());
+    assertEquals(569, spark.read().parquet(out.resolve("run_date=2026-03-04").toString()).count());
+    assertFalse(Files.exists(out.resolve("_locks")));
+    assertFalse(Files.exists(out.resolve("_staging")));
+  }
 }

@@ -57,11 +57,21 @@ public final class JobRunner {
           new picocli.CommandLine(new JobOptions()), problem);
     }
     ScoringSpec spec = ScoringSpec.load(Path.of(o.spec));
-    String date = o.runDate().toString();
     SparkContext sc = spark.sparkContext();
     org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(o.template(o.output));
     FileSystem fs = root.getFileSystem(sc.hadoopConfiguration());
     root = fs.makeQualified(root);
+    try (DateLock lock = DateLock.acquire(fs, root, o.runDate())) {
+      return run(o, spark, cancelled, spec, fs, root, lock, start, started);
+    }
+  }
+
+  private static JobResult run(JobOptions o, SparkSession spark,
+      java.util.function.BooleanSupplier cancelled, ScoringSpec spec, FileSystem fs,
+      org.apache.hadoop.fs.Path root, DateLock lock, long start, Instant started)
+      throws SpecException, ModelLoadException, IOException {
+    String date = o.runDate().toString();
+    SparkContext sc = spark.sparkContext();
     DatedOutput out = new DatedOutput(fs, root, o.runDate());
     out.prepare(o.mode);
 
@@ -109,6 +119,7 @@ public final class JobRunner {
       RunReport.rows(report, prepared.metrics(), scored, seconds);
       report.setAll(stats);
       checkNotCancelled(cancelled);
+      lock.check();
       out.commit(o.mode);
       String json = RunReport.toJson(report);
       String reportPath =

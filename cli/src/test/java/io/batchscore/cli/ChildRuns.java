@@ -1,0 +1,91 @@
+package io.batchscore.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.batchscore.cli.io.ParquetTableReader;
+import io.batchscore.cli.io.ParquetTableWriter;
+import io.batchscore.core.TestData;
+import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.column.LongColumn;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Helpers for tests that run bin/batchscore in child processes and stop them mid-run. */
+final class ChildRuns {
+  private ChildRuns() {}
+
+  /** The 569-row breast-cancer sample {@code copies} times over in one file, ids renumbered. */
+  static Path bigInput(Path dir, int copies) throws IOException {
+    Path in = dir.resolve("big.parquet");
+    ColumnBatch sample;
+    List<ParquetTableWriter.OutputField> fields = new ArrayList<>();
+    try (ParquetTableReader r = new ParquetTableReader(TestData.sample("data/breast_cancer.parquet"), null)) {
+      sample = r.next(10_000);
+      r.parquetSchema().getFields().forEach(t -> fields.add(new ParquetTableWriter.OutputField(t.getName(), null, t, true)));
+    }
+    try (ParquetTableWriter w = new ParquetTableWriter(in, fields)) {
+      for (int c = 0; c < copies; c++) {
+        long[] ids = java.util.Arrays.copyOf(((LongColumn) sample.column("id")).values(), sample.rowCount());
+        for (int i = 0; i < ids.length; i++) {
+          ids[i] += (long) c * sample.rowCount();
+        }
+        ColumnBatch.Builder b = ColumnBatch.builder(sample.rowCount());
+        for (var e : sample.columns().entrySet()) {
+          b.add(e.getKey(), e.getKey().equals("id") ? new LongColumn(ids) : e.getValue());
+        }
+        w.write(b.build());
+      }
+    }
+    return in;
+  }
+
+  /** The rows of a partition folder, failing on a duplicate id. */
+  static long rows(Path partition) throws IOException {
+    long n = 0;
+    try (ParquetTableReader r = new ParquetTableReader(partition, List.of("id"))) {
+      ColumnBatch b;
+      java.util.Set<Long> ids = new java.util.HashSet<>();
+      while ((b = r.next(65_536)) != null) {
+        for (int i = 0; i < b.rowCount(); i++) {
+          assertTrue(ids.add(((LongColumn) b.column("id")).value(i)), "duplicate id");
+        }
+        n += b.rowCount();
+      }
+    }
+    return n;
+  }
+
+  /** A thread dump of the process, which is then killed: for a failure message. */
+  static String threadDump(Process p) {
+    try {
+      Process j = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+          Long.toString(p.pid())).redirectErrorStream(true).start();
+      String dump = new String(j.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      p.destroyForcibly();
+      return dump;
+    } catch (IOException e) {
+      return "(no thread dump: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Waits until a run has started writing part files into the output's staging folder. */
+  static void waitForStaging(Path out, Process p) throws Exception {
+    for (int i = 0; i < 1200; i++) {
+      Path staging = out.resolve("_staging");
+      if (Files.isDirectory(staging)) {
+        try (Stream<Path> s = Files.walk(staging)) {
+          if (s.anyMatch(f -> f.getFileName().toString().startsWith("part-") || f.getFileName().toString().startsWith("_temporary"))) {
+            return;
+          }
+        }
+      }
+      assertTrue(p.isAlive(), "the process exited before a run started writing");
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no run started writing within a minute");
+  }
+}
