@@ -52,7 +52,7 @@ public final class DjlEngine implements Engine {
             new SessionRequest(src, DevicePlan.cpu(DeviceRequest.CPU, "signature"), probe, 1))) {
       sig = s.signature();
     }
-    refuseMapOutputs(sig, src.name());
+    Loadable loadable = loadable(src, sig);
     DevicePlan plan = req.device();
     Device device = plan.cuda() ? Device.gpu(plan.deviceId()) : Device.cpu();
     Model model = Model.newInstance(src.name(), device, "OnnxRuntime");
@@ -63,32 +63,68 @@ public final class DjlEngine implements Engine {
     options.put("executionMode", c.parallelExecution() ? "PARALLEL" : "SEQUENTIAL");
     options.put("optLevel", optLevel(c.optimization()));
     try {
-      model.load(src.path(), null, options);
+      model.load(loadable.path(), null, options);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
+      loadable.delete();
       if (plan.cuda()) {
         throw new DeviceUnavailableException(src.name(), "DJL cannot open a CUDA session on device "
             + plan.deviceId() + ": " + e.getMessage(), e);
       }
       throw new ModelLoadException(src.name(), "DJL cannot load the model: " + e.getMessage(), e);
     }
-    return new DjlSession(model, sig, src.name(), plan.key());
+    return new DjlSession(model, sig, src.name(), plan.key(), loadable.mapKeys(), loadable::delete);
   }
 
   /**
-   * DJL's ONNX Runtime engine (0.36) turns a sequence-of-maps output (scikit-learn's ZipMap) into
-   * an array but never closes the native maps nor the run's result: measured, the resident set
-   * grew ~560 bytes a row (890 MB over 1.6M rows of the wine forest) and a nightly job would not
-   * survive it. Such models are refused up front, with what to do instead.
+   * What DJL loads: the model file itself, or, for a model with sequence-of-maps outputs
+   * (ZipMap), a copy without ZipMap in a temporary folder ({@link ZipMapFree}: DJL would never
+   * release those maps), with the class keys to zip DJL's tensor into maps again.
    */
-  private static void refuseMapOutputs(ModelSignature sig, String model) throws ModelLoadException {
-    for (ValueInfo v : sig.outputs().values()) {
-      if (v.kind() == ValueInfo.Kind.SEQUENCE_OF_MAPS) {
-        throw new ModelLoadException(model, "engine djl cannot score output '" + v.name()
-            + "', a sequence of maps (ZipMap): DJL's ONNX Runtime engine never releases the native"
-            + " memory of such outputs (about 560 bytes a row). Use engine: ort (the default), or"
-            + " export the model without ZipMap (skl2onnx: options={'zipmap': False})");
+  record Loadable(java.nio.file.Path path, Map<String, Object[]> mapKeys, java.nio.file.Path tempDir) {
+    void delete() {
+      if (tempDir == null) {
+        return;
       }
+      try {
+        java.nio.file.Files.deleteIfExists(path);
+        java.nio.file.Files.deleteIfExists(tempDir);
+      } catch (IOException e) {
+        // a temporary file; the JVM's exit removes it too
+      }
+    }
+  }
+
+  private static Loadable loadable(ModelSource src, ModelSignature sig) throws ModelLoadException {
+    boolean maps = sig.outputs().values().stream().anyMatch(v -> v.kind() == ValueInfo.Kind.SEQUENCE_OF_MAPS);
+    if (!maps) {
+      return new Loadable(src.path(), Map.of(), null);
+    }
+    if (src.files().size() > 1) {
+      throw new ModelLoadException(src.name(), "engine djl cannot score a model with both external"
+          + " weights and a ZipMap output; use engine: ort (the default)");
+    }
+    try {
+      ZipMapFree.Rewrite r = ZipMapFree.rewrite(java.nio.file.Files.readAllBytes(src.path()));
+      if (r == null) {
+        throw new ModelLoadException(src.name(), "engine djl cannot score its sequence-of-maps"
+            + " outputs, which are not ZipMap nodes; use engine: ort (the default)");
+      }
+      for (ValueInfo v : sig.outputs().values()) {
+        if (v.kind() == ValueInfo.Kind.SEQUENCE_OF_MAPS && !r.keys().containsKey(v.name())) {
+          throw new ModelLoadException(src.name(), "engine djl cannot score output '" + v.name()
+              + "', a sequence of maps that no ZipMap node makes; use engine: ort (the default)");
+        }
+      }
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("batchscore-djl-");
+      java.nio.file.Path copy = dir.resolve(src.path().getFileName().toString());
+      java.nio.file.Files.write(copy, r.model());
+      dir.toFile().deleteOnExit();
+      copy.toFile().deleteOnExit();
+      return new Loadable(copy, r.keys(), dir);
+    } catch (IOException e) {
+      throw new ModelLoadException(src.name(), "cannot prepare the model's ZipMap outputs for DJL: "
+          + e.getMessage(), e);
     }
   }
 

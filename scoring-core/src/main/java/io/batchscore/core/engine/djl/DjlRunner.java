@@ -96,7 +96,8 @@ final class DjlRunner implements Runner {
     Map<String, OutputValue> values = new LinkedHashMap<>();
     for (NDArray a : out) {
       if (a.getName() != null && outputs.contains(a.getName())) {
-        values.put(a.getName(), dense(a));
+        Object[] keys = owner.mapKeys(a.getName());
+        values.put(a.getName(), keys == null ? dense(a) : maps(a, keys));
       }
     }
     for (String o : outputs) {
@@ -105,6 +106,27 @@ final class DjlRunner implements Runner {
       }
     }
     return values;
+  }
+
+  /** A former ZipMap output, the [N, classes] tensor, zipped into one map per row. */
+  private static OutputValue maps(NDArray a, Object[] keys) {
+    long[] shape = a.getShape().getShape();
+    if (shape.length != 2 || shape[1] != keys.length) {
+      throw new ScoringException("output '" + a.getName() + "' has shape " + a.getShape() + ", not [N, "
+          + keys.length + "] as its ZipMap's " + keys.length + " class labels say");
+    }
+    float[] v = a.toFloatArray();
+    int n = (int) shape[0];
+    int c = keys.length;
+    java.util.List<Map<Object, Object>> rows = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Map<Object, Object> m = new java.util.HashMap<>(c * 2);
+      for (int j = 0; j < c; j++) {
+        m.put(keys[j], v[i * c + j]);
+      }
+      rows.add(m);
+    }
+    return new OutputValue.MapSequence(rows);
   }
 
   private static OutputValue dense(NDArray a) {

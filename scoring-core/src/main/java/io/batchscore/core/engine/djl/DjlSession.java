@@ -11,8 +11,13 @@ final class DjlSession implements EngineSession {
   private final ModelSignature signature;
   private final String name;
   private final String device;
+  private final java.util.Map<String, Object[]> mapKeys;
+  private final Runnable onClose;
 
-  DjlSession(Model model, ModelSignature signature, String name, String device) {
+  DjlSession(Model model, ModelSignature signature, String name, String device,
+      java.util.Map<String, Object[]> mapKeys, Runnable onClose) {
+    this.mapKeys = mapKeys;
+    this.onClose = onClose;
     this.model = model;
     this.signature = signature;
     this.name = name;
@@ -25,6 +30,11 @@ final class DjlSession implements EngineSession {
 
   String name() {
     return name;
+  }
+
+  /** The class keys of a ZipMap output, in the column order of the tensor DJL returns, or null. */
+  Object[] mapKeys(String output) {
+    return mapKeys.get(output);
   }
 
   @Override
@@ -50,5 +60,6 @@ final class DjlSession implements EngineSession {
   @Override
   public void close() {
     model.close();
+    onClose.run();
   }
 }
