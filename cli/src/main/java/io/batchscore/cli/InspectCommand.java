@@ -12,6 +12,7 @@ import io.batchscore.core.model.ValueInfo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,13 +36,19 @@ final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ModelInfo info = Models.inspect(model);
+    List<String> weights = weightFiles(model);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(info)));
+      ObjectNode root = toJson(info);
+      root.putPOJO("externalData", weights);
+      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
     } else {
       ModelMetadata m = info.signature().metadata();
       out.printf("model:    %s%n", info.source());
-      out.printf("sha256:   %s%n", info.sha256());
+      out.printf("sha256:   %s%s%n", info.sha256(), weights.isEmpty() ? "" : " (of the model and its weight files)");
+      if (!weights.isEmpty()) {
+        out.printf("weights:  %s%n", String.join(", ", weights));
+      }
       out.printf("size:     %,d bytes%n", info.sizeBytes());
       out.printf("producer: %s%n", m.producerName());
       out.printf("graph:    %s%n", m.graphName());
@@ -58,6 +65,14 @@ final class InspectCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** The model's external weight files, relative to its folder; empty for most models. */
+  private static List<String> weightFiles(Path model) throws io.batchscore.core.ModelLoadException {
+    Path m = model.toAbsolutePath().normalize();
+    List<Path> files = io.batchscore.core.model.ModelSource.of(m).files();
+    return files.subList(1, files.size()).stream()
+        .map(f -> m.getParent().relativize(f).toString()).toList();
   }
 
   private static void printValues(PrintWriter out, String title, Collection<ValueInfo> values) {

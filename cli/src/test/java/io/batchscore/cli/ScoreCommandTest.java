@@ -333,4 +333,15 @@ class ScoreCommandTest {
     assertTrue(r.err().contains("Lower batchSize"), r.err());
     assertNothingLeftBehind();
   }
+
+  @Test
+  void inspectNamesAModelsWeightFilesAndTheDigestThatPinsThemAll() throws Exception {
+    CliRunner.Result r = CliRunner.run("inspect", TestData.fixture("external.onnx").toString());
+    assertEquals(0, r.code(), r.err());
+    String pin = io.batchscore.core.model.ModelSource.of(TestData.fixture("external.onnx")).sha256();
+    assertTrue(r.out().contains("sha256:   " + pin + " (of the model and its weight files)"), r.out());
+    assertTrue(r.out().contains("weights:  external.bin"), r.out());
+    CliRunner.Result json = CliRunner.run("inspect", "--json", TestData.fixture("external.onnx").toString());
+    assertTrue(json.out().contains("\"externalData\" : [ \"external.bin\" ]"), json.out());
+  }
 }

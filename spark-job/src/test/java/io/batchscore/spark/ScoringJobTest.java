@@ -249,6 +249,14 @@ class ScoringJobTest {
     assertEquals(ExitCodes.MODEL_LOAD, missingModel.code(), missingModel.err());
     assertTrue(missingModel.err().contains("missing.onnx: model file not found"), missingModel.err());
 
+    Path hugeBatch = tmp.resolve("huge.yaml");
+    Files.writeString(hugeBatch, Files.readString(Path.of(spec("breast_cancer.yaml")))
+        .replace("../models/", TestData.sample("models").toString() + "/")
+        .replaceFirst("batchSize: [0-9]+", "batchSize: 1000000000"));
+    Run huge = job("--spec", hugeBatch.toString(), "--input", data("breast_cancer.parquet"), "--output", out.toString());
+    assertEquals(ExitCodes.INVALID_SPEC, huge.code(), huge.err());
+    assertTrue(huge.err().contains("batchSize: 1,000,000,000 rows a batch need about"), huge.err());
+
     Run badDate = job("--spec", spec("breast_cancer.yaml"), "--input", "x", "--output", "y", "--run-date", "24/11/2026");
     assertEquals(ExitCodes.USAGE, badDate.code());
     assertTrue(badDate.err().contains("is not a date of the form YYYY-MM-DD"), badDate.err());
