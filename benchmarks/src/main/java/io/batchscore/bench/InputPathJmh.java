@@ -39,8 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link JmhTables} prints them per row.
  *
  * <p>The baselines: {@code *CopyOnly}, the copy with no check at all (what raw ORT's loop does);
- * {@code *ScanThenCopy}, a separate NaN pass over the batch, then the copy (how batchscore checked
- * before session 4, and what a scorer still does once it has met a NaN).
+ * {@code *ScanThenCopy}, a separate NaN pass over the batch, then the copy (what a scorer does
+ * once it has met a NaN).
  * What ships: {@code *CopyCheckingNaN}, the check inside the copy.
  */
 @State(Scope.Benchmark)

@@ -43,7 +43,7 @@ public class ScoringCoreJmh {
   /**
    * How the two cores are used: 1 = one caller (raw ORT) or one batch at a time (scoring-core)
    * with two intra-op threads; 2 = two callers or two batches at once with one thread each (the
-   * faster way since session 5, what the CLI does).
+   * faster way, what the CLI does).
    */
   @Param({"1", "2"})
   public int callers;

@@ -216,7 +216,7 @@ public final class TabularBenchmark {
    * The Spark session of every Spark row. At least three input splits per core
    * ({@code spark.sql.files.minPartitionNum}): by default Spark packs the 1M-row data's 8 files
    * into 3 tasks (375k, 375k and 250k rows), and on 2 cores the third runs alone, so every Spark
-   * row lost about a fifth to an idle core, which the in-memory limit does not (sessions 1-7). With
+   * row lost about a fifth to an idle core, which the in-memory limit does not. With
    * it, each file is a task of its own: 8 equal tasks. Larger inputs are split as before.
    */
   static SparkSession session() {
@@ -357,7 +357,7 @@ public final class TabularBenchmark {
   /**
    * The session-per-partition baseline's batch size: the default of both SynapseML's {@code
    * ONNXModel} (a {@code FixedMiniBatchTransformer} of 10) and DJL's Spark predictors ({@code
-   * batchSize} 10), each of which also makes a session per partition. Sessions 1-7 used 16.
+   * batchSize} 10), each of which also makes a session per partition.
    */
   static final int NAIVE_BATCH = 10;
 
@@ -378,7 +378,7 @@ public final class TabularBenchmark {
    * Runtime two ways: one caller whose session has two intra-op threads, or two callers taking
    * batches in turn, one intra-op thread each. Both are measured and the faster is the limit.
    * scoring-core runs the second way with {@code concurrency(2)} (what the CLI does), and the
-   * first way as sessions 1-4 measured it.
+   * first way for comparison.
    */
   static InMemory inMemory(List<Line> lines, ScoringSpec spec, long rows, int width) throws Exception {
     int memRows = (int) Math.min(rows, width == 784 ? 100_000 : 1_000_000);
@@ -438,7 +438,7 @@ public final class TabularBenchmark {
       // The raw baseline's layout: the rows as one row-major array column, no transposition.
       lines.add(new Line("scoring-core, raw output only, the same row-major data as one array column" + cores, m[5][0],
           ratioRange(m[5]) + " of the limit"));
-      lines.add(new Line("scoring-core BatchScorer, columns, one batch at a time on " + THREADS + " intra-op threads (sessions 1-4)",
+      lines.add(new Line("scoring-core BatchScorer, columns, one batch at a time on " + THREADS + " intra-op threads",
           m[6][0], ratioRange(m[6]) + " of the limit"));
       lines.add(new Line("scoring-core, raw output, row-major, one batch at a time on " + THREADS + " intra-op threads", m[7][0],
           ratioRange(m[7]) + " of the limit; " + ratioRange(summary(rate, 0)[7]) + " of raw one caller"));
@@ -469,12 +469,11 @@ public final class TabularBenchmark {
    * the rounds; a ratio the median of its per-round ratios (its range in brackets), with the bound
    * of each round computed from that round's decode rate and the in-memory limit {@code raw}.
    *
-   * <p>The decode reads what the stage reads: the passthrough columns and the features. Until
-   * session 10 it read the features only, while the stage also reads and writes the passthrough
-   * id (6% of the decode's time at 10M rows, measured side by side); that decode is still measured
-   * and the stage's ratio to its bound printed with it.
+   * <p>The decode reads what the stage reads: the passthrough columns and the features. A decode
+   * of the features only (6% less time at 10M rows, measured side by side, for the passthrough id
+   * it leaves out) is measured too, and the stage's ratio to its bound printed with it.
    *
-   * <p>Since session 12 the rounds also time the stage and the Row API path writing the predictions
+   * <p>The rounds also time the stage and the Row API path writing the predictions
    * alone ({@link #PREDICTIONS_ONLY}), and, given the in-memory rate of the spec's whole job by hand
    * ({@code byHand}, NaN to skip), the bound with that job in place of the bare model calls.
    */
@@ -505,11 +504,10 @@ public final class TabularBenchmark {
         () -> sparkTimed(rows, () -> spark.read().parquet(data.toString()).select(features)
             .write().format("noop").mode(SaveMode.Overwrite).save()),
         // The stage's own rows made by Spark from the same input, no model: what any stage that
-        // writes these rows pays besides the model (session 11).
+        // writes these rows pays besides the model.
         () -> sparkTimed(rows, () -> ioFloor(spark, spec, data, false, true).write().format("noop").mode(SaveMode.Overwrite).save()),
         // Both again with the predictions alone (the passthrough and prediction columns, no model
-        // columns: a library user's layout), to show what the job's model columns cost each side
-        // (session 12).
+        // columns: a library user's layout), to show what the job's model columns cost each side.
         () -> sparkTimed(rows, () -> scored(spark, spec, data, PREDICTIONS_ONLY).write().format("noop").mode(SaveMode.Overwrite).save()),
         () -> sparkTimed(rows, () -> rowApi(spark, spec, data, PREDICTIONS_ONLY).write().format("noop").mode(SaveMode.Overwrite).save())));
     double[] decode = r[0], scan = r[1], stage = r[2], stageRows = r[3], rowApi = r[4], featuresOnly = r[5], sameRows = r[6];
@@ -530,7 +528,7 @@ public final class TabularBenchmark {
     lines.add(new Line("combined bound 1/(1/decode + 1/raw), per round", median(bound), ""));
     lines.add(new Line("for reference: Spark's vectorized scan of the same columns alone, batches counted, no rows made", median(scan),
         "a stage that made no rows at all could reach 1/(1/scan + 1/raw) = " + String.format(Locale.ROOT, "%,.0f", 1 / (1 / median(scan) + 1 / raw))));
-    lines.add(new Line("for reference: decode of the features only (sessions 1-9's decode row)", median(featuresOnly),
+    lines.add(new Line("for reference: decode of the features only", median(featuresOnly),
         "its bound: " + String.format(Locale.ROOT, "%,.0f", median(featuresBound))));
     lines.add(new Line("batchscore Spark scoring stage (scan's column vectors, noop sink)", median(stage),
         ratioRange(perRound(stage, bound)) + " of bound (" + ratioRange(perRound(stage, featuresBound)) + " of the features-only bound); "
@@ -569,8 +567,8 @@ public final class TabularBenchmark {
   /**
    * Spark measurements side by side: one warm-up round, then {@code rounds} rounds each running
    * every measurement once, starting from a different one each round. Returns each one's rate in
-   * each round. (Until session 10 each Spark row was the best of 3 runs in a row, and rows compared
-   * with each other were minutes apart: the machine's drift went into their ratios.)
+   * each round. (Timed as the best of 3 runs in a row, rows compared with each other were minutes
+   * apart: the machine's drift went into their ratios.)
    */
   static double[][] sparkRounds(int rounds, List<Measure> measures) throws Exception {
     int k = measures.size();
@@ -611,13 +609,13 @@ public final class TabularBenchmark {
         () -> sparkTimed(rows, () -> runJob(spark, spec, data))));
     double[] pruned = r[0], floor = r[1], floorReal = r[2], job = r[3];
     String rounds = " (median of " + SPARK_ROUNDS + " interleaved rounds)";
-    lines.add(new Line("sessions 1-3's floor: the same, but Spark pruned the unused features from the scan (id only)", median(pruned), ""));
+    lines.add(new Line("the floor with the unused features pruned from the scan by Spark (id only)", median(pruned), ""));
     lines.add(new Line("I/O floor: read the same input (features too), write the same output columns, no scoring (constants)" + rounds,
         median(floor), ""));
     lines.add(new Line("I/O floor with random values of the same types in the prediction columns", median(floorReal), ""));
     lines.add(new Line("batchscore job end to end (Parquet out, report, commit)", median(job),
         "wall " + ratioRange(perRound(floor, job)) + "x the constant floor, " + ratioRange(perRound(floorReal, job))
-            + "x the random-value floor (" + ratioRange(perRound(pruned, job)) + "x sessions 1-3's)"
+            + "x the random-value floor (" + ratioRange(perRound(pruned, job)) + "x the pruned floor)"
             + (Double.isNaN(raw) ? "" : "; " + ratio(median(job), raw) + " of raw")));
     return median(job);
   }
@@ -857,7 +855,7 @@ public final class TabularBenchmark {
    * what the job's does. With {@code readFeatures} the features are read too: the first
    * floating-point prediction column adds {@code coalesce(the features) * 0} to its value.
    * Without a use, Spark prunes them from the scan and the floor would skip the decode the job
-   * cannot skip (sessions 1-3 measured that floor).
+   * cannot skip (the pruned floor, printed for reference).
    */
   static Dataset<Row> ioFloor(SparkSession spark, ScoringSpec spec, Path data, boolean realistic, boolean readFeatures) {
     Dataset<Row> in = spark.read().parquet(data.toString());
@@ -884,7 +882,7 @@ public final class TabularBenchmark {
       } else if (f.dataType() == DataTypes.TimestampType) {
         cols.add(org.apache.spark.sql.functions.current_timestamp().alias(f.name()));
       } else if (model.containsKey(f.name())) {
-        // The job's own values (until session 10: "constant", shorter than the 64-character hash)
+        // The job's own values (the 64-character hash, not a short constant)
         cols.add(lit(model.get(f.name())).alias(f.name()));
       } else if (!realistic) {
         cols.add(lit(f.dataType() == DataTypes.StringType ? "constant" : "0").cast(f.dataType()).alias(f.name()));
@@ -914,16 +912,16 @@ public final class TabularBenchmark {
 
   /**
    * What the stage writes, so that every baseline writes the same: the spec's passthrough
-   * columns, its prediction columns and the model columns, with the stage's schema. (Until
-   * session 8 the Row API path and the UDF wrote an id and one score, and the session-per-partition
-   * path one count per partition: less output work than the stage they were compared with.)
+   * columns, its prediction columns and the model columns, with the stage's schema (a baseline
+   * writing an id and one score, or one count per partition, does less output work than the stage
+   * it is compared with).
    */
   record SameOutput(StructType schema, List<String> passthrough, List<String> predictions,
       String modelName, String modelVersion, String modelSha, boolean modelColumns) implements java.io.Serializable {
 
     /**
-     * Found once per spec and input, outside the timed runs: until session 11 every baseline query
-     * (the Row API path, the UDF, the I/O floors) ran a whole {@code SparkScoring.prepare} for it
+     * Found once per spec and input, outside the timed runs: otherwise every baseline query (the
+     * Row API path, the UDF, the I/O floors) would run a whole {@code SparkScoring.prepare} for it
      * inside its timing, ~20-30 ms of driver work batchscore's own rows do not pay twice.
      */
     static SameOutput of(SparkSession spark, ScoringSpec spec, Path data) {

@@ -52,8 +52,8 @@ public final class TextBenchmark {
   static final int BATCH = 32;
   /**
    * Interleaved rounds of the in-memory paths (median reported), after two warm-up rounds; a pass
-   * takes ~15 s. 5 since session 12 (3 before: scoring-core's median ratio to raw moved from 0.95
-   * to 0.93 between two runs whose rounds ranged 0.90-1.09).
+   * takes ~15 s. Five rounds: with three, scoring-core's median ratio to raw moved from 0.95 to
+   * 0.93 between two runs whose rounds ranged 0.90-1.09.
    */
   static final int IN_MEMORY_ROUNDS = 5;
 
@@ -83,8 +83,8 @@ public final class TextBenchmark {
     List<TabularBenchmark.Line> lines = new TabularBenchmark.Lines();
 
     // The in-memory paths, timed side by side in interleaved rounds (as the tabular benchmark's):
-    // timed one after another, the machine's drift landed in their ratios (session 8's first run
-    // put scoring-core at 1.11 of raw). Every path scores all the texts, the ones the Spark and
+    // timed one after another, the machine's drift landed in their ratios (one such run put
+    // scoring-core at 1.11 of raw). Every path scores all the texts, the ones the Spark and
     // CLI rows score: a text's cost depends on its length.
     double[][] m;
     int limit;

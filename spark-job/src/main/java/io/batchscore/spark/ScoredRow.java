@@ -31,8 +31,8 @@ import org.apache.spark.unsafe.types.VariantVal;
  * row {@link #at} of the current batch, read straight from the reader's and the scorer's arrays
  * when Spark asks for them. Nothing is copied into a row first: Spark projects every row a
  * DataFrame's RDD gives it into an {@code UnsafeRow} anyway, and its generated projection calls
- * these getters with constant ordinals, so each read is an array load. (Until session 11 a
- * {@code SpecificInternalRow} was filled per row and then projected: two copies of every value.)
+ * these getters with constant ordinals, so each read is an array load. (Filling a {@code
+ * SpecificInternalRow} per row and projecting it copies every value twice.)
  *
  * <p>One instance per task, moved from row to row; Spark projects it before asking for the next,
  * as it did the mutable row before. {@link #copy} makes an independent row.
