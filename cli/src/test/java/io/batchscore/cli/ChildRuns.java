@@ -6,6 +6,7 @@ import io.batchscore.cli.io.ParquetTableReader;
 import io.batchscore.cli.io.ParquetTableWriter;
 import io.batchscore.core.TestData;
 import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.column.DoubleColumn;
 import io.batchscore.core.column.LongColumn;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +21,14 @@ final class ChildRuns {
 
   /** The 569-row breast-cancer sample {@code copies} times over in one file, ids renumbered. */
   static Path bigInput(Path dir, int copies) throws IOException {
+    return bigInput(dir, copies, false);
+  }
+
+  /**
+   * The same; with {@code distinct}, each copy's features moved a little, so no column's values
+   * repeat: dictionaries give up and the file is as large as real data of this many rows.
+   */
+  static Path bigInput(Path dir, int copies, boolean distinct) throws IOException {
     Path in = dir.resolve("big.parquet");
     ColumnBatch sample;
     List<ParquetTableWriter.OutputField> fields = new ArrayList<>();
@@ -34,13 +43,23 @@ final class ChildRuns {
           ids[i] += (long) c * sample.rowCount();
         }
         ColumnBatch.Builder b = ColumnBatch.builder(sample.rowCount());
+        double shift = distinct ? c * 1e-7 : 0;
         for (var e : sample.columns().entrySet()) {
-          b.add(e.getKey(), e.getKey().equals("id") ? new LongColumn(ids) : e.getValue());
+          b.add(e.getKey(), e.getKey().equals("id") ? new LongColumn(ids)
+              : e.getValue() instanceof DoubleColumn d && shift != 0 ? shifted(d, shift) : e.getValue());
         }
         w.write(b.build());
       }
     }
     return in;
+  }
+
+  private static DoubleColumn shifted(DoubleColumn d, double by) {
+    double[] v = new double[d.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = d.value(i) + by;
+    }
+    return new DoubleColumn(v);
   }
 
   /** The rows of a partition folder, failing on a duplicate id. */

@@ -3,12 +3,8 @@ package io.batchscore.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.cli.io.ParquetTableReader;
-import io.batchscore.cli.io.ParquetTableWriter;
 import io.batchscore.core.ExitCodes;
 import io.batchscore.core.TestData;
-import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.LongColumn;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,40 +140,7 @@ class LauncherIT {
     }
   }
 
-  private static io.batchscore.core.column.DoubleColumn shifted(io.batchscore.core.column.DoubleColumn d, double by) {
-    double[] v = new double[d.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = d.value(i) + by;
-    }
-    return new io.batchscore.core.column.DoubleColumn(v);
-  }
-
-  /**
-   * The 569-row sample, its ids renumbered, {@code copies} times over in one file; with {@code
-   * distinct}, each copy's features moved a little, so no column's values repeat: dictionaries
-   * give up and the file is as large as real data of this many rows.
-   */
   private Path bigInput(int copies, boolean distinct) throws IOException {
-    Path in = tmp.resolve("big.parquet");
-    List<ParquetTableWriter.OutputField> fields = new ArrayList<>();
-    ColumnBatch sample;
-    try (ParquetTableReader r = new ParquetTableReader(TestData.sample("data/breast_cancer.parquet"), null)) {
-      sample = r.next(10_000);
-      r.parquetSchema().getFields().forEach(t -> fields.add(new ParquetTableWriter.OutputField(t.getName(), null, t, true)));
-    }
-    try (ParquetTableWriter w = new ParquetTableWriter(in, fields)) {
-      for (int c = 0; c < copies; c++) {
-        long[] ids = java.util.Arrays.copyOf(((LongColumn) sample.column("id")).values(), sample.rowCount());
-        for (int i = 0; i < ids.length; i++) {
-          ids[i] += (long) c * sample.rowCount();
-        }
-        ColumnBatch.Builder b = ColumnBatch.builder(sample.rowCount());
-        double shift = distinct ? c * 1e-7 : 0;
-        sample.columns().forEach((n, col) -> b.add(n, n.equals("id") ? new LongColumn(ids)
-            : col instanceof io.batchscore.core.column.DoubleColumn d && shift != 0 ? shifted(d, shift) : col));
-        w.write(b.build());
-      }
-    }
-    return in;
+    return ChildRuns.bigInput(tmp, copies, distinct);
   }
 }

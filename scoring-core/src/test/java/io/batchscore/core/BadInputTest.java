@@ -153,14 +153,18 @@ class BadInputTest {
     }
   }
 
+  private static double[] doubles(FloatColumn c) {
+    double[] d = new double[c.size()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = c.value(i);
+    }
+    return d;
+  }
+
   @Test
   void nanInADoubleColumnIsFoundAsItIsConvertedToFloat() throws Exception {
     ColumnBatch b = breastCancerBatch();
-    float[] f = ((FloatColumn) b.column("mean_area")).values();
-    double[] d = new double[f.length];
-    for (int i = 0; i < f.length; i++) {
-      d[i] = f[i];
-    }
+    double[] d = doubles((FloatColumn) b.column("mean_area"));
     d[321] = Double.NaN;
     ScoringSpec spec = breastCancer().toBuilder().batchSize(64).build();
     try (BatchScorer s = BatchScorer.open(spec, opts(null))) {
@@ -215,11 +219,7 @@ class BadInputTest {
   @Test
   void aDoubleBeyondTheRangeOfAFloatInputIsBadInputNotAnInfinity() throws Exception {
     ColumnBatch b = breastCancerBatch();
-    float[] f = ((FloatColumn) b.column("mean_area")).values();
-    double[] d = new double[f.length];
-    for (int i = 0; i < f.length; i++) {
-      d[i] = f[i];
-    }
+    double[] d = doubles((FloatColumn) b.column("mean_area"));
     d[9] = 1e300;
     try (BatchScorer s = BatchScorer.open(breastCancer(), opts(null))) {
       BadInputException e = assertThrows(BadInputException.class,

@@ -150,12 +150,8 @@ class SchedulerTest {
     assertEquals(0, scheduler(new FakeJob(1), Scheduler.CatchUp.NONE, h).runUntilStopped(1));
   }
 
-  @Test
-  void stopCancelsTheRunInProgressAndRecordsIt() throws Exception {
-    FakeJob job = new FakeJob(0);
-    job.block = new CountDownLatch(1);
-    RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
-    Scheduler s = scheduler(job, Scheduler.CatchUp.NONE, h);
+  /** Runs the scheduler on a thread of its own, returning once a run is in progress. */
+  private static Thread startUntilARunIsInProgress(Scheduler s) throws InterruptedException {
     Thread t = new Thread(() -> {
       try {
         s.runUntilStopped(0);
@@ -167,6 +163,16 @@ class SchedulerTest {
     for (int i = 0; i < 100 && !s.isRunning(); i++) {
       Thread.sleep(50);
     }
+    return t;
+  }
+
+  @Test
+  void stopCancelsTheRunInProgressRecordsItAndARestartRunsItAgain() throws Exception {
+    FakeJob job = new FakeJob(0);
+    job.block = new CountDownLatch(1);
+    RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
+    Scheduler s = scheduler(job, Scheduler.CatchUp.NONE, h);
+    Thread t = startUntilARunIsInProgress(s);
     assertTrue(s.isRunning());
     s.stop();
     t.join(10_000);
@@ -174,6 +180,13 @@ class SchedulerTest {
     List<RunHistory.Entry> entries = h.read();
     assertEquals(1, entries.size());
     assertEquals("interrupted", entries.get(0).outcome());
+
+    // Started again, the scheduler runs the stopped date first.
+    FakeJob next = new FakeJob(1);
+    scheduler(next, Scheduler.CatchUp.NONE, h).runUntilStopped(1);
+    assertEquals(job.dates.get(0), next.dates.get(0), "the stopped date runs first");
+    assertEquals(List.of("interrupted", "ok", "ok"), h.read().stream().map(RunHistory.Entry::outcome).toList(),
+        "no second 'interrupted' entry for a stop that recorded its own");
   }
 
   /** A job that dies in the middle of its first run, as a process killed with -9 would. */
@@ -211,31 +224,5 @@ class SchedulerTest {
     FakeJob later = new FakeJob(1);
     scheduler(later, Scheduler.CatchUp.NONE, h).runUntilStopped(1);
     assertEquals(1, later.dates.size(), "a run that ended is not run again");
-  }
-
-  @Test
-  void aRunStoppedByTheOperatorIsRunAgainOnRestart() throws Exception {
-    FakeJob job = new FakeJob(0);
-    job.block = new CountDownLatch(1);
-    RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
-    Scheduler s = scheduler(job, Scheduler.CatchUp.NONE, h);
-    Thread t = new Thread(() -> {
-      try {
-        s.runUntilStopped(0);
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    });
-    t.start();
-    for (int i = 0; i < 100 && !s.isRunning(); i++) {
-      Thread.sleep(50);
-    }
-    s.stop();
-    t.join(10_000);
-    FakeJob next = new FakeJob(1);
-    scheduler(next, Scheduler.CatchUp.NONE, h).runUntilStopped(1);
-    assertEquals(job.dates.get(0), next.dates.get(0), "the stopped date runs first");
-    assertEquals(List.of("interrupted", "ok", "ok"), h.read().stream().map(RunHistory.Entry::outcome).toList(),
-        "no second 'interrupted' entry for a stop that recorded its own");
   }
 }
