@@ -66,8 +66,8 @@ public final class SpecValidator {
    * take at most a quarter of {@code maxMemory} (the JVM's maximum heap, which also caps its
    * direct buffers by default; a caller holds more than one batch at a time: read ahead, being
    * scored, being written), and no tensor may exceed {@link #MAX_TENSOR_BYTES}. Dimensions the
-   * model leaves open count as the spec's columns or shape, else as 1, so the estimate is low
-   * rather than high: a refusal is certain, not a guess.
+   * model leaves open count as the spec's columns or shape, else as 1: a row's size is never
+   * overestimated, and the quarter is the margin left for the rest of the process.
    */
   static void checkBatchMemory(ScoringSpec spec, ModelSignature model, long maxMemory, List<Problem> p) {
     long perRow = 0;
