@@ -31,11 +31,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Scores batches of rows with one ONNX model as a scoring spec describes.
@@ -72,8 +67,8 @@ public final class BatchScorer implements AutoCloseable {
   private final io.batchscore.core.impl.TextAssembler text;
   /** One per model call that may run at once: lane 0 is the calling thread's. */
   private final Lane[] lanes;
-  /** Threads for lanes 1.., started on the first call that has work for them. */
-  private ExecutorService pool;
+  /** Runs a call's chunks on the lanes; threads for lanes 1.. start with the first call needing them. */
+  private final ChunkScheduler<Lane, Called> chunks;
   private boolean closed;
   /** A batch had NaN features: scan for them up front from now on (see {@link #score}). */
   private boolean nanSeen;
@@ -95,6 +90,7 @@ public final class BatchScorer implements AutoCloseable {
       lanes[i] = new Lane(spec, model.signature());
     }
     this.assemblers = lanes[0].assemblers;
+    this.chunks = new ChunkScheduler<>(List.of(lanes), "batchscore-lane");
     for (OutputColumn c : outputs) {
       columnsByBinding.computeIfAbsent(c.binding(), k -> new ArrayList<>()).add(c);
       fetch.add(c.binding().output());
@@ -333,16 +329,11 @@ public final class BatchScorer implements AutoCloseable {
   /** A chunk's model outputs and, for text, its rows' token counts. */
   private record Called(Map<String, OutputValue> values, int[] tokens) {}
 
-  /** Marks a chunk in which a NaN was copied (with {@code nanLater}). */
-  private static final RuntimeException NAN_SEEN = new RuntimeException("NaN seen", null, false, false) {};
-
   /**
-   * One batch's chunks of the spec's batch size. Each is assembled and run on a lane. With
-   * several lanes, writers that place every row by position (one value or a fixed-width vector
-   * per row) are written by each lane as soon as its chunk has run; otherwise (arrays, maps,
-   * which append) outputs are written in chunk order: a lane that has run chunk {@code c} waits
-   * until chunk {@code c - 1} is written (its outputs live in its runner's buffers until then).
-   * The first failure in row order is the one thrown, as it would be one chunk at a time.
+   * One batch's chunks of the spec's batch size, each assembled and run on a lane by {@link
+   * ChunkScheduler}. With several lanes, writers that place every row by position (one value or a
+   * fixed-width vector per row) are written by each lane as soon as its chunk has run; otherwise
+   * (arrays, maps, which append) outputs are written in chunk order.
    */
   private final class Chunks {
     private final ColumnBatch batch;
@@ -355,11 +346,6 @@ public final class BatchScorer implements AutoCloseable {
     private final int count;
     /** Some writer appends: chunks must be written in order. */
     private final boolean inOrder;
-    private final AtomicInteger next = new AtomicInteger();
-    private int written; // guarded by this
-    private boolean stop; // guarded by this
-    private int failedChunk = Integer.MAX_VALUE; // guarded by this
-    private Throwable failure; // guarded by this
 
     Chunks(ColumnBatch batch, int[] order, int rows, NullScan.Outcome scan,
         Map<OutputBinding, OutputWriter> writers, boolean nanLater) {
@@ -370,117 +356,15 @@ public final class BatchScorer implements AutoCloseable {
       this.writers = writers;
       this.nanLater = nanLater;
       this.count = (rows + size - 1) / size;
+      // Measured on the logistic regression: writing in chunk order cost ~5% of two lanes'
+      // throughput, so positional writers are written by each lane as its chunk has run.
       this.inOrder = writers.values().stream().anyMatch(w -> !w.positional());
     }
 
     /** Scores every chunk; false when a NaN was seen (with {@code nanLater}). */
     boolean run() {
-      int extra = Math.min(lanes.length, count) - 1;
-      if (extra == 0) {
-        for (int c = 0; c < count; c++) {
-          Called r = call(lanes[0], c);
-          if (r == null) {
-            return false;
-          }
-          write(r, c);
-        }
-        return true;
-      }
-      List<Future<?>> helpers = new ArrayList<>();
-      for (int l = 1; l <= extra; l++) {
-        Lane lane = lanes[l];
-        helpers.add(pool().submit(() -> work(lane)));
-      }
-      work(lanes[0]);
-      boolean interrupted = false;
-      for (Future<?> f : helpers) {
-        while (true) {
-          try {
-            f.get();
-            break;
-          } catch (InterruptedException e) {
-            // Lanes still use their runners: wait for them, then report the interrupt.
-            interrupted = true;
-            fail(-1, new ScoringException("interrupted while scoring", e));
-          } catch (ExecutionException e) {
-            fail(Integer.MAX_VALUE - 1, e.getCause());
-            break;
-          }
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      synchronized (this) {
-        if (failure == NAN_SEEN) {
-          return false;
-        }
-        if (failure instanceof RuntimeException e) {
-          throw e;
-        }
-        if (failure instanceof Error e) {
-          throw e;
-        }
-        if (failure != null) {
-          throw new ScoringException(model.source() + ": " + failure, failure);
-        }
-      }
-      return true;
-    }
-
-    /** A lane's loop: take the next chunk, run it, write it in its turn. */
-    private void work(Lane lane) {
-      while (true) {
-        synchronized (this) {
-          if (stop) {
-            return;
-          }
-        }
-        int c = next.getAndIncrement();
-        if (c >= count) {
-          return;
-        }
-        try {
-          Called r = call(lane, c);
-          if (r == null) {
-            fail(c, NAN_SEEN);
-            return;
-          }
-          if (!inOrder) {
-            // Measured on the logistic regression: waiting for the chunk before cost ~5% of
-            // two lanes' throughput; these writers touch only this chunk's rows.
-            write(r, c);
-            continue;
-          }
-          synchronized (this) {
-            while (written != c && !stop) {
-              wait();
-            }
-            if (stop) {
-              return;
-            }
-            write(r, c);
-            written++;
-            notifyAll();
-          }
-        } catch (InterruptedException e) {
-          fail(c, new ScoringException("interrupted while scoring", e));
-          return;
-        } catch (Throwable t) {
-          fail(c, t);
-          return;
-        }
-      }
-    }
-
-    /** Records a failure; the one of the earliest chunk wins. Every lane stops. */
-    private synchronized void fail(int chunk, Throwable t) {
-      if (chunk < failedChunk) {
-        failedChunk = chunk;
-        failure = t;
-      }
-      stop = true;
-      notifyAll();
+      return chunks.run(count, inOrder, this::call, this::write,
+          failure -> new ScoringException(model.source() + ": " + failure, failure));
     }
 
     /** Fills chunk {@code c}'s inputs on the lane and runs the model; null if a NaN was copied. */
@@ -511,19 +395,6 @@ public final class BatchScorer implements AutoCloseable {
         w.getValue().write(r.values().get(w.getKey().output()), from, n, r.tokens());
       }
     }
-  }
-
-  /** The helper lanes' threads (daemon: an unclosed scorer does not keep the JVM alive). */
-  private synchronized ExecutorService pool() {
-    if (pool == null) {
-      AtomicInteger id = new AtomicInteger(1);
-      pool = Executors.newFixedThreadPool(lanes.length - 1, r -> {
-        Thread t = new Thread(r, "batchscore-lane-" + id.getAndIncrement());
-        t.setDaemon(true);
-        return t;
-      });
-    }
-    return pool;
   }
 
   /** The rows to score (kept, or all) ordered by text length, stable. */
@@ -577,9 +448,7 @@ public final class BatchScorer implements AutoCloseable {
     }
     closed = true;
     try {
-      if (pool != null) {
-        pool.shutdownNow();
-      }
+      chunks.close();
       for (Lane lane : lanes) {
         if (lane.runner != null) {
           lane.runner.close();
