@@ -86,9 +86,12 @@ final class TempOutput implements AutoCloseable {
     done = true;
   }
 
-  /** Deletes the hidden file unless it was committed, and releases and deletes the lock file. */
+  /**
+   * Deletes the hidden file unless it was committed, and releases and deletes the lock file. Safe
+   * from a shutdown hook while the run closes it too.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
     try {
       if (!done) {
         Files.deleteIfExists(file);
