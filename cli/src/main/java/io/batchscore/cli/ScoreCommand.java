@@ -162,7 +162,7 @@ final class ScoreCommand implements Callable<Integer> {
         if (!problems.isEmpty() || scorer == null) {
           throw new SpecException(spec.origin(), problems);
         }
-        return score(spec, scorer, reader, start);
+        return score(spec, scorer, reader, start, target);
       }
     } finally {
       if (early != null) {
@@ -174,7 +174,8 @@ final class ScoreCommand implements Callable<Integer> {
     }
   }
 
-  private int score(ScoringSpec spec, BatchScorer scorer, TableReader reader, long start) throws IOException {
+  private int score(ScoringSpec spec, BatchScorer scorer, TableReader reader, long start, Path target)
+      throws IOException {
     List<ParquetTableWriter.OutputField> fields = new ArrayList<>();
     for (String p : spec.passthrough()) {
       ColumnType t = reader.schema().type(p);
@@ -184,7 +185,6 @@ final class ScoreCommand implements Callable<Integer> {
     for (OutputColumn c : scorer.outputColumns()) {
       fields.add(new ParquetTableWriter.OutputField(c.name(), c.type(), null, false));
     }
-    Path target = output.toAbsolutePath().normalize();
     // Written to a hidden file beside the target and renamed into place when complete. Killed
     // (TERM, Ctrl-C) mid-run, the JVM runs no finally blocks: a shutdown hook removes the file
     // then; killed with -9, the next run into this folder does (TempOutput).

@@ -63,7 +63,7 @@ final class ZipMapFree {
       if ((tag & 7) == 2 && field == 1) {
         byte[] node = r.bytes();
         Node n = Node.parse(node);
-        if ("ZipMap".equals(n.opType) && n.inputs.size() == 1 && n.outputs.size() == 1) {
+        if (n.isZipMap()) {
           keys.put(n.outputs.get(0), n.classLabels());
           zipped.add(n.outputs.get(0));
           writeField(out, 1, n.asIdentity());
@@ -115,6 +115,7 @@ final class ZipMapFree {
     final List<String> outputs = new ArrayList<>();
     String name = "";
     String opType = "";
+    String domain = "";
     final List<Long> intLabels = new ArrayList<>();
     final List<String> stringLabels = new ArrayList<>();
 
@@ -135,6 +136,7 @@ final class ZipMapFree {
           case 3 -> n.name = utf8(v);
           case 4 -> n.opType = utf8(v);
           case 5 -> n.attribute(v);
+          case 7 -> n.domain = utf8(v);
           default -> { }
         }
       }
@@ -171,6 +173,12 @@ final class ZipMapFree {
       } else if (attr.equals("classlabels_strings")) {
         stringLabels.addAll(strings);
       }
+    }
+
+    /** ONNX-ML's ZipMap: one tensor in, one sequence of maps out. */
+    boolean isZipMap() {
+      return "ZipMap".equals(opType) && "ai.onnx.ml".equals(domain) && inputs.size() == 1
+          && outputs.size() == 1;
     }
 
     Object[] classLabels() throws IOException {
