@@ -42,6 +42,7 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
 
   @Override
   public Iterator<InternalRow> call(Iterator<T> rows) throws Exception {
+    long start = System.nanoTime();
     TaskContext task = TaskContext.get();
     ScorerOptions.Builder opts = ScorerOptions.builder().callerHandlesPassthrough();
     if (task != null) {
@@ -62,6 +63,9 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
     if (task != null) {
       task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> it.close());
     }
+    long setup = System.nanoTime() - start;
+    plan.metrics.taskSetup.add(setup);
+    plan.metrics.taskSetupNanos.add(setup);
     return it;
   }
 

@@ -28,6 +28,13 @@ public final class ScoreMetrics implements Serializable {
   /** Model loads by executor id: a task that loaded the model (a cache miss) adds its executor. */
   public final CountsAccumulator modelLoads;
   public final StatsAccumulator predictions;
+  /**
+   * Each task's set-up, from the start of its partition function until its first batch can be
+   * read: the scorer opened (the model from the per-JVM cache, or loaded) and its buffers made.
+   */
+  public final LatencyAccumulator taskSetup;
+  /** The same set-up times summed, for their mean ({@code avg()}) and count. */
+  public final LongAccumulator taskSetupNanos;
 
   public ScoreMetrics(SparkContext sc, String name) {
     rowsIn = sc.longAccumulator(name + ".rowsIn");
@@ -41,6 +48,9 @@ public final class ScoreMetrics implements Serializable {
     sc.register(modelLoads, name + ".modelLoads");
     predictions = new StatsAccumulator();
     sc.register(predictions, name + ".predictionStats");
+    taskSetup = new LatencyAccumulator();
+    sc.register(taskSetup, name + ".taskSetup");
+    taskSetupNanos = sc.longAccumulator(name + ".taskSetupNanos");
   }
 
   /**

@@ -174,6 +174,10 @@ class ScoringJobTest {
     assertTrue(report.get("rowsPerSecond").asLong() > 0);
     assertTrue(report.get("batchLatencyMs").get("p99").asDouble() >= report.get("batchLatencyMs").get("p50").asDouble());
     assertEquals(1, report.get("batchLatencyMs").get("batches").asLong() >= 1 ? 1 : 0);
+    JsonNode setup = report.get("setupMs");
+    assertTrue(setup.get("driver").asDouble() > 0, setup.toString());
+    assertTrue(setup.get("task").get("tasks").asLong() >= 1, setup.toString());
+    assertTrue(setup.get("task").get("max").asDouble() >= setup.get("task").get("p50").asDouble(), setup.toString());
     JsonNode p = report.get("predictions").get("p_benign");
     assertEquals(563, p.get("count").asLong());
     assertTrue(p.get("min").asDouble() >= 0 && p.get("max").asDouble() <= 1);

@@ -79,8 +79,10 @@ public final class JobRunner {
     sc.setJobGroup("batchscore-" + spec.name() + "-" + date, label, false);
     sc.setJobDescription(label + ": read input schema");
     Dataset<Row> input = read(spark, o);
+    long planning = System.nanoTime();
     SparkScoring.Prepared prepared =
         SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.JOB);
+    double driverSetupMillis = (System.nanoTime() - planning) / 1e6;
     String what = label + " (" + spec.name() + " v" + prepared.modelVersion() + ")";
     try {
       sc.setJobDescription(what + ": score and write");
@@ -117,6 +119,7 @@ public final class JobRunner {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       RunReport.rows(report, prepared.metrics(), scored, seconds);
+      RunReport.setup(report, prepared.metrics(), driverSetupMillis);
       report.setAll(stats);
       checkNotCancelled(cancelled);
       lock.check();

@@ -49,6 +49,23 @@ public final class RunReport {
   }
 
   /**
+   * Set-up times: the driver's (reading the model's signature, binding the spec, planning the
+   * query) and each task's until its first batch (opening the scorer; a task that loaded the
+   * model counts its load).
+   */
+  static void setup(ObjectNode report, ScoreMetrics m, double driverMillis) {
+    ObjectNode s = report.putObject("setupMs");
+    s.put("driver", round(driverMillis));
+    ObjectNode t = s.putObject("task");
+    long[] h = m.taskSetup.value();
+    t.put("tasks", m.taskSetupNanos.count());
+    t.put("mean", round(m.taskSetupNanos.count() == 0 ? 0 : m.taskSetupNanos.avg() / 1e6));
+    t.put("p50", round(ScoreMetrics.LatencyAccumulator.percentile(h, 0.50)));
+    t.put("p99", round(ScoreMetrics.LatencyAccumulator.percentile(h, 0.99)));
+    t.put("max", round(ScoreMetrics.LatencyAccumulator.percentile(h, 1.0)));
+  }
+
+  /**
    * Statistics of each scalar prediction column, as the scoring tasks gathered them (see {@link
    * PredictionStats}): count, min, max, mean and stddev, a histogram of numbers, the most
    * frequent labels. The written output is not read again for them.
