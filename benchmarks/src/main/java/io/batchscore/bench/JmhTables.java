@@ -1,6 +1,5 @@
 package io.batchscore.bench;
 
-import io.batchscore.core.engine.ort.OrtRuntime;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -11,7 +10,7 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Runs the JMH benchmarks ({@link ScoringCoreJmh}, {@link InputPathJmh}) and prints their figures
+ * Runs the JMH benchmarks ({@link ScoringCoreJmh}) and prints their figures
  * as tables with the ratio of each to its baseline from the same run.
  *
  * <pre>
@@ -25,7 +24,7 @@ public final class JmhTables {
   private JmhTables() {}
 
   public static void main(String[] args) throws Exception {
-    String include = args.length > 0 && !args[0].isBlank() ? args[0] : "io.batchscore.bench.(ScoringCoreJmh|InputPathJmh)";
+    String include = args.length > 0 && !args[0].isBlank() ? args[0] : "io.batchscore.bench.ScoringCoreJmh";
     Options opts = new OptionsBuilder().include(include).build();
     Collection<RunResult> results = new Runner(opts).run();
     // benchmark (without class) + params -> (score, error)
@@ -39,30 +38,15 @@ public final class JmhTables {
     }
     System.out.printf(Locale.ROOT, "%nbatchscore JMH: %d cores, %s %s, ORT %s, %d cores used by one caller or one batch at a time, or by that many callers or batches at once%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-        System.getProperty("java.version"), OrtRuntime.version(), TabularBenchmark.THREADS);
+        System.getProperty("java.version"), RawOrt.version(), TabularBenchmark.THREADS);
     for (String model : new String[] {"logreg", "mlp"}) {
       for (String callers : new String[] {"2", "1"}) {
         coreTable(byKey, model, callers);
       }
     }
-    for (String rows : new String[] {"4096", "1048576"}) {
-      if (byKey.get("columnsCopyOnly/" + rows) == null) {
-        continue;
-      }
-      int n = Integer.parseInt(rows);
-      System.out.printf(Locale.ROOT, "%n### Input path: the NaN check and the copy into the tensor, logistic regression, %,d rows (JMH, ns per row)%n%n", n);
-      System.out.println("| layout | copy only | separate NaN pass, then copy | NaN checked in the copy (ships) | cost of the check, separate / in the copy |");
-      System.out.println("|---|---:|---:|---:|---|");
-      for (String layout : new String[] {"columns", "doubleColumns", "rowMajor"}) {
-        double copy = byKey.get(layout + "CopyOnly/" + rows)[0] * 1000 / n;
-        double scan = byKey.get(layout + "ScanThenCopy/" + rows)[0] * 1000 / n;
-        double fused = byKey.get(layout + "CopyCheckingNaN/" + rows)[0] * 1000 / n;
-        System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | +%.0f%% / +%.0f%% |%n",
-            layout.equals("columns") ? "30 float columns (transposed)"
-                : layout.equals("doubleColumns") ? "30 double columns (transposed, converted)" : "one row-major array column (bulk copy)",
-            copy, scan, fused, (scan / copy - 1) * 100, (fused / copy - 1) * 100);
-      }
-    }
+    System.out.println();
+    System.out.println("The input path (the NaN check and the copy into the tensor) is measured in scoring-core's");
+    System.out.println("test sources: mvn -B -q -pl scoring-core exec:exec -Dbench.main=io.batchscore.core.InputPathBenchmark");
   }
 
   /** scoring-core against raw ORT for one model and one way of using the cores. */

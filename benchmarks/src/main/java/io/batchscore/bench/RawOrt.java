@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import io.batchscore.core.engine.ort.OrtRuntime;
+import io.batchscore.core.Models;
 import io.batchscore.core.spec.ScoringSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -53,7 +53,7 @@ public final class RawOrt implements AutoCloseable {
 
   /** The same, in batches of {@code batch} rows instead of the spec's batch size. */
   public RawOrt(ScoringSpec spec, int width, int threads, int callers, int batch) throws OrtException {
-    OrtEnvironment env = OrtRuntime.env();
+    OrtEnvironment env = environment();
     this.batch = batch;
     this.width = width;
     options = new OrtSession.SessionOptions();
@@ -183,7 +183,7 @@ public final class RawOrt implements AutoCloseable {
         int off = b * batch;
         in.put(0, data, off * width, batch * width);
         if (kept != null) {
-          nan |= io.batchscore.core.impl.NullScan.hasNonFinite(data, off * width, (off + batch) * width);
+          nan |= hasNonFinite(data, off * width, (off + batch) * width);
         }
         try (OrtSession.Result r = session.run(feed, Set.of(), pinned)) {
           if (kept != null) {
@@ -266,5 +266,55 @@ public final class RawOrt implements AutoCloseable {
     }
     session.close();
     options.close();
+  }
+
+  /**
+   * The process's ONNX Runtime environment, got the way code beside batchscore gets it: once
+   * scoring-core has started it (it lets DJL's engine create it, with DJL's options), ONNX
+   * Runtime hands out that same instance.
+   */
+  static OrtEnvironment environment() {
+    try {
+      Models.inspect(TabularBenchmark.home.resolve("sample-data/models/breast_cancer_logreg.onnx"));
+    } catch (io.batchscore.core.model.ModelLoadException e) {
+      throw new IllegalStateException(e);
+    }
+    return OrtEnvironment.getEnvironment();
+  }
+
+  /** ONNX Runtime's version. */
+  static String version() {
+    return environment().getVersion();
+  }
+
+  /**
+   * Whether {@code v[from, to)} holds NaN or an infinity, as a careful user writes it: eight
+   * independent sums of {@code x * 0} (0 for every finite x, NaN otherwise), which the JIT keeps
+   * in registers, and an exact loop only when the sum is NaN.
+   */
+  static boolean hasNonFinite(float[] v, int from, int to) {
+    float[] lane = new float[8];
+    int i = from;
+    for (; i + 7 < to; i += 8) {
+      for (int k = 0; k < 8; k++) {
+        lane[k] += v[i + k] * 0f;
+      }
+    }
+    float sum = 0;
+    for (; i < to; i++) {
+      sum += v[i] * 0f;
+    }
+    for (float l : lane) {
+      sum += l;
+    }
+    if (sum == sum) {
+      return false;
+    }
+    for (i = from; i < to; i++) {
+      if (v[i] - v[i] != 0) {
+        return true;
+      }
+    }
+    return false;
   }
 }

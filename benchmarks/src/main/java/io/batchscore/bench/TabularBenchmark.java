@@ -10,14 +10,13 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.batchscore.core.BatchScorer;
+import io.batchscore.core.Models;
 import io.batchscore.core.ScoreResult;
 import io.batchscore.core.ScorerOptions;
-import io.batchscore.core.cache.ModelCache;
+import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.column.ArrayColumn;
-import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.engine.ort.OrtRuntime;
 import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SessionConfig;
@@ -156,23 +155,6 @@ public final class TabularBenchmark {
       cliRows(lines, spec, data, rows, 30, raw);
       return;
     }
-    if (a[0].equals("input")) { // InputPathJmh's methods, timed side by side
-      for (int rows : new int[] {4096, 1 << 20}) {
-        InputPathJmh bench = new InputPathJmh();
-        bench.rows = rows;
-        bench.setUp();
-        System.out.printf(Locale.ROOT, "%n### Input path, logistic regression, %,d rows a batch (interleaved; ns per row, ratio of time to copy only)%n%n", rows);
-        System.out.println("| layout | copy only | separate NaN pass, then copy | NaN checked in the copy (ships) |");
-        System.out.println("|---|---:|---:|---:|");
-        for (String layout : new String[] {"columns", "doubleColumns", "rowMajor"}) {
-          double[][] m = interleaved(IN_MEMORY_ROUNDS, bench.passes(layout));
-          System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f (%.2f) | %.2f (%.2f) |%n", layout,
-              1e9 / m[0][0], 1e9 / m[1][0], 1 / m[1][1], 1e9 / m[2][0], 1 / m[2][1]);
-        }
-        bench.tearDown();
-      }
-      return;
-    }
     if (a[0].equals("core")) { // the in-memory rows only, both tabular models, no Spark
       for (String spec : new String[] {"breast_cancer.yaml", "breast_cancer_mlp.yaml"}) {
         System.out.println("### " + spec + ", in memory");
@@ -189,7 +171,7 @@ public final class TabularBenchmark {
     long imageRows = a.length > 2 ? Long.parseLong(a[2]) : 0;
     System.out.printf("batchscore tabular benchmark: %d cores, %s %s, ParallelGC, Spark local[%d], ORT %s, in-memory paths on %d cores (one caller x %d threads, or %d callers x 1)%n%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version"),
-        THREADS, OrtRuntime.version(), THREADS, THREADS, THREADS);
+        THREADS, RawOrt.version(), THREADS, THREADS, THREADS);
     SparkSession spark = session();
     try {
       if (lrRows > 0) {
@@ -456,7 +438,7 @@ public final class TabularBenchmark {
 
   /** The class names the tabular models carry in their metadata, for the hand-written job's class-name output. */
   static String[] classes(ScoringSpec spec) throws Exception {
-    return io.batchscore.core.model.Models.inspect(spec.resolvedModelPath()).signature().metadata().custom().get("classes").split(",");
+    return io.batchscore.core.Models.inspect(spec.resolvedModelPath()).signature().metadata().custom().get("classes").split(",");
   }
 
   /** The stage's and Spark's decode rates, medians of their rounds (rows/s). */
@@ -770,7 +752,7 @@ public final class TabularBenchmark {
   /** {@code batchesAtOnce} batches at once, THREADS / batchesAtOnce intra-op threads each. */
   static BatchScorer openInMemory(ScoringSpec spec, int batchesAtOnce) throws Exception {
     ScoringSpec s = inMemory(spec).toBuilder().session(SessionConfig.DEFAULTS.withIntraOpThreads(THREADS / batchesAtOnce)).build();
-    return BatchScorer.open(s, ScorerOptions.builder().cache(new ModelCache(2)).concurrency(batchesAtOnce).build());
+    return BatchScorer.open(ScoringPlan.bind(s, null), ScorerOptions.builder().concurrency(batchesAtOnce).build());
   }
 
   /** The row-major data as the spec's input columns, one per feature (what a columnar reader makes). */
@@ -807,18 +789,18 @@ public final class TabularBenchmark {
   }
 
   /** The spec as the in-memory paths run it: no passthrough, THREADS intra-op threads. */
-  static ScoringSpec inMemory(ScoringSpec spec) throws io.batchscore.core.SpecException {
+  static ScoringSpec inMemory(ScoringSpec spec) throws io.batchscore.core.spec.SpecException {
     return spec.toBuilder().clearPassthrough().session(SessionConfig.DEFAULTS.withIntraOpThreads(THREADS)).build();
   }
 
   /** The spec's output as the raw tensor, no post-processing. */
-  static ScoringSpec rawOutput(ScoringSpec spec, int width) throws io.batchscore.core.SpecException {
+  static ScoringSpec rawOutput(ScoringSpec spec, int width) throws io.batchscore.core.spec.SpecException {
     return spec.toBuilder().clearOutputs()
         .output(io.batchscore.core.spec.OutputBinding.of(width == 784 ? "logits" : "output_probability", "out")).build();
   }
 
   /** The spec fed from one row-major array column {@code features}, raw output. */
-  static ScoringSpec rowMajorRawOutput(ScoringSpec spec, int width) throws io.batchscore.core.SpecException {
+  static ScoringSpec rowMajorRawOutput(ScoringSpec spec, int width) throws io.batchscore.core.spec.SpecException {
     return rawOutput(spec, width).toBuilder().clearInputs()
         .input(io.batchscore.core.spec.InputBinding.ofColumn(spec.inputs().get(0).input(), "features")).build();
   }
@@ -933,8 +915,8 @@ public final class TabularBenchmark {
         try {
           SparkScoring.Prepared p = SparkScoring.prepare(spark, spark.read().parquet(data.toString()), spec, layout);
           return new SameOutput(p.scored().schema(), spec.passthrough(),
-              p.outputs().stream().map(io.batchscore.core.OutputColumn::name).toList(),
-              spec.name(), p.modelVersion(), p.model().sha256(), layout.modelColumns());
+              p.plan().outputColumns().stream().map(io.batchscore.core.OutputColumn::name).toList(),
+              spec.name(), p.plan().modelVersion(), p.plan().model().sha256(), layout.modelColumns());
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
@@ -993,7 +975,7 @@ public final class TabularBenchmark {
     int[] featureIndex = feats.stream().mapToInt(in.schema()::fieldIndex).toArray();
     return in.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
       ScoringSpec s = ScoringSpec.parse(json, "bench", null);
-      BatchScorer scorer = BatchScorer.open(s, ScorerOptions.builder().callerHandlesPassthrough().build());
+      BatchScorer scorer = BatchScorer.open(ScoringPlan.bind(s, null), ScorerOptions.builder().callerHandlesPassthrough().build());
       return scoredRows(rows, scorer, s.batchSize(), same, pass, feats, featureIndex, array);
     }, Encoders.row(same.schema()));
   }
@@ -1136,7 +1118,7 @@ public final class TabularBenchmark {
       BatchScorer s = LOCAL.get().get(json);
       if (s == null) {
         ScoringSpec spec = ScoringSpec.parse(json, "udf", null).toBuilder().clearPassthrough().build();
-        s = BatchScorer.open(spec, ScorerOptions.defaults());
+        s = BatchScorer.open(ScoringPlan.bind(spec, null), ScorerOptions.defaults());
         LOCAL.get().put(json, s);
       }
       return s;
@@ -1151,7 +1133,7 @@ public final class TabularBenchmark {
     ScoringSpec small;
     try {
       small = spec.toBuilder().batchSize(NAIVE_BATCH).clearPassthrough().build();
-    } catch (io.batchscore.core.SpecException e) {
+    } catch (io.batchscore.core.spec.SpecException e) {
       throw new IllegalStateException(e);
     }
     String json = small.toJson();
@@ -1163,9 +1145,15 @@ public final class TabularBenchmark {
     int[] pass = same.passthroughIndex(in.schema());
     int[] featureIndex = feats.stream().mapToInt(in.schema()::fieldIndex).toArray();
     return in.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+      // A session of the partition's own, as SynapseML's and DJL's loaders make: a session
+      // option no other partition uses gives it a cache key of its own (ONNX Runtime ignores
+      // the entry), and idle sessions past the cache's bound are closed.
       ScoringSpec s = ScoringSpec.parse(json, "pp", null);
-      BatchScorer scorer = BatchScorer.open(s, ModelSource.of(Path.of(model)),
-          ScorerOptions.builder().cache(new ModelCache(1)).callerHandlesPassthrough().build());
+      s = s.toBuilder().session(new SessionConfig(s.session().intraOpThreads(), s.session().interOpThreads(),
+          s.session().optimization(), s.session().parallelExecution(), s.session().cudaOptions(),
+          Map.of("batchscore.benchmark.partition", java.util.UUID.randomUUID().toString()))).build();
+      BatchScorer scorer = BatchScorer.open(ScoringPlan.bind(s, Models.inspect(ModelSource.of(Path.of(model))), null),
+          ModelSource.of(Path.of(model)), ScorerOptions.builder().callerHandlesPassthrough().build());
       return scoredRows(rows, scorer, NAIVE_BATCH, same, pass, feats, featureIndex, array);
     }, Encoders.row(same.schema()));
   }

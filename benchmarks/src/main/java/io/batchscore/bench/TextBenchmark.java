@@ -8,10 +8,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.batchscore.core.BatchScorer;
 import io.batchscore.core.ScorerOptions;
-import io.batchscore.core.cache.ModelCache;
+import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.StringColumn;
-import io.batchscore.core.engine.ort.OrtRuntime;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SessionConfig;
 import java.io.InputStream;
@@ -77,7 +76,7 @@ public final class TextBenchmark {
     System.out.printf("batchscore text benchmark: all-MiniLM-L6-v2, %d texts (seeded, 3 to 120 words), batches of %d,"
         + " %d cores, %s %s, ORT %s, in-memory paths on %d cores%n%n", n, BATCH,
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-        System.getProperty("java.version"), OrtRuntime.version(), threads);
+        System.getProperty("java.version"), RawOrt.version(), threads);
     System.out.println("| path | texts/s | ratio |");
     System.out.println("|---|---:|---|");
     List<TabularBenchmark.Line> lines = new TabularBenchmark.Lines();
@@ -181,7 +180,7 @@ public final class TextBenchmark {
           Map.of("padding", "false", "truncation", "true", "maxLength", Integer.toString(max), "addSpecialTokens", "true"))) {
         enc = tok.batchEncode(texts, true, false);
       }
-      int window = BATCH * ScoringSpec.TEXT_SORT_WINDOW;
+      int window = BATCH * ScoringPlan.TEXT_SORT_WINDOW;
       for (int from = 0; from < texts.length; from += window) {
         Integer[] idx = new Integer[Math.min(window, texts.length - from)];
         for (int i = 0; i < idx.length; i++) {
@@ -196,12 +195,12 @@ public final class TextBenchmark {
       options.setIntraOpNumThreads(Math.max(1, threads / callers));
       options.setInterOpNumThreads(1);
       options.addConfigEntry("session.intra_op.allow_spinning", "0");
-      session = OrtRuntime.env().createSession(spec.resolvedModelPath().toString(), options);
+      session = RawOrt.environment().createSession(spec.resolvedModelPath().toString(), options);
     }
 
     /** Scores every batch once; returns the texts scored. */
     long pass() throws Exception {
-      OrtEnvironment env = OrtRuntime.env();
+      OrtEnvironment env = RawOrt.environment();
       java.util.List<Thread> others = new ArrayList<>();
       java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
       java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
@@ -271,12 +270,12 @@ public final class TextBenchmark {
   static BatchScorer open(ScoringSpec spec, int batchesAtOnce) throws Exception {
     ScoringSpec s = spec.toBuilder().clearPassthrough()
         .session(SessionConfig.DEFAULTS.withIntraOpThreads(TabularBenchmark.THREADS / batchesAtOnce)).build();
-    return BatchScorer.open(s, ScorerOptions.builder().cache(new ModelCache(2)).concurrency(batchesAtOnce).build());
+    return BatchScorer.open(ScoringPlan.bind(s, null), ScorerOptions.builder().concurrency(batchesAtOnce).build());
   }
 
   /** scoring-core on the texts handed over in windows of 16 batches, as the readers do; returns texts scored. */
   static long score(BatchScorer scorer, String[] texts) {
-    int window = BATCH * ScoringSpec.TEXT_SORT_WINDOW;
+    int window = BATCH * ScoringPlan.TEXT_SORT_WINDOW;
     long scored = 0;
     for (int from = 0; from < texts.length; from += window) {
       scored += scorer.score(batch(Arrays.copyOfRange(texts, from, Math.min(texts.length, from + window)))).rowsScored();

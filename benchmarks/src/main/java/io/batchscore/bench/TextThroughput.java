@@ -2,7 +2,7 @@ package io.batchscore.bench;
 
 import io.batchscore.core.BatchScorer;
 import io.batchscore.core.ScorerOptions;
-import io.batchscore.core.cache.ModelCache;
+import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.StringColumn;
 import io.batchscore.core.spec.ScoringSpec;
@@ -43,7 +43,7 @@ public final class TextThroughput {
     double unsorted = 0;
     double single = 0;
     for (int round = 0; round < 3; round++) {
-      sorted = Math.max(sorted, run(dir, all, threads, batch, batch * ScoringSpec.TEXT_SORT_WINDOW));
+      sorted = Math.max(sorted, run(dir, all, threads, batch, batch * ScoringPlan.TEXT_SORT_WINDOW));
       unsorted = Math.max(unsorted, run(dir, all, threads, batch, batch));
       single = Math.max(single, run(dir, all, threads, 1, 1));
     }
@@ -53,7 +53,7 @@ public final class TextThroughput {
     System.out.printf(Locale.ROOT, "| one text at a time (batch size 1) | %.0f | 1.00 |%n", single);
     System.out.printf(Locale.ROOT, "| batches of %d in arrival order, padded to each batch's longest | %.0f | %.2f |%n", batch, unsorted, unsorted / single);
     System.out.printf(Locale.ROOT, "| batches of %d, rows sorted by length in windows of %d (the default) | %.0f | %.2f |%n",
-        batch, batch * ScoringSpec.TEXT_SORT_WINDOW, sorted, sorted / single);
+        batch, batch * ScoringPlan.TEXT_SORT_WINDOW, sorted, sorted / single);
   }
 
   /** Texts/s scoring {@code all} handed over in windows of {@code window} rows, as the readers do. */
@@ -62,8 +62,8 @@ public final class TextThroughput {
         + "\nsession: {intraOpThreads: " + threads + "}\ntext: {column: text, tokenizer: "
         + dir.resolve("all-minilm-l6-v2-tokenizer.json") + "}\noutputs: [{output: last_hidden_state,"
         + " column: e, transform: mean_pooling, normalize: true}]\n";
-    try (BatchScorer s = BatchScorer.open(ScoringSpec.parse(spec, "bench", null),
-        ScorerOptions.builder().cache(new ModelCache(2)).build())) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(ScoringSpec.parse(spec, "bench", null), null),
+        ScorerOptions.defaults())) {
       s.score(ColumnBatch.builder(8).add("text", new StringColumn(java.util.Arrays.copyOf(
           ((StringColumn) all.column("text")).values(), 8))).build()); // warm-up
       String[] texts = ((StringColumn) all.column("text")).values();

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.batchscore.core.ExitCodes;
+import io.batchscore.spark.job.ExitCodes;
 import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ModelMetadata;
-import io.batchscore.core.model.Models;
+import io.batchscore.core.Models;
 import io.batchscore.core.model.ValueInfo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -68,7 +68,7 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   /** The model's external weight files, relative to its folder; empty for most models. */
-  private static List<String> weightFiles(Path model) throws io.batchscore.core.ModelLoadException {
+  private static List<String> weightFiles(Path model) throws io.batchscore.core.model.ModelLoadException {
     Path m = model.toAbsolutePath().normalize();
     List<Path> files = io.batchscore.core.model.ModelSource.of(m).files();
     return files.subList(1, files.size()).stream()

@@ -4,8 +4,7 @@ import io.batchscore.cli.io.CsvTableReader;
 import io.batchscore.cli.io.Formats;
 import io.batchscore.cli.io.ParquetTableReader;
 import io.batchscore.cli.io.TableReader;
-import io.batchscore.core.ElementType;
-import io.batchscore.core.Problem;
+import io.batchscore.core.column.ElementType;
 import io.batchscore.core.model.ModelSignature;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.ScoringSpec;
@@ -52,24 +51,5 @@ final class LocalInput {
       return new CsvTableReader(file, types);
     }
     return new ParquetTableReader(file, wanted);
-  }
-
-  /** Problems the generic validator cannot see: columns present but of types we cannot read. */
-  static List<Problem> unreadable(TableReader reader, ScoringSpec spec) {
-    List<Problem> out = new ArrayList<>();
-    if (reader instanceof ParquetTableReader p) {
-      List<String> wanted = new ArrayList<>(spec.featureColumns());
-      wanted.addAll(spec.passthrough());
-      for (String c : wanted) {
-        if (p.allColumns().contains(c) && !reader.schema().has(c)) {
-          out.add(
-              new Problem(
-                  "column '" + c + "'",
-                  "has Parquet type " + p.parquetSchema().getType(c) + ", which the CLI cannot read"
-                      + " (it reads numbers, booleans, strings and lists of them)"));
-        }
-      }
-    }
-    return out;
   }
 }

@@ -1,12 +1,11 @@
 package io.batchscore.cli;
 
-import io.batchscore.core.ExitCodes;
 import io.batchscore.spark.job.JobErrors;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /** The {@code batchscore} command. */
 @Command(

@@ -3,7 +3,7 @@ package io.batchscore.cli;
 import io.batchscore.cli.schedule.CronExpression;
 import io.batchscore.cli.schedule.RunHistory;
 import io.batchscore.cli.schedule.Scheduler;
-import io.batchscore.core.ExitCodes;
+import io.batchscore.spark.job.ExitCodes;
 import io.batchscore.spark.job.JobErrors;
 import io.batchscore.spark.job.JobOptions;
 import io.batchscore.spark.job.JobResult;
@@ -18,10 +18,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code batchscore schedule}: the Spark job (embedded) at each tick of a cron expression, for

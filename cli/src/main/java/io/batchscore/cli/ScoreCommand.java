@@ -10,22 +10,23 @@ import io.batchscore.cli.io.TableReader;
 import io.batchscore.cli.io.WriteBehind;
 import io.batchscore.core.BadInputException;
 import io.batchscore.core.BatchScorer;
-import io.batchscore.core.ExitCodes;
+import io.batchscore.core.Models;
 import io.batchscore.core.OutputColumn;
-import io.batchscore.core.Problem;
 import io.batchscore.core.RowRejection;
 import io.batchscore.core.ScoreResult;
 import io.batchscore.core.ScorerOptions;
-import io.batchscore.core.SpecException;
+import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
-import io.batchscore.core.model.ModelSignature;
-import io.batchscore.core.model.Models;
+import io.batchscore.core.model.ModelInfo;
+import io.batchscore.core.model.ModelLoadException;
+import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.OutputBinding;
 import io.batchscore.core.spec.ScoringSpec;
-import io.batchscore.core.spec.SpecValidator;
+import io.batchscore.core.spec.SpecException;
+import io.batchscore.spark.job.ExitCodes;
 import io.batchscore.spark.job.OutputConflictException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,10 +38,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code batchscore score}: scores a local Parquet or CSV file without Spark, streaming it in
@@ -143,46 +144,38 @@ final class ScoreCommand implements Callable<Integer> {
     ScorerOptions opts = ScorerOptions.builder().cpuShare(share).concurrency(batchesAtOnce).build();
 
     // A Parquet input (Parquet's classes, every file's footer) opens while ONNX Runtime loads its
-    // library and the model: neither needs the other. A CSV reader needs the model's input types.
+    // library and reads the model: neither needs the other. A CSV reader needs the model's input
+    // types.
     OpenAhead<TableReader> early = LocalInput.needsSignature(input, inputFormat)
         ? null
         : OpenAhead.start("batchscore-open-input", () -> LocalInput.open(input, inputFormat, spec, null));
-    BatchScorer scorer = null;
     try {
-      ModelSignature sig;
-      try {
-        scorer = BatchScorer.open(spec, opts);
-        sig = scorer.model().signature();
-      } catch (SpecException e) {
-        sig = Models.inspect(spec.resolvedModelPath()).signature();
-      }
-      try (TableReader reader = early != null ? early.take() : LocalInput.open(input, inputFormat, spec, sig)) {
-        List<Problem> problems = SpecValidator.validate(spec, sig, reader.schema());
-        problems.addAll(0, LocalInput.unreadable(reader, spec));
-        if (!problems.isEmpty() || scorer == null) {
-          throw new SpecException(spec.origin(), problems);
+      // The model first: one that cannot load is reported before a missing input.
+      ModelSource source = ModelSource.of(spec.resolvedModelPath());
+      source.checkPin(spec.modelSha256());
+      ModelInfo model = flagsModel != null ? flagsModel : Models.inspect(source);
+      try (TableReader reader = early != null ? early.take() : LocalInput.open(input, inputFormat, spec, model.signature())) {
+        ScoringPlan plan = ScoringPlan.bind(spec, model, reader.schema());
+        try (BatchScorer scorer = BatchScorer.open(plan, source, opts)) {
+          return score(plan, scorer, reader, start, target);
         }
-        return score(spec, scorer, reader, start, target);
       }
     } finally {
       if (early != null) {
         early.discard(); // only if the model failed first: closes the input opened meanwhile
       }
-      if (scorer != null) {
-        scorer.close();
-      }
     }
   }
 
-  private int score(ScoringSpec spec, BatchScorer scorer, TableReader reader, long start, Path target)
+  private int score(ScoringPlan plan, BatchScorer scorer, TableReader reader, long start, Path target)
       throws IOException {
     List<ParquetTableWriter.OutputField> fields = new ArrayList<>();
-    for (String p : spec.passthrough()) {
+    for (String p : plan.passthrough()) {
       ColumnType t = reader.schema().type(p);
       fields.add(new ParquetTableWriter.OutputField(
           p, t, reader instanceof ParquetTableReader pr ? pr.parquetSchema().getType(p) : null, true));
     }
-    for (OutputColumn c : scorer.outputColumns()) {
+    for (OutputColumn c : plan.outputColumns()) {
       fields.add(new ParquetTableWriter.OutputField(c.name(), c.type(), null, false));
     }
     // Written to a hidden file beside the target and renamed into place when complete. Killed
@@ -192,7 +185,7 @@ final class ScoreCommand implements Callable<Integer> {
     Thread cleanup = new Thread(tmp::close, "batchscore-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
-      return scoreTo(spec, scorer, reader, start, fields, target, tmp);
+      return scoreTo(scorer, reader, start, fields, target, tmp);
     } finally {
       tmp.close();
       try {
@@ -203,7 +196,7 @@ final class ScoreCommand implements Callable<Integer> {
     }
   }
 
-  private int scoreTo(ScoringSpec spec, BatchScorer scorer, TableReader reader, long start,
+  private int scoreTo(BatchScorer scorer, TableReader reader, long start,
       List<ParquetTableWriter.OutputField> fields, Path target, TempOutput out) throws IOException {
     Path tmp = out.path();
     Progress bar = new Progress(commandSpec.commandLine().getErr(), progress, reader);
@@ -275,19 +268,18 @@ final class ScoreCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private ScoringSpec spec() throws SpecException {
+  /** The model as {@link #spec()} read it for the flags that replace a spec, else null. */
+  private ModelInfo flagsModel;
+
+  private ScoringSpec spec() throws SpecException, ModelLoadException {
     ScoringSpec.Builder b;
     if (source.spec != null) {
       b = ScoringSpec.load(source.spec).toBuilder();
     } else {
       Quick q = source.quick;
       b = ScoringSpec.builder().model(q.model.toAbsolutePath().toString()).origin("command-line flags");
-      io.batchscore.core.model.ModelInfo info;
-      try {
-        info = Models.inspect(q.model);
-      } catch (io.batchscore.core.ModelLoadException e) {
-        throw new IllegalStateException(e);
-      }
+      ModelInfo info = Models.inspect(q.model);
+      flagsModel = info;
       if (info.signature().inputs().size() != 1) {
         throw new SpecException("command-line flags", "--features feeds one input, but the model has "
             + info.signature().inputs().keySet() + "; write a spec (--spec) for several inputs");

@@ -1,21 +1,20 @@
 package io.batchscore.cli;
 
 import io.batchscore.cli.io.TableReader;
-import io.batchscore.core.ExitCodes;
-import io.batchscore.core.Problem;
-import io.batchscore.core.SpecException;
+import io.batchscore.core.Models;
+import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.model.ModelInfo;
-import io.batchscore.core.model.Models;
+import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.spec.ScoringSpec;
-import io.batchscore.core.spec.SpecValidator;
+import io.batchscore.spark.job.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code batchscore validate}: checks a spec against its model and an input file; scores nothing. */
 @Command(
@@ -37,18 +36,15 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ScoringSpec s = ScoringSpec.load(spec);
-    ModelInfo model = Models.inspect(s.resolvedModelPath());
-    List<Problem> problems = new ArrayList<>();
+    ModelSource source = ModelSource.of(s.resolvedModelPath());
+    source.checkPin(s.modelSha256());
+    ModelInfo model = Models.inspect(source);
     if (input != null) {
       try (TableReader r = LocalInput.open(input, inputFormat, s, model.signature())) {
-        problems.addAll(LocalInput.unreadable(r, s));
-        problems.addAll(SpecValidator.validate(s, model.signature(), r.schema()));
+        ScoringPlan.bind(s, model, r.schema());
       }
     } else {
-      problems.addAll(SpecValidator.validate(s, model.signature(), null));
-    }
-    if (!problems.isEmpty()) {
-      throw new SpecException(s.origin(), problems);
+      ScoringPlan.bind(s, model, null);
     }
     PrintWriter out = commandSpec.commandLine().getOut();
     out.printf("spec %s fits model %s (sha256 %s)%s%n", spec, s.resolvedModelPath(),

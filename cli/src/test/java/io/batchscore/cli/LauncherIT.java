@@ -3,7 +3,7 @@ package io.batchscore.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.ExitCodes;
+import io.batchscore.spark.job.ExitCodes;
 import io.batchscore.core.TestData;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.ExitCodes;
+import io.batchscore.spark.job.ExitCodes;
 import io.batchscore.core.TestData;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.batchscore.cli.io.ParquetTableReader;
-import io.batchscore.core.ExitCodes;
 import io.batchscore.core.TestData;
 import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.FloatColumn;
 import io.batchscore.core.column.LongColumn;
+import io.batchscore.spark.job.ExitCodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

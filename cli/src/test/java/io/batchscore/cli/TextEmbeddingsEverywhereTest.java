@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.batchscore.cli.io.ParquetTableReader;
 import io.batchscore.cli.io.ParquetTableWriter;
 import io.batchscore.core.BatchScorer;
-import io.batchscore.core.ElementType;
 import io.batchscore.core.ScoreResult;
 import io.batchscore.core.ScorerOptions;
+import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.TextModels;
 import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
+import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.FloatColumn;
 import io.batchscore.core.column.LongColumn;
 import io.batchscore.core.column.StringColumn;
@@ -85,7 +86,7 @@ class TextEmbeddingsEverywhereTest {
     }
 
     Map<Long, float[]> library = new HashMap<>();
-    try (BatchScorer s = BatchScorer.open(ScoringSpec.load(spec), ScorerOptions.defaults())) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(ScoringSpec.load(spec), null), ScorerOptions.defaults())) {
       ScoreResult r = s.score(batch);
       ArrayColumn a = (ArrayColumn) r.columns().column("embedding");
       for (int i = 0; i < r.rowsScored(); i++) {

@@ -1,28 +1,23 @@
 package io.batchscore.core;
 
-import io.batchscore.core.cache.CacheKey;
-import io.batchscore.core.cache.ModelHandle;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.device.DevicePlan;
-import io.batchscore.core.device.DevicePlanner;
+import io.batchscore.core.engine.DevicePlan;
+import io.batchscore.core.engine.DevicePlanner;
 import io.batchscore.core.engine.Engine;
+import io.batchscore.core.engine.EngineException;
 import io.batchscore.core.engine.EngineSession;
 import io.batchscore.core.engine.HostTensor;
 import io.batchscore.core.engine.OutputValue;
 import io.batchscore.core.engine.Runner;
 import io.batchscore.core.engine.SessionRequest;
-import io.batchscore.core.impl.InputAssembler;
-import io.batchscore.core.impl.NullScan;
-import io.batchscore.core.impl.OutputWriter;
-import io.batchscore.core.impl.WarmUp;
 import io.batchscore.core.model.ModelInfo;
+import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSignature;
 import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.OutputBinding;
 import io.batchscore.core.spec.ScoringSpec;
-import io.batchscore.core.spec.SpecValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -33,13 +28,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Scores batches of rows with one ONNX model as a scoring spec describes.
+ * Scores batches of rows with one ONNX model as a bound {@link ScoringPlan} says.
  *
- * <p>{@link #open} finds the model's session in the per-JVM {@link
- * io.batchscore.core.cache.ModelCache} (loading and warming it up once per process), checks the
- * spec against the model's signature and the caller's input schema, and reports every problem at
- * once. {@link #score} takes a {@link ColumnBatch} and returns the passthrough and prediction
- * columns; batches larger than the spec's batch size are run in chunks of that size.
+ * <p>{@link #open} finds the plan's model session in the per-JVM model cache (loading and warming
+ * it up once per process); the plan was checked when it was bound, so opening checks nothing
+ * again but that the model is the one the plan was bound to. {@link #score} takes a {@link
+ * ColumnBatch} and returns the passthrough and prediction columns; batches larger than the plan's
+ * batch size are run in chunks of that size.
  *
  * <p>A scorer is for one thread: it owns reusable tensors. Open one per thread; they share the
  * cached session. With {@link ScorerOptions.Builder#concurrency} above 1, one {@code score} call
@@ -47,24 +42,24 @@ import java.util.Set;
  * its reference to the session.
  *
  * <pre>{@code
- * ScoringSpec spec = ScoringSpec.load(Path.of("spec.yaml"));
- * try (BatchScorer scorer = BatchScorer.open(spec, ScorerOptions.defaults())) {
+ * ScoringPlan plan = ScoringPlan.bind(ScoringSpec.load(Path.of("spec.yaml")), batch.schema());
+ * try (BatchScorer scorer = BatchScorer.open(plan, ScorerOptions.defaults())) {
  *   ScoreResult r = scorer.score(batch);
  * }
  * }</pre>
  */
 public final class BatchScorer implements AutoCloseable {
+  private final ScoringPlan plan;
   private final ScoringSpec spec;
   private final ModelHandle handle;
   private final EngineSession session;
   private final ModelInfo model;
   private final List<InputAssembler> assemblers;
-  private final List<OutputColumn> outputColumns;
   private final Map<OutputBinding, List<OutputColumn>> columnsByBinding = new LinkedHashMap<>();
   private final Set<String> fetch = new LinkedHashSet<>();
-  private final DevicePlan device;
   private final boolean passthrough;
-  private final io.batchscore.core.impl.TextAssembler text;
+  private final int batchesPerCall;
+  private final TextAssembler text;
   /** One per model call that may run at once: lane 0 is the calling thread's. */
   private final Lane[] lanes;
   /** Runs a call's chunks on the lanes; threads for lanes 1.. start with the first call needing them. */
@@ -74,67 +69,68 @@ public final class BatchScorer implements AutoCloseable {
   private boolean nanSeen;
 
   private BatchScorer(
-      ScoringSpec spec, ModelHandle handle, ModelInfo model, DevicePlan device,
-      List<OutputColumn> outputs, boolean passthrough, io.batchscore.core.impl.TextAssembler text,
+      ScoringPlan plan, ModelHandle handle, ScorerOptions options, TextAssembler text,
       int concurrency) {
-    this.spec = spec;
-    this.passthrough = passthrough;
+    this.plan = plan;
+    this.batchesPerCall = options.batchesPerCall(concurrency);
+    this.spec = plan.spec();
+    this.model = plan.model();
+    this.passthrough = options.passthrough();
     this.text = text;
     this.handle = handle;
     this.session = handle.session();
-    this.model = model;
-    this.device = device;
-    this.outputColumns = List.copyOf(outputs);
     this.lanes = new Lane[concurrency];
     for (int i = 0; i < concurrency; i++) {
       lanes[i] = new Lane(spec, model.signature());
     }
     this.assemblers = lanes[0].assemblers;
     this.chunks = new ChunkScheduler<>(List.of(lanes), "batchscore-lane");
-    for (OutputColumn c : outputs) {
+    for (OutputColumn c : plan.outputColumns()) {
       columnsByBinding.computeIfAbsent(c.binding(), k -> new ArrayList<>()).add(c);
       fetch.add(c.binding().output());
     }
   }
 
   /**
-   * Opens a scorer for a spec: loads (or reuses) the model and validates the spec against it and
-   * the options' input schema.
+   * Opens a scorer for a plan, with the model from the file its spec names.
    *
-   * @throws ModelLoadException the model is missing, corrupt, or the device is unavailable
-   * @throws SpecException the spec does not fit the model or the schema (every problem listed)
+   * @throws ModelLoadException the model is missing or corrupt, is no longer the one the plan was
+   *     bound to, or the device is unavailable
    */
-  public static BatchScorer open(ScoringSpec spec, ScorerOptions options)
-      throws ModelLoadException, SpecException {
-    ModelSource source = ModelSource.of(spec.resolvedModelPath());
-    return open(spec, source, options);
+  public static BatchScorer open(ScoringPlan plan, ScorerOptions options) throws ModelLoadException {
+    return open(plan, ModelSource.of(plan.spec().resolvedModelPath()), options);
   }
 
-  /** Opens a scorer with the model from {@code source} instead of the spec's path. */
-  public static BatchScorer open(ScoringSpec spec, ModelSource source, ScorerOptions options)
-      throws ModelLoadException, SpecException {
-    source.checkPin(spec.modelSha256());
+  /**
+   * Opens a scorer for a plan with the model from {@code source}, such as a copy of the model
+   * where this process can read it; its SHA-256 must be the one the plan was bound to.
+   *
+   * @throws ModelLoadException the model is missing or corrupt, is not the one the plan was bound
+   *     to, or the device is unavailable
+   */
+  public static BatchScorer open(ScoringPlan plan, ModelSource source, ScorerOptions options)
+      throws ModelLoadException {
+    ScoringSpec spec = plan.spec();
     String sha = source.sha256();
-    Engine engine;
-    try {
-      engine = Engine.of(spec.engine());
-    } catch (UnsupportedOperationException e) {
-      throw new SpecException(spec.origin(), List.of(new Problem("engine", e.getMessage())));
+    if (!sha.equalsIgnoreCase(plan.model().sha256())) {
+      throw new ModelLoadException(source.name(), "SHA-256 is " + sha + " but the plan was bound"
+          + " to model " + plan.model().source() + " with SHA-256 " + plan.model().sha256());
     }
-    DevicePlan plan =
+    Engine engine = Engines.of(spec.engine());
+    DevicePlan device =
         DevicePlanner.plan(
             spec.device(), engine.availableProviders(), options.gpuAddresses(), source.name());
     // Batches at once: as asked on a CPU; a GPU runs one at a time. The CPU share is split
     // between them unless the spec fixes the intra-op threads.
-    int concurrency = plan.cuda() ? 1 : options.concurrency();
+    int concurrency = device.cuda() ? 1 : options.concurrency();
     int threads =
         spec.session().intraOpThreads() != null
             ? spec.session().intraOpThreads()
             : Math.max(1, options.cpuShare() / concurrency);
     CacheKey key =
         new CacheKey(
-            sha, spec.engine().specName(), plan.key(), spec.session().fingerprint(threads));
-    SessionRequest req = new SessionRequest(source, plan, spec.session(), threads);
+            sha, spec.engine().specName(), device.key(), spec.session().fingerprint(threads));
+    SessionRequest req = new SessionRequest(source, device, spec.session(), threads);
     ModelHandle handle =
         options
             .cache()
@@ -146,60 +142,30 @@ public final class BatchScorer implements AutoCloseable {
                   return s;
                 });
     try {
-      ModelSignature sig = handle.session().signature();
-      List<Problem> problems = SpecValidator.validate(spec, sig, options.inputSchema());
-      List<OutputColumn> outputs = SpecValidator.outputColumns(spec, sig, new ArrayList<>());
-      if (!problems.isEmpty()) {
-        throw new SpecException(spec.origin(), problems);
-      }
-      ModelInfo info = new ModelInfo(source.name(), sha, size(source), sig);
-      io.batchscore.core.impl.TextAssembler text =
+      TextAssembler text =
           spec.text() == null
               ? null
-              : new io.batchscore.core.impl.TextAssembler(spec.text(), spec.resolvedTokenizerPath(), sig);
-      return new BatchScorer(
-          spec, handle, info, plan, outputs, options.passthrough(), text, concurrency);
-    } catch (SpecException | ModelLoadException | RuntimeException e) {
+              : new TextAssembler(spec.text(), spec.resolvedTokenizerPath(), plan.model().signature());
+      return new BatchScorer(plan, handle, options, text, concurrency);
+    } catch (ModelLoadException | RuntimeException e) {
       handle.close();
       throw e;
     }
   }
 
-  private static long size(ModelSource s) {
-    if (s.bytes() != null) {
-      return s.bytes().length;
-    }
-    try {
-      return Files.size(s.path());
-    } catch (IOException e) {
-      return -1;
-    }
+  /** The plan this scorer scores with. */
+  public ScoringPlan plan() {
+    return plan;
   }
 
-  public ScoringSpec spec() {
-    return spec;
-  }
-
-  /** The model: source, SHA-256, size, signature. */
-  public ModelInfo model() {
-    return model;
-  }
-
-  /** The version written to output rows: the spec's, else the model's metadata version. */
-  public String modelVersion() {
-    return spec.version() != null
-        ? spec.version()
-        : Long.toString(model.signature().metadata().version());
+  /** True when opening this scorer loaded the model's session, false when the cache had it. */
+  public boolean loadedModel() {
+    return handle.loaded();
   }
 
   /** The device the session runs on: {@code cpu} or {@code cuda:N}. */
   public String device() {
     return session.device();
-  }
-
-  /** Why this device was chosen. */
-  public DevicePlan devicePlan() {
-    return device;
   }
 
   /** The engine's name and version. */
@@ -208,24 +174,16 @@ public final class BatchScorer implements AutoCloseable {
   }
 
   /**
-   * Rows to hand {@link #score} at a time for best throughput: the spec's read size, and with
-   * concurrency above 1 at least eight chunks per batch scored at once, so every thread has work
-   * and the wait for the last chunk of a call is short next to the call.
+   * Rows to hand {@link #score} at a time: {@link ScoringPlan#rowsPerCall} for the batches per call
+   * the options asked for ({@link ScorerOptions.Builder#batchesPerCall}).
    */
   public int rowsPerCall() {
-    return lanes.length == 1
-        ? spec.readBatchRows()
-        : (int) Math.min(1 << 20, Math.max(spec.readBatchRows(), (long) spec.batchSize() * lanes.length * 8));
+    return plan.rowsPerCall(batchesPerCall);
   }
 
   /** Model batches one call runs at once (1 on a GPU, whatever the options asked). */
   public int concurrency() {
     return lanes.length;
-  }
-
-  /** The prediction columns this scorer writes, in order (passthrough columns not included). */
-  public List<OutputColumn> outputColumns() {
-    return outputColumns;
   }
 
   /**
@@ -385,7 +343,11 @@ public final class BatchScorer implements AutoCloseable {
         }
       }
       int[] tokens = text == null ? null : text.fill(batch, order, from, to, lane.runner);
-      return new Called(lane.runner.run(fetch), tokens);
+      try {
+        return new Called(lane.runner.run(fetch), tokens);
+      } catch (EngineException e) {
+        throw new ScoringException(e.getMessage(), e.getCause() == null ? e : e.getCause());
+      }
     }
 
     private void write(Called r, int c) {

@@ -1,5 +1,6 @@
 package io.batchscore.core;
 
+import java.io.Serializable;
 import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.spec.OutputBinding;
 import java.util.List;
@@ -14,4 +15,4 @@ import java.util.List;
  * @param labels the class names this column uses (argmax, top_k), or null
  */
 public record OutputColumn(
-    String name, ColumnType type, OutputBinding binding, boolean scores, List<String> labels) {}
+    String name, ColumnType type, OutputBinding binding, boolean scores, List<String> labels) implements Serializable {}

@@ -1,24 +1,22 @@
 package io.batchscore.core;
 
-import io.batchscore.core.cache.ModelCache;
-import io.batchscore.core.column.InputSchema;
 import java.util.List;
 
 /**
- * How the caller runs a scorer: the input schema to validate against, its CPU share, how many
- * model batches one {@code score} call may run at once, the GPUs it was assigned, and the model
- * cache.
+ * How the caller runs a scorer: its CPU share, how many model batches one {@code score} call may
+ * run at once, the GPUs it was assigned, and whether it copies passthrough columns itself. What
+ * is scored, and how, is the {@link ScoringPlan}'s.
  */
 public final class ScorerOptions {
-  private final InputSchema inputSchema;
   private final int cpuShare;
   private final int concurrency;
   private final List<String> gpuAddresses;
   private final ModelCache cache;
   private final boolean passthrough;
+  private final int batchesPerCall;
 
   private ScorerOptions(Builder b) {
-    this.inputSchema = b.inputSchema;
+    this.batchesPerCall = b.batchesPerCall;
     this.cpuShare = b.cpuShare;
     this.concurrency = b.concurrency;
     this.gpuAddresses = b.gpuAddresses == null ? null : List.copyOf(b.gpuAddresses);
@@ -26,17 +24,13 @@ public final class ScorerOptions {
     this.passthrough = b.passthrough;
   }
 
-  /** Defaults: no schema check, a CPU share of 1, one batch at a time, GPU assignment unknown, the global cache. */
+  /** Defaults: a CPU share of 1, one batch at a time, GPU assignment unknown. */
   public static ScorerOptions defaults() {
     return builder().build();
   }
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  public InputSchema inputSchema() {
-    return inputSchema;
   }
 
   public int cpuShare() {
@@ -52,8 +46,16 @@ public final class ScorerOptions {
     return gpuAddresses;
   }
 
-  public ModelCache cache() {
+  ModelCache cache() {
     return cache == null ? ModelCache.global() : cache;
+  }
+
+  /**
+   * Model batches the caller hands over per {@code score} call, for a scorer that runs {@code
+   * lanes} at once: as set, else one with one lane, else eight per lane.
+   */
+  int batchesPerCall(int lanes) {
+    return batchesPerCall > 0 ? batchesPerCall : lanes == 1 ? 1 : 8 * lanes;
   }
 
   /** False when the caller copies passthrough columns itself (batches then need only features). */
@@ -63,18 +65,12 @@ public final class ScorerOptions {
 
   /** Builds options. */
   public static final class Builder {
-    private InputSchema inputSchema;
     private int cpuShare = 1;
     private int concurrency = 1;
     private List<String> gpuAddresses;
     private ModelCache cache;
     private boolean passthrough = true;
-
-    /** The columns the scorer will be given; the spec is checked against them at open. */
-    public Builder inputSchema(InputSchema schema) {
-      this.inputSchema = schema;
-      return this;
-    }
+    private int batchesPerCall;
 
     /**
      * Cores this caller may use (Spark: {@code spark.task.cpus}). When the spec sets no intra-op
@@ -105,13 +101,29 @@ public final class ScorerOptions {
       return this;
     }
 
+    /**
+     * Model batches the caller will hand over per {@code score} call ({@link
+     * BatchScorer#rowsPerCall} rows). By default one with one batch at a time, and eight per
+     * batch at once with more: every thread then has work, and the wait for the last batch of a
+     * call is short next to the call. A caller that streams with little memory asks for fewer
+     * (a Spark task: one per CPU).
+     */
+    public Builder batchesPerCall(int batches) {
+      if (batches < 1) {
+        throw new IllegalArgumentException("batchesPerCall must be at least 1");
+      }
+      this.batchesPerCall = batches;
+      return this;
+    }
+
     /** GPU addresses assigned to the caller (Spark task resources); empty means none. */
     public Builder gpuAddresses(List<String> addresses) {
       this.gpuAddresses = addresses;
       return this;
     }
 
-    public Builder cache(ModelCache c) {
+    /** A cache of the caller's own instead of the per-JVM one (tests). */
+    Builder cache(ModelCache c) {
       this.cache = c;
       return this;
     }

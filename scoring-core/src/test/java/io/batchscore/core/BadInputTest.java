@@ -5,17 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.cache.ModelCache;
 import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
+import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.FloatColumn;
 import io.batchscore.core.column.InputSchema;
 import io.batchscore.core.column.LongColumn;
 import io.batchscore.core.column.StringColumn;
+import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.core.spec.SpecException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -36,8 +38,8 @@ class BadInputTest {
     return TestData.batch(TestData.readCsv(TestData.sample("data/breast_cancer.csv")));
   }
 
-  private ScorerOptions opts(InputSchema schema) {
-    return ScorerOptions.builder().cache(cache).inputSchema(schema).build();
+  private ScorerOptions opts() {
+    return ScorerOptions.builder().cache(cache).build();
   }
 
   /** The breast cancer batch with one column replaced. */
@@ -51,18 +53,17 @@ class BadInputTest {
   void unknownColumnIsNamedWithASuggestion() throws Exception {
     InputSchema.Builder s = InputSchema.builder();
     breastCancerBatch().schema().columns().forEach((n, t) -> s.add(n.equals("mean_radius") ? "mean_radus" : n, t));
-    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(breastCancer(), opts(s.build())));
+    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(ScoringPlan.bind(breastCancer(), s.build()), opts()));
     assertTrue(
         e.getMessage().contains("inputs[0].columns[0]: no column 'mean_radius' in the input (did you mean 'mean_radus'?)"),
         e.getMessage());
-    assertEquals(ExitCodes.INVALID_SPEC, ExitCodes.forException(e));
   }
 
   @Test
   void wrongColumnTypeIsNamedWithTheExpectedType() throws Exception {
     InputSchema.Builder s = InputSchema.builder();
     breastCancerBatch().schema().columns().forEach((n, t) -> s.add(n, n.equals("mean_area") ? ColumnType.scalar(ElementType.STRING) : t));
-    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(breastCancer(), opts(s.build())));
+    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(ScoringPlan.bind(breastCancer(), s.build()), opts()));
     assertTrue(
         e.getMessage().contains("column 'mean_area' is string but model input 'float_input' expects float"),
         e.getMessage());
@@ -74,7 +75,7 @@ class BadInputTest {
     String[] text = new String[b.rowCount()];
     java.util.Arrays.fill(text, "1.0");
     ColumnBatch bad = replace(b, "mean_area", new StringColumn(text));
-    try (BatchScorer s = BatchScorer.open(breastCancer(), opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(breastCancer(), null), opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(bad));
       assertEquals("mean_area", e.column());
       assertEquals("float_input", e.modelInput());
@@ -91,7 +92,7 @@ class BadInputTest {
             .build();
     InputSchema narrow =
         InputSchema.builder().add("id", ColumnType.scalar(ElementType.INT64)).add("pixels", ColumnType.array(ElementType.FLOAT, 783)).build();
-    SpecException se = assertThrows(SpecException.class, () -> BatchScorer.open(spec, opts(narrow)));
+    SpecException se = assertThrows(SpecException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, narrow), opts()));
     assertTrue(
         se.getMessage().contains("column 'pixels' holds 783 values per row but model input 'image' float[N,1,28,28] takes 784"),
         se.getMessage());
@@ -102,7 +103,7 @@ class BadInputTest {
             .add("id", new LongColumn(1L, 2L))
             .add("pixels", new ArrayColumn(offsets, new FloatColumn(new float[784 + 783]), null, 2))
             .build();
-    try (BatchScorer s = BatchScorer.open(spec, opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(ragged));
       assertEquals(1, e.row());
       assertTrue(e.getMessage().contains("column 'pixels' row 1 has 783 values"), e.getMessage());
@@ -116,13 +117,12 @@ class BadInputTest {
     boolean[] nulls = new boolean[b.rowCount()];
     nulls[17] = true;
     ColumnBatch bad = replace(b, "mean_texture", new FloatColumn(col.values(), nulls, b.rowCount()));
-    try (BatchScorer s = BatchScorer.open(breastCancer(), opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(breastCancer(), null), opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(bad));
       assertEquals(17, e.row());
       assertEquals("mean_texture", e.column());
       assertEquals("float_input", e.modelInput());
       assertTrue(e.getMessage().contains("row 17 is null"), e.getMessage());
-      assertEquals(ExitCodes.BAD_INPUT, ExitCodes.forException(e));
     }
   }
 
@@ -131,7 +131,7 @@ class BadInputTest {
     ColumnBatch b = breastCancerBatch();
     float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
     v[3] = Float.NaN;
-    try (BatchScorer s = BatchScorer.open(breastCancer(), opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(breastCancer(), null), opts())) {
       BadInputException e =
           assertThrows(BadInputException.class, () -> s.score(replace(b, "worst_area", new FloatColumn(v))));
       assertTrue(e.getMessage().contains("column 'worst_area' row 3 is NaN"), e.getMessage());
@@ -144,7 +144,7 @@ class BadInputTest {
     float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
     v[450] = Float.NaN;
     ScoringSpec spec = breastCancer().toBuilder().batchSize(100).build();
-    try (BatchScorer s = BatchScorer.open(spec, opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       BadInputException e =
           assertThrows(BadInputException.class, () -> s.score(replace(b, "worst_area", new FloatColumn(v))));
       assertTrue(e.getMessage().contains("column 'worst_area' row 450 is NaN"), e.getMessage());
@@ -167,7 +167,7 @@ class BadInputTest {
     double[] d = doubles((FloatColumn) b.column("mean_area"));
     d[321] = Double.NaN;
     ScoringSpec spec = breastCancer().toBuilder().batchSize(64).build();
-    try (BatchScorer s = BatchScorer.open(spec, opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       BadInputException e =
           assertThrows(
               BadInputException.class,
@@ -183,20 +183,19 @@ class BadInputTest {
     v[7] = Float.POSITIVE_INFINITY;
     v[500] = Float.NEGATIVE_INFINITY;
     ColumnBatch bad = replace(b, "worst_area", new FloatColumn(v));
-    try (BatchScorer s = BatchScorer.open(breastCancer(), opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(breastCancer(), null), opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(bad));
       assertTrue(e.getMessage().contains("column 'worst_area' row 7 is infinite"), e.getMessage());
-      assertEquals(ExitCodes.BAD_INPUT, ExitCodes.forException(e));
     }
     ScoringSpec skip = breastCancer().toBuilder().nullPolicy(NullPolicy.SKIP).batchSize(64).build();
-    try (BatchScorer s = BatchScorer.open(skip, opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(skip, null), opts())) {
       ScoreResult r = s.score(bad);
       assertEquals(567, r.rowsScored());
       assertEquals(List.of(7, 500), r.rejections().stream().map(RowRejection::row).toList());
       assertEquals("infinite", r.rejections().get(0).reason());
     }
     ScoringSpec fill = breastCancer().toBuilder().nullPolicy(NullPolicy.FILL).fillValue(0.0).build();
-    try (BatchScorer s = BatchScorer.open(fill, opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(fill, null), opts())) {
       ScoreResult r = s.score(bad);
       assertEquals(569, r.rowsScored());
       float p = ((FloatColumn) r.columns().column("p_benign")).value(7);
@@ -210,7 +209,7 @@ class BadInputTest {
             .add("pixels", ArrayColumn.fixedWidth(new FloatColumn(px), 784, rows))
             .add("id", new LongColumn(new long[rows]))
             .build();
-    try (BatchScorer s = BatchScorer.open(ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")), opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")), null), opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(pixels));
       assertTrue(e.getMessage().contains("column 'pixels' row 13 element 5 is infinite"), e.getMessage());
     }
@@ -221,7 +220,7 @@ class BadInputTest {
     ColumnBatch b = breastCancerBatch();
     double[] d = doubles((FloatColumn) b.column("mean_area"));
     d[9] = 1e300;
-    try (BatchScorer s = BatchScorer.open(breastCancer(), opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(breastCancer(), null), opts())) {
       BadInputException e = assertThrows(BadInputException.class,
           () -> s.score(replace(b, "mean_area", new io.batchscore.core.column.DoubleColumn(d))));
       assertTrue(e.getMessage().contains("column 'mean_area' row 9 is beyond the range of the model's float input (1.0E300)"), e.getMessage());
@@ -239,7 +238,7 @@ class BadInputTest {
             .add("id", new LongColumn(new long[rows]))
             .build();
     ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")).toBuilder().batchSize(8).build();
-    try (BatchScorer s = BatchScorer.open(spec, opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(b));
       assertTrue(e.getMessage().contains("column 'pixels' row 37 element 100 is NaN"), e.getMessage());
     }
@@ -255,7 +254,7 @@ class BadInputTest {
             .add("pixels", ArrayColumn.fixedWidth(new FloatColumn(px), 784, rows))
             .add("id", new LongColumn(new long[rows]))
             .build();
-    try (BatchScorer s = BatchScorer.open(ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")), opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")), null), opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(b));
       assertTrue(e.getMessage().contains("column 'pixels' row 4 element 783 is NaN"), e.getMessage());
     }
@@ -273,7 +272,7 @@ class BadInputTest {
     ColumnBatch bad =
         replace(replace(b, "worst_area", new FloatColumn(v)), "mean_texture", new FloatColumn(t, nulls, b.rowCount()));
     ScoringSpec spec = breastCancer().toBuilder().nullPolicy(NullPolicy.SKIP).build();
-    try (BatchScorer s = BatchScorer.open(spec, opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       ScoreResult r = s.score(bad);
       assertEquals(569, r.rowsIn());
       assertEquals(567, r.rowsScored());
@@ -297,7 +296,7 @@ class BadInputTest {
     float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
     v[300] = Float.NaN;
     ScoringSpec spec = breastCancer().toBuilder().nullPolicy(NullPolicy.SKIP).batchSize(50).build();
-    try (BatchScorer s = BatchScorer.open(spec, opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       ScoreResult clean = s.score(b);
       ScoreResult r = s.score(replace(b, "worst_area", new FloatColumn(v)));
       assertEquals(568, r.rowsScored());
@@ -329,7 +328,7 @@ class BadInputTest {
     filled[10] = 500f;
     ColumnBatch expectedBatch = replace(b, "worst_area", new FloatColumn(filled));
     ScoringSpec spec = breastCancer().toBuilder().nullPolicy(NullPolicy.FILL).fillValue(500).batchSize(7).build();
-    try (BatchScorer s = BatchScorer.open(spec, opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       ScoreResult r = s.score(bad);
       ScoreResult expected = s.score(expectedBatch);
       assertEquals(569, r.rowsScored());
@@ -344,9 +343,8 @@ class BadInputTest {
   @Test
   void missingModelIsNamed() throws Exception {
     ScoringSpec spec = breastCancer().toBuilder().model("/nonexistent/model.onnx").build();
-    ModelLoadException e = assertThrows(ModelLoadException.class, () -> BatchScorer.open(spec, opts(null)));
+    ModelLoadException e = assertThrows(ModelLoadException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts()));
     assertEquals("/nonexistent/model.onnx: model file not found", e.getMessage());
-    assertEquals(ExitCodes.MODEL_LOAD, ExitCodes.forException(e));
   }
 
   @Test
@@ -355,7 +353,7 @@ class BadInputTest {
     byte[] real = Files.readAllBytes(TestData.sample("models/breast_cancer_logreg.onnx"));
     Files.write(bad, java.util.Arrays.copyOf(real, real.length / 2));
     ScoringSpec spec = breastCancer().toBuilder().model(bad.toString()).build();
-    ModelLoadException e = assertThrows(ModelLoadException.class, () -> BatchScorer.open(spec, opts(null)));
+    ModelLoadException e = assertThrows(ModelLoadException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts()));
     assertTrue(e.getMessage().startsWith(bad + ": not a valid ONNX model: truncated or corrupt ("), e.getMessage());
     assertTrue(e.getCause() != null);
   }
@@ -363,12 +361,11 @@ class BadInputTest {
   @Test
   void aBatchSizeBeyondWhatMemoryHoldsIsASpecErrorWhenTheScorerOpens() throws Exception {
     ScoringSpec spec = breastCancer().toBuilder().batchSize(1_000_000_000).build();
-    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(spec, opts(null)));
-    assertEquals(ExitCodes.INVALID_SPEC, ExitCodes.forException(e));
+    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts()));
     assertTrue(e.getMessage().contains("batchSize: 1,000,000,000 rows a batch need about"), e.getMessage());
     assertTrue(e.getMessage().contains("float_input: 30 values"), e.getMessage());
     assertTrue(e.getMessage().contains("at most"), e.getMessage());
-    try (BatchScorer s = BatchScorer.open(breastCancer().toBuilder().batchSize(100_000).build(), opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(breastCancer().toBuilder().batchSize(100_000).build(), null), opts())) {
       assertEquals(569, s.score(breastCancerBatch()).rowsScored(), "a large batch that fits is fine");
     }
   }
@@ -376,7 +373,7 @@ class BadInputTest {
   @Test
   void checksumMismatchIsRefused() throws Exception {
     ScoringSpec spec = breastCancer().toBuilder().modelSha256("00" .repeat(32)).build();
-    ModelLoadException e = assertThrows(ModelLoadException.class, () -> BatchScorer.open(spec, opts(null)));
+    ModelLoadException e = assertThrows(ModelLoadException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts()));
     assertTrue(e.getMessage().contains("but the spec expects 0000"), e.getMessage());
   }
 
@@ -388,7 +385,7 @@ class BadInputTest {
             .input(InputBinding.ofColumns("float_inputs", java.util.List.of("mean_radius")))
             .output(io.batchscore.core.spec.OutputBinding.of("probs", "p2"))
             .build();
-    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(spec, opts(null)));
+    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts()));
     assertEquals(3, e.problems().size(), e.getMessage());
     assertTrue(e.getMessage().contains("inputs[0].input: the model has no input 'float_inputs' (did you mean 'float_input'?)"), e.getMessage());
     assertTrue(e.getMessage().contains("model input 'float_input' (float[N,30]) has no binding"), e.getMessage());
@@ -400,7 +397,7 @@ class BadInputTest {
     ColumnBatch b = breastCancerBatch();
     Map<String, Object> row = new LinkedHashMap<>();
     b.columns().forEach((n, c) -> row.put(n, c.get(42)));
-    try (BatchScorer s = BatchScorer.open(breastCancer(), opts(null))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(breastCancer(), null), opts())) {
       Map<String, Object> out = s.scoreRow(row);
       ScoreResult all = s.score(b);
       assertEquals(all.columns().column("p_benign").get(42), out.get("p_benign"));

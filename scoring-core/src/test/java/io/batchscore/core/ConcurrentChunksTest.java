@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.cache.ModelCache;
 import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
@@ -14,6 +13,7 @@ import io.batchscore.core.column.FloatColumn;
 import io.batchscore.core.spec.EngineKind;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.core.spec.SpecException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +38,7 @@ class ConcurrentChunksTest {
   }
 
   private ScoreResult score(ScoringSpec spec, ColumnBatch batch, int concurrency) throws Exception {
-    try (BatchScorer s = BatchScorer.open(spec, opts(concurrency))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts(concurrency))) {
       return s.score(batch);
     }
   }
@@ -100,7 +100,7 @@ class ConcurrentChunksTest {
     ScoringSpec spec = spec("fashion_mlp.yaml", 32);
     ColumnBatch batch = csv("fashion_mnist_1k.csv");
     ScoreResult serial = score(spec, batch, 1);
-    try (BatchScorer s = BatchScorer.open(spec, opts(2))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts(2))) {
       for (int round = 0; round < 5; round++) {
         assertSameResult(serial, s.score(batch));
       }
@@ -113,7 +113,7 @@ class ConcurrentChunksTest {
     float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
     v[450] = Float.NaN;
     ColumnBatch bad = replace(b, "worst_area", new FloatColumn(v));
-    try (BatchScorer s = BatchScorer.open(spec("breast_cancer.yaml", 16), opts(2))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec("breast_cancer.yaml", 16), null), opts(2))) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(bad));
       assertEquals(450, e.row());
       assertTrue(e.getMessage().contains("column 'worst_area' row 450 is NaN"), e.getMessage());
@@ -150,12 +150,12 @@ class ConcurrentChunksTest {
         .build();
     ScoringSpec spec = spec("fashion_mlp_pixels.yaml", 32);
     String serial;
-    try (BatchScorer s = BatchScorer.open(spec, opts(1))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts(1))) {
       serial = assertThrows(BadInputException.class, () -> s.score(batch)).getMessage();
     }
     assertTrue(serial.contains("row 37"), serial);
     for (int round = 0; round < 5; round++) {
-      try (BatchScorer s = BatchScorer.open(spec, opts(3))) {
+      try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts(3))) {
         assertEquals(serial, assertThrows(BadInputException.class, () -> s.score(batch)).getMessage());
       }
     }
@@ -163,7 +163,7 @@ class ConcurrentChunksTest {
 
   @Test
   void closingTheScorerStopsItsThreads() throws Exception {
-    try (BatchScorer s = BatchScorer.open(spec("breast_cancer.yaml", 16), opts(3))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec("breast_cancer.yaml", 16), null), opts(3))) {
       s.score(csv("breast_cancer.csv"));
       assertTrue(laneThreads() >= 2, "two helper threads ran chunks");
     }
@@ -176,7 +176,7 @@ class ConcurrentChunksTest {
 
   @Test
   void oneChunkRunsOnTheCallingThreadAlone() throws Exception {
-    try (BatchScorer s = BatchScorer.open(spec("breast_cancer.yaml", 4096), opts(2))) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec("breast_cancer.yaml", 4096), null), opts(2))) {
       assertEquals(569, s.score(csv("breast_cancer.csv")).rowsScored());
       assertFalse(laneThreads() > 0, "a call with one chunk starts no thread");
     }
@@ -188,12 +188,12 @@ class ConcurrentChunksTest {
     // from cpuShare 4 at concurrency 1 (4 threads), and the same one as cpuShare 2 alone.
     ModelCache own = new ModelCache(4);
     ScoringSpec spec = spec("breast_cancer.yaml", 64);
-    try (BatchScorer a = BatchScorer.open(spec, ScorerOptions.builder().cache(own).cpuShare(4).concurrency(2).build());
-        BatchScorer b = BatchScorer.open(spec, ScorerOptions.builder().cache(own).cpuShare(2).build())) {
+    try (BatchScorer a = BatchScorer.open(ScoringPlan.bind(spec, null), ScorerOptions.builder().cache(own).cpuShare(4).concurrency(2).build());
+        BatchScorer b = BatchScorer.open(ScoringPlan.bind(spec, null), ScorerOptions.builder().cache(own).cpuShare(2).build())) {
       assertEquals(1, own.stats().loads(), "4 cores / 2 batches at once = 2 intra-op threads, as cpuShare 2");
       assertArrayEquals(probabilities(a.score(csv("breast_cancer.csv"))), probabilities(b.score(csv("breast_cancer.csv"))));
     }
-    try (BatchScorer c = BatchScorer.open(spec, ScorerOptions.builder().cache(own).cpuShare(4).build())) {
+    try (BatchScorer c = BatchScorer.open(ScoringPlan.bind(spec, null), ScorerOptions.builder().cache(own).cpuShare(4).build())) {
       assertEquals(2, own.stats().loads(), "4 intra-op threads is another session");
     }
   }

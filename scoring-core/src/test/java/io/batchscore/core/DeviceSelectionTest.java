@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.cache.ModelCache;
-import io.batchscore.core.device.DevicePlan;
-import io.batchscore.core.device.DevicePlanner;
-import io.batchscore.core.device.DeviceRequest;
-import io.batchscore.core.engine.ort.OrtRuntime;
+import io.batchscore.core.engine.DevicePlan;
+import io.batchscore.core.engine.DevicePlanner;
+import io.batchscore.core.model.DeviceUnavailableException;
+import io.batchscore.core.spec.DeviceRequest;
+import io.batchscore.core.spec.EngineKind;
 import io.batchscore.core.spec.ScoringSpec;
 import java.util.List;
 import java.util.Map;
@@ -119,14 +119,13 @@ class DeviceSelectionTest {
             .device(DeviceRequest.parse("cuda"))
             .build();
     ScorerOptions opts = ScorerOptions.builder().cache(new ModelCache(2)).build();
-    if (OrtRuntime.providers().contains("CUDA")) {
+    if (Engines.of(EngineKind.ORT).availableProviders().contains("CUDA")) {
       return; // a GPU build: covered by the GPU test below
     }
     DeviceUnavailableException e =
-        assertThrows(DeviceUnavailableException.class, () -> BatchScorer.open(spec, opts));
+        assertThrows(DeviceUnavailableException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts));
     assertTrue(e.getMessage().contains("breast_cancer_logreg.onnx"));
     assertTrue(e.getMessage().contains("CUDA execution provider is not available"));
-    assertEquals(ExitCodes.MODEL_LOAD, ExitCodes.forException(e));
   }
 
   @Test
@@ -134,7 +133,7 @@ class DeviceSelectionTest {
     ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml"));
     assertEquals(DeviceRequest.AUTO, spec.device());
     ScorerOptions opts = ScorerOptions.builder().cache(new ModelCache(2)).gpuAddresses(List.of("0")).build();
-    try (BatchScorer s = BatchScorer.open(spec, opts)) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
       assertEquals("cpu", s.device());
       var r = s.score(TestData.batch(TestData.readCsv(TestData.sample("data/breast_cancer.csv"))));
       assertEquals(569, r.rowsScored());
@@ -142,7 +141,7 @@ class DeviceSelectionTest {
   }
 
   static boolean cudaAvailable() {
-    return OrtRuntime.providers().contains("CUDA");
+    return Engines.of(EngineKind.ORT).availableProviders().contains("CUDA");
   }
 
   @Test
@@ -155,7 +154,7 @@ class DeviceSelectionTest {
             .toBuilder()
             .device(DeviceRequest.parse("cuda:0"))
             .build();
-    try (BatchScorer s = BatchScorer.open(spec, ScorerOptions.builder().cache(new ModelCache(2)).build())) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), ScorerOptions.builder().cache(new ModelCache(2)).build())) {
       assertEquals("cuda:0", s.device());
       var r = s.score(TestData.batch(TestData.readCsv(TestData.sample("data/breast_cancer.csv"))));
       assertEquals(569, r.rowsScored());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.cache.ModelCache;
 import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.BoolColumn;
 import io.batchscore.core.column.ColumnBatch;
@@ -16,7 +15,6 @@ import io.batchscore.core.column.LongColumn;
 import io.batchscore.core.column.StringColumn;
 import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ModelSource;
-import io.batchscore.core.model.Models;
 import io.batchscore.core.model.ValueInfo;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.OutputBinding;
@@ -58,7 +56,7 @@ class ElementTypesAndShapesTest {
             .add("b", new BoolColumn(true, false, true))
             .add("s", new StringColumn("a", "é", ""))
             .build();
-    try (BatchScorer s = BatchScorer.open(spec, ScorerOptions.builder().cache(new ModelCache(2)).inputSchema(batch.schema()).build())) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, batch.schema()), ScorerOptions.builder().cache(new ModelCache(2)).build())) {
       ScoreResult r = s.score(batch);
       ArrayColumn f = (ArrayColumn) r.columns().column("f_out");
       assertEquals("array<float>[2]", f.type().toString());
@@ -92,7 +90,7 @@ class ElementTypesAndShapesTest {
             .add("b", new BoolColumn(true, true))
             .add("s", new StringColumn("a", "b"))
             .build();
-    try (BatchScorer s = BatchScorer.open(spec, opts)) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(batch));
       assertTrue(e.getMessage().contains("out of range for model input 'i32' (int32)"), e.getMessage());
       assertEquals(1, e.row());
@@ -114,7 +112,7 @@ class ElementTypesAndShapesTest {
         ColumnBatch.builder(4)
             .add("seq", new ArrayColumn(offsets, new FloatColumn(1, 2, 3, 4, 5, 6, 7, 8), null, 4))
             .build();
-    try (BatchScorer s = BatchScorer.open(spec, opts)) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
       ScoreResult r = s.score(batch);
       assertArrayEquals(new float[] {6, 15, 7, 8}, ((FloatColumn) r.columns().column("total")).values());
     }
@@ -133,7 +131,7 @@ class ElementTypesAndShapesTest {
         ColumnBatch.builder(1)
             .add("x", ArrayColumn.fixedWidth(new FloatColumn(1, 0, 0, 1), 4, 1))
             .build();
-    try (BatchScorer s = BatchScorer.open(spec, opts)) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
       ArrayColumn y = (ArrayColumn) s.score(batch).columns().column("y");
       // W = arange(12)/10 as 4x3; x = [1,0,0,1] picks rows 0 and 3: [0+0.9, 0.1+1.0, 0.2+1.1]
       float[] v = ((FloatColumn) y.values()).values();
@@ -167,7 +165,7 @@ class ElementTypesAndShapesTest {
     assertEquals(fromFile.sha256(), fromBytes.sha256());
     assertEquals(fromFile.signature().inputs(), fromBytes.signature().inputs());
     ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml"));
-    try (BatchScorer s = BatchScorer.open(spec, ModelSource.of(bytes, "in-memory"), opts)) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, Models.inspect(ModelSource.of(bytes, "in-memory")), null), ModelSource.of(bytes, "in-memory"), opts)) {
       assertEquals(569, s.score(TestData.batch(TestData.readCsv(TestData.sample("data/breast_cancer.csv")))).rowsScored());
     }
   }

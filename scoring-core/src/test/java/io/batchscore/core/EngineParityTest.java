@@ -3,7 +3,6 @@ package io.batchscore.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.cache.ModelCache;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.spec.EngineKind;
@@ -20,7 +19,7 @@ class EngineParityTest {
   private final ScorerOptions opts = ScorerOptions.builder().cache(new ModelCache(8)).build();
 
   private ScoreResult score(ScoringSpec spec, ColumnBatch batch) throws Exception {
-    try (BatchScorer s = BatchScorer.open(spec, opts)) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
       assertTrue(s.engineDescription().startsWith(spec.engine() == EngineKind.DJL ? "djl" : "onnxruntime"));
       return s.score(batch);
     }

@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.cache.ModelCache;
 import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.FloatColumn;
+import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSource;
-import io.batchscore.core.model.Models;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.OutputBinding;
 import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.core.spec.SpecException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,8 +66,7 @@ class ExternalWeightsTest {
   }
 
   private ModelLoadException refused(Path model) {
-    ModelLoadException e = assertThrows(ModelLoadException.class, () -> BatchScorer.open(spec(model), opts));
-    assertEquals(ExitCodes.MODEL_LOAD, ExitCodes.forException(e));
+    ModelLoadException e = assertThrows(ModelLoadException.class, () -> BatchScorer.open(ScoringPlan.bind(spec(model), null), opts));
     assertThrows(ModelLoadException.class, () -> Models.inspect(model), "inspect refuses it too");
     return e;
   }
@@ -109,7 +108,7 @@ class ExternalWeightsTest {
   void anInMemoryModelWithExternalWeightsIsRefused() throws Exception {
     byte[] bytes = Files.readAllBytes(TestData.fixture("external.onnx"));
     ModelLoadException e = assertThrows(ModelLoadException.class,
-        () -> BatchScorer.open(spec(tmp.resolve("unused.onnx")), ModelSource.of(bytes, "mem"), opts));
+        () -> BatchScorer.open(ScoringPlan.bind(spec(tmp.resolve("unused.onnx")), Models.inspect(ModelSource.of(bytes, "mem")), null), ModelSource.of(bytes, "mem"), opts));
     assertTrue(e.getMessage().contains("keeps weights in external files [external.bin]"), e.getMessage());
   }
 
@@ -122,7 +121,7 @@ class ExternalWeightsTest {
     String manifest = sha(Files.readAllBytes(model)) + "  m.onnx\n" + sha(Files.readAllBytes(weights)) + "  external.bin\n";
     assertEquals(sha(manifest.getBytes(StandardCharsets.UTF_8)), pin);
     assertEquals(pin, Models.inspect(model).sha256(), "inspect shows the pin to use");
-    try (BatchScorer s = BatchScorer.open(spec(model).toBuilder().modelSha256(pin).build(), opts)) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec(model).toBuilder().modelSha256(pin).build(), null), opts)) {
       assertEquals(1, s.score(oneRow()).rowsScored());
     }
 
@@ -131,7 +130,7 @@ class ExternalWeightsTest {
     Files.write(weights, w);
     assertNotEquals(pin, ModelSource.of(model).sha256());
     ModelLoadException e = assertThrows(ModelLoadException.class,
-        () -> BatchScorer.open(spec(model).toBuilder().modelSha256(pin).build(), opts));
+        () -> BatchScorer.open(ScoringPlan.bind(spec(model).toBuilder().modelSha256(pin).build(), null), opts));
     assertTrue(e.getMessage().contains("but the spec expects " + pin + " (the digest covers the model file and its external weight files)"), e.getMessage());
   }
 

@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.cache.CacheKey;
-import io.batchscore.core.cache.ModelCache;
-import io.batchscore.core.cache.ModelHandle;
 import io.batchscore.core.engine.EngineSession;
 import io.batchscore.core.engine.Runner;
+import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelMetadata;
 import io.batchscore.core.model.ModelSignature;
 import java.util.List;

@@ -2,7 +2,6 @@ package io.batchscore.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.batchscore.core.cache.ModelCache;
 import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
@@ -50,7 +49,7 @@ class SampleModelsMatchTrainingFrameworkTest {
             .build();
     TestData.Table data = TestData.readCsv(TestData.sample("data/breast_cancer.csv"));
     TestData.Table expected = TestData.readCsv(TestData.sample("expected/" + expectedFile));
-    try (BatchScorer scorer = BatchScorer.open(spec, options())) {
+    try (BatchScorer scorer = BatchScorer.open(ScoringPlan.bind(spec, null), options())) {
       ScoreResult r = scorer.score(TestData.batch(data));
       assertEquals(569, r.rowsScored());
       LongColumn label = (LongColumn) r.columns().column("label");
@@ -71,7 +70,7 @@ class SampleModelsMatchTrainingFrameworkTest {
     ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/wine_forest.yaml"));
     TestData.Table data = TestData.readCsv(TestData.sample("data/wine.csv"));
     TestData.Table expected = TestData.readCsv(TestData.sample("expected/wine_forest.csv"));
-    try (BatchScorer scorer = BatchScorer.open(spec, options())) {
+    try (BatchScorer scorer = BatchScorer.open(ScoringPlan.bind(spec, null), options())) {
       ScoreResult r = scorer.score(TestData.batch(data));
       MapColumn probs = (MapColumn) r.columns().column("probabilities");
       LongColumn label = (LongColumn) r.columns().column("label");
@@ -100,7 +99,7 @@ class SampleModelsMatchTrainingFrameworkTest {
   void mlpFromPixelColumnsMatchesSklearn() throws Exception {
     ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/fashion_mlp.yaml"));
     TestData.Table data = TestData.readCsv(TestData.sample("data/fashion_mnist_1k.csv"));
-    try (BatchScorer scorer = BatchScorer.open(spec, options())) {
+    try (BatchScorer scorer = BatchScorer.open(ScoringPlan.bind(spec, null), options())) {
       assertMlpMatches(scorer.score(TestData.batch(data)));
     }
   }
@@ -129,8 +128,7 @@ class SampleModelsMatchTrainingFrameworkTest {
             .input(InputBinding.ofColumn("image", "pixels").withShape(1, 28, 28))
             .build();
     try (BatchScorer scorer =
-        BatchScorer.open(
-            spec, ScorerOptions.builder().cache(cache).inputSchema(batch.schema()).build())) {
+        BatchScorer.open(ScoringPlan.bind(spec, batch.schema()), ScorerOptions.builder().cache(cache).build())) {
       assertMlpMatches(scorer.score(batch));
     }
   }

@@ -3,8 +3,6 @@ package io.batchscore.core;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.batchscore.core.cache.CacheStats;
-import io.batchscore.core.cache.ModelCache;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.FloatColumn;
 import io.batchscore.core.spec.ScoringSpec;
@@ -28,7 +26,7 @@ class SharedSessionConcurrencyTest {
     ScorerOptions opts = ScorerOptions.builder().cache(cache).build();
 
     float[] serial;
-    try (BatchScorer s = BatchScorer.open(spec, opts)) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
       serial = probabilities(s.score(batch));
     }
     CacheStats afterSerial = cache.stats();
@@ -43,7 +41,7 @@ class SharedSessionConcurrencyTest {
           pool.submit(
               () -> {
                 start.await();
-                try (BatchScorer s = BatchScorer.open(spec, opts)) {
+                try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
                   float[] last = null;
                   for (int round = 0; round < 3; round++) {
                     last = probabilities(s.score(batch));
@@ -76,7 +74,7 @@ class SharedSessionConcurrencyTest {
           pool.submit(
               () -> {
                 start.await();
-                try (BatchScorer s = BatchScorer.open(spec, opts)) {
+                try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
                   return s.device();
                 }
               }));

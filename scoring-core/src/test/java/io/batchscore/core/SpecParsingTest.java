@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.device.DeviceRequest;
+import io.batchscore.core.spec.DeviceRequest;
 import io.batchscore.core.spec.EngineKind;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.core.spec.SpecException;
 import io.batchscore.core.spec.Transform;
 import java.nio.file.Path;
 import java.util.List;

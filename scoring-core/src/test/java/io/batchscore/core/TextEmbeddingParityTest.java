@@ -7,14 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
-import io.batchscore.core.cache.ModelCache;
 import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.FloatColumn;
 import io.batchscore.core.column.LongColumn;
 import io.batchscore.core.column.StringColumn;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.core.spec.SpecException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,7 +108,7 @@ class TextEmbeddingParityTest {
   static float[][] score(String engine, List<String> texts, int concurrency) throws Exception {
     ScoringSpec spec = ScoringSpec.parse(TextModels.embeddingSpec(dir, MODEL, TOKENIZER, engine), "minilm", null);
     ScorerOptions opts = ScorerOptions.builder().cache(new ModelCache(2)).cpuShare(2).concurrency(concurrency).build();
-    try (BatchScorer s = BatchScorer.open(spec, opts)) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
       ScoreResult r = s.score(batch(texts));
       assertEquals(texts.size(), r.rowsScored());
       assertEquals("array<float>[384]", r.columns().column("embedding").type().toString());
@@ -193,16 +194,16 @@ class TextEmbeddingParityTest {
             .add("id", new LongColumn(0L, 1L, 2L))
             .add("text", new StringColumn("fine", null, ""))
             .build();
-    try (BatchScorer s = BatchScorer.open(fill.toBuilder().nullPolicy(NullPolicy.SKIP).build(), ScorerOptions.defaults())) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(fill.toBuilder().nullPolicy(NullPolicy.SKIP).build(), null), ScorerOptions.defaults())) {
       ScoreResult r = s.score(b);
       assertEquals(1, r.rowsScored());
       assertEquals(List.of("null", "empty"), r.rejections().stream().map(RowRejection::reason).toList());
     }
-    try (BatchScorer s = BatchScorer.open(fill.toBuilder().nullPolicy(NullPolicy.FAIL).build(), ScorerOptions.defaults())) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(fill.toBuilder().nullPolicy(NullPolicy.FAIL).build(), null), ScorerOptions.defaults())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(b));
       assertTrue(e.getMessage().contains("column 'text' row 1 is null"), e.getMessage());
     }
-    try (BatchScorer s = BatchScorer.open(fill, ScorerOptions.defaults())) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(fill, null), ScorerOptions.defaults())) {
       float[][] e = embeddings(s.score(b));
       assertEquals(3, e.length);
       assertTrue(cosine(e[1], e[2]) > 0.999999, "null is embedded as the empty text under fill");
@@ -214,10 +215,10 @@ class TextEmbeddingParityTest {
     ScoringSpec spec = ScoringSpec.parse(
         TextModels.embeddingSpec(dir, MODEL, TOKENIZER, "ort").replace("tokenizer: " + dir.resolve(TOKENIZER), "tokenizer: /no/tokenizer.json"),
         "minilm", null);
-    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(spec,
-        ScorerOptions.builder().inputSchema(io.batchscore.core.column.InputSchema.builder()
+    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, io.batchscore.core.column.InputSchema.builder()
             .add("id", io.batchscore.core.column.ColumnType.scalar(ElementType.INT64))
-            .add("txt", io.batchscore.core.column.ColumnType.scalar(ElementType.STRING)).build()).build()));
+            .add("txt", io.batchscore.core.column.ColumnType.scalar(ElementType.STRING)).build()),
+        ScorerOptions.builder().build()));
     assertTrue(e.getMessage().contains("text.tokenizer: tokenizer file not found: /no/tokenizer.json"), e.getMessage());
     assertTrue(e.getMessage().contains("text.column: no column 'text' in the input (did you mean 'txt'?)"), e.getMessage());
   }

@@ -1,15 +1,9 @@
 package io.batchscore.spark;
 
-import io.batchscore.core.ElementType;
 import io.batchscore.core.column.ArrayColumn;
-import io.batchscore.core.column.BoolColumn;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.DoubleColumn;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.IntColumn;
-import io.batchscore.core.column.LongColumn;
-import io.batchscore.core.column.StringColumn;
+import io.batchscore.core.column.ElementType;
 import java.util.Arrays;
 import java.util.Iterator;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -24,7 +18,7 @@ import org.apache.spark.unsafe.types.UTF8String;
  * rows; {@link ColumnarBatchReader} reads the scan's column vectors.
  */
 abstract class BatchReader {
-  final ScoringPlan plan;
+  final TaskPlan plan;
   final int capacity;
   final Object[] values;
   final boolean[][] nulls;
@@ -35,7 +29,7 @@ abstract class BatchReader {
   String firstFile;
   int rows;
 
-  BatchReader(ScoringPlan plan, int capacity) {
+  BatchReader(TaskPlan plan, int capacity) {
     this.plan = plan;
     this.capacity = capacity;
     int f = plan.featureNames.length;

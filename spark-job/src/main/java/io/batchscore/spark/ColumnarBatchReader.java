@@ -1,6 +1,6 @@
 package io.batchscore.spark;
 
-import io.batchscore.core.ElementType;
+import io.batchscore.core.column.ElementType;
 import java.util.Iterator;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.ByteType;
@@ -26,7 +26,7 @@ final class ColumnarBatchReader extends BatchReader {
   private ColumnarBatch current;
   private int pos;
 
-  ColumnarBatchReader(ScoringPlan plan, int capacity, Iterator<ColumnarBatch> in) {
+  ColumnarBatchReader(TaskPlan plan, int capacity, Iterator<ColumnarBatch> in) {
     super(plan, capacity);
     this.in = in;
   }

@@ -1,6 +1,6 @@
 package io.batchscore.spark;
 
-import io.batchscore.core.ModelLoadException;
+import io.batchscore.core.model.ModelLoadException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

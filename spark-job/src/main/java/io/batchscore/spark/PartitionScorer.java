@@ -2,13 +2,12 @@ package io.batchscore.spark;
 
 import io.batchscore.core.BadInputException;
 import io.batchscore.core.BatchScorer;
-import io.batchscore.core.ModelLoadException;
 import io.batchscore.core.RowRejection;
 import io.batchscore.core.ScoreResult;
 import io.batchscore.core.ScorerOptions;
-import io.batchscore.core.SpecException;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.stats.PredictionStats;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import io.batchscore.core.cache.ModelCache;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -34,9 +32,9 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  */
 final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalRow> {
   private static final long serialVersionUID = 1L;
-  private final ScoringPlan plan;
+  private final TaskPlan plan;
 
-  PartitionScorer(ScoringPlan plan) {
+  PartitionScorer(TaskPlan plan) {
     this.plan = plan;
   }
 
@@ -50,13 +48,12 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
       // intra-op thread: on a CPU, ONNX Runtime scores more rows this way than one batch on all
       // of them (1.5x on the sample's tabular models, docs/performance.md). A GPU plan runs one.
       int cpus = Math.max(1, task.cpus());
-      opts.cpuShare(cpus).concurrency(cpus);
+      opts.cpuShare(cpus).concurrency(cpus).batchesPerCall(cpus);
       ResourceInformation gpu = task.resourcesJMap().get("gpu");
       opts.gpuAddresses(gpu == null ? null : List.of(gpu.addresses()));
     }
-    long loadsBefore = ModelCache.global().stats().loads();
     BatchScorer scorer = open(opts.build());
-    if (ModelCache.global().stats().loads() > loadsBefore) {
+    if (scorer.loadedModel()) {
       plan.metrics.modelLoads.add(SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId());
     }
     ScoringIterator it = new ScoringIterator(rows, scorer, task == null ? 0 : task.partitionId());
@@ -69,12 +66,12 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
     return it;
   }
 
-  private BatchScorer open(ScorerOptions opts) throws ModelLoadException, SpecException {
-    Path base = plan.baseDir == null ? null : Path.of(plan.baseDir);
-    ScoringSpec spec = ScoringSpec.parse(plan.specJson, "spec of this job", base);
-    Path local =
-        ModelFiles.localPath(plan.modelRef, base, plan.hadoopConf == null ? null : plan.hadoopConf.value().value());
-    return BatchScorer.open(spec, ModelSource.of(local), opts);
+  /** Opens the driver's plan with the model where this executor finds it (no spec parsed or checked). */
+  private BatchScorer open(ScorerOptions opts) throws ModelLoadException {
+    ScoringSpec spec = plan.scoring.spec();
+    Path local = ModelFiles.localPath(spec.modelPath(), spec.baseDir(),
+        plan.hadoopConf == null ? null : plan.hadoopConf.value().value());
+    return BatchScorer.open(plan.scoring, ModelSource.of(local), opts);
   }
 
   /** Reads a batch, scores it, hands out its rows; then the next batch. */
@@ -96,9 +93,8 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
       this.scorer = scorer;
       this.partition = partition;
       this.stats = plan.statsNumeric == null ? null : new PredictionStats();
-      // One model batch per lane per call (the reader copies this many rows out of Spark's
-      // batches): with one CPU, the spec's batch as before.
-      int rows = Math.max(scorer.spec().readBatchRows(), scorer.spec().batchSize() * scorer.concurrency());
+      // The rows the reader copies out of Spark's batches for each call.
+      int rows = scorer.rowsPerCall();
       this.reader =
           plan.columnar
               ? new ColumnarBatchReader(plan, rows, (Iterator<ColumnarBatch>) in)

@@ -1,15 +1,6 @@
 package io.batchscore.spark;
 
-import io.batchscore.core.ElementType;
-import io.batchscore.core.column.ArrayColumn;
-import io.batchscore.core.column.BoolColumn;
-import io.batchscore.core.column.Column;
-import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.DoubleColumn;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.IntColumn;
-import io.batchscore.core.column.LongColumn;
-import io.batchscore.core.column.StringColumn;
+import io.batchscore.core.column.ElementType;
 import java.util.Arrays;
 import java.util.Iterator;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -21,7 +12,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 final class RowBatchReader extends BatchReader {
   private final Iterator<InternalRow> in;
 
-  RowBatchReader(ScoringPlan plan, int capacity, Iterator<InternalRow> in) {
+  RowBatchReader(TaskPlan plan, int capacity, Iterator<InternalRow> in) {
     super(plan, capacity);
     this.in = in;
   }

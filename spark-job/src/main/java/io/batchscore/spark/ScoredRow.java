@@ -39,7 +39,7 @@ import org.apache.spark.unsafe.types.VariantVal;
  */
 final class ScoredRow extends InternalRow {
   private static final long serialVersionUID = 1L;
-  private final ScoringPlan plan;
+  private final TaskPlan plan;
   private final int predictionsStart;
   private final int modelStart;
   private final int fields;
@@ -55,14 +55,15 @@ final class ScoredRow extends InternalRow {
   private int i;
   private int inputRow;
 
-  ScoredRow(ScoringPlan plan) {
+  ScoredRow(TaskPlan plan) {
     this.plan = plan;
     this.predictionsStart = plan.passthroughOrdinals.length;
     this.modelStart = predictionsStart + plan.predictionColumns.length;
     this.fields = plan.outputSchema.size();
     this.model = new UTF8String[] {
-        UTF8String.fromString(plan.modelName), UTF8String.fromString(plan.modelVersion),
-        UTF8String.fromString(plan.modelSha256)};
+        UTF8String.fromString(plan.scoring.modelName()),
+        UTF8String.fromString(plan.scoring.modelVersion()),
+        UTF8String.fromString(plan.scoring.model().sha256())};
     this.values = new Object[fields];
     this.columns = new Column[fields];
   }

@@ -2,21 +2,17 @@ package io.batchscore.spark;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.batchscore.core.ElementType;
-import io.batchscore.core.ModelLoadException;
+import io.batchscore.core.Models;
 import io.batchscore.core.OutputColumn;
-import io.batchscore.core.Problem;
-import io.batchscore.core.SpecException;
+import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.column.ColumnType;
+import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.InputSchema;
 import io.batchscore.core.model.ModelInfo;
-import io.batchscore.core.model.ModelSignature;
+import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSource;
-import io.batchscore.core.model.Models;
-import io.batchscore.core.model.ValueInfo;
-import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.ScoringSpec;
-import io.batchscore.core.spec.SpecValidator;
+import io.batchscore.core.spec.SpecException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,11 +33,11 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
- * Scores a DataFrame with a spec. On the driver, before any data is read: the model's signature
- * is read (from the model where the driver finds it), the spec is validated against it and the
- * DataFrame's schema (every problem at once), features are cast to the model's element types
- * (vectors unpacked, decimals and narrow integers widened), and only the columns the spec names
- * are kept. The returned DataFrame scores lazily, partition by partition.
+ * Scores a DataFrame with a spec. On the driver, before any data is read, the spec is bound to the
+ * model's signature (read from the model where the driver finds it) and the DataFrame's schema
+ * ({@link #bind}; every problem at once); the tasks get the bound plan. Features are cast to the
+ * model's element types (vectors unpacked, decimals and narrow integers widened), and only the
+ * columns the spec names are kept. The returned DataFrame scores lazily, partition by partition.
  */
 public final class SparkScoring {
   /** Columns the job adds after the predictions. */
@@ -66,62 +62,58 @@ public final class SparkScoring {
   }
 
   /**
-   * A prepared scoring: the scored DataFrame (lazy), what it scores with, its counters, and
+   * A prepared scoring: the scored DataFrame (lazy), the plan it scores with, its counters, and
    * whether tasks read the scan's column vectors (true) or rows.
    */
   public record Prepared(
-      Dataset<Row> scored, ModelInfo model, String modelVersion, List<OutputColumn> outputs,
-      ScoreMetrics metrics, boolean columnar) {}
+      Dataset<Row> scored, ScoringPlan plan, ScoreMetrics metrics, boolean columnar) {}
 
-  public static Prepared prepare(
-      SparkSession spark, Dataset<Row> input, ScoringSpec spec, Layout layout)
+  /**
+   * Binds a spec to its model and a DataFrame's schema, on the driver, before any data is read:
+   * the model is found where the driver sees it (a local path, a file shipped with {@code
+   * --files}, or copied from a Hadoop file system), its pin checked and its signature read, and
+   * the spec checked against both (every problem at once). With the Transformer's layout every
+   * input column passes through, so the spec's own passthrough list is left out.
+   *
+   * @throws ModelLoadException the model cannot be found, read, or is not the one pinned
+   * @throws SpecException the spec does not fit the model or the DataFrame's columns
+   */
+  public static ScoringPlan bind(SparkSession spark, StructType schema, ScoringSpec spec, Layout layout)
       throws SpecException, ModelLoadException {
     org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
     Path local = ModelFiles.localPath(spec.modelPath(), spec.baseDir(), conf);
     // The pin is checked here, before any input is read, and again where each executor loads.
-    ModelSource modelSource = ModelSource.of(local);
-    modelSource.checkPin(spec.modelSha256());
-    ModelInfo model = Models.inspect(modelSource);
-    ModelSignature sig = model.signature();
+    ModelSource source = ModelSource.of(local);
+    source.checkPin(spec.modelSha256());
+    ModelInfo model = Models.inspect(source);
+    ScoringSpec bound = layout.passthroughAll() ? spec.toBuilder().clearPassthrough().build() : spec;
+    return ScoringPlan.bind(bound, model, SparkTypes.inputSchema(schema));
+  }
+
+  /**
+   * Binds the spec ({@link #bind}) and returns the DataFrame that scores the input with it,
+   * lazily, partition by partition. Features are cast to the model's element types (vectors
+   * unpacked, decimals and narrow integers widened) and only the columns the layout needs are
+   * read.
+   */
+  public static Prepared prepare(
+      SparkSession spark, Dataset<Row> input, ScoringSpec spec, Layout layout)
+      throws SpecException, ModelLoadException {
     StructType schema = input.schema();
-    InputSchema inputSchema = SparkTypes.inputSchema(schema);
-    List<Problem> problems = new ArrayList<>();
-    for (String c : spec.featureColumns()) {
-      if (schema.getFieldIndex(c).isDefined() && inputSchema.type(c) == null) {
-        problems.add(
-            new Problem(
-                "inputs",
-                "column '" + c + "' is " + schema.apply(c).dataType().simpleString()
-                    + ", which cannot feed a model (numbers, booleans, strings, arrays of them,"
-                    + " ML vectors)"));
-      }
-    }
-    if (!layout.passthroughAll()) {
-      for (String p : spec.passthrough()) {
-        if (schema.getFieldIndex(p).isEmpty()) {
-          problems.add(new Problem("passthrough", "no column '" + p + "' in the input"));
-        }
-      }
-    }
-    for (Problem p : SpecValidator.validate(spec.toBuilder().clearPassthrough().build(), sig, inputSchema)) {
-      problems.add(p);
-    }
-    if (!problems.isEmpty()) {
-      throw new SpecException(spec.origin(), problems);
-    }
-    List<OutputColumn> outputs = SpecValidator.outputColumns(spec, sig, new ArrayList<>());
-    String version =
-        spec.version() != null ? spec.version() : Long.toString(sig.metadata().version());
+    ScoringPlan scoring = bind(spark, schema, spec, layout);
+    InputSchema inputSchema = scoring.inputSchema();
+    List<OutputColumn> outputs = scoring.outputColumns();
 
     // Projection: passthrough columns as they are, then each feature cast to its model type.
     List<String> passthrough =
-        layout.passthroughAll() ? List.of(schema.fieldNames()) : spec.passthrough();
+        layout.passthroughAll() ? List.of(schema.fieldNames()) : scoring.passthrough();
     List<Column> projection = new ArrayList<>();
     for (String p : passthrough) {
       projection.add(col(quote(p)));
     }
-    Map<String, ElementType> targets = featureTargets(spec, sig);
-    ScoringPlan plan = new ScoringPlan();
+    Map<String, ElementType> targets = scoring.featureColumns();
+    TaskPlan plan = new TaskPlan();
+    plan.scoring = scoring;
     int f = 0;
     plan.featureNames = new String[targets.size()];
     plan.featureOrdinals = new int[targets.size()];
@@ -160,22 +152,17 @@ public final class SparkScoring {
               .add("model_sha256", DataTypes.StringType, false)
               .add("scored_at", DataTypes.TimestampType, false);
     }
-    plan.specJson = spec.toJson();
-    plan.modelRef = spec.modelPath();
-    plan.baseDir = spec.baseDir() == null ? null : spec.baseDir().toString();
     plan.outputSchema = out;
     plan.modelColumns = layout.modelColumns();
-    plan.modelName = spec.name();
-    plan.modelVersion = version;
-    plan.modelSha256 = model.sha256();
     // The executors need the Hadoop configuration only to fetch a model from a Hadoop file system
     // (hdfs://, s3a://...); broadcasting it took a quarter of prepare's time (~6 ms a query).
     plan.hadoopConf =
         ModelFiles.isRemote(spec.modelPath())
             ? org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
-                .broadcast(new org.apache.spark.util.SerializableConfiguration(conf))
+                .broadcast(new org.apache.spark.util.SerializableConfiguration(
+                    spark.sparkContext().hadoopConfiguration()))
             : null;
-    plan.metrics = new ScoreMetrics(spark.sparkContext(), "batchscore." + spec.name());
+    plan.metrics = new ScoreMetrics(spark.sparkContext(), "batchscore." + scoring.modelName());
     if (layout.modelColumns()) {
       plan.statsNumeric = new ArrayList<>();
       plan.statsLabels = new ArrayList<>();
@@ -201,7 +188,7 @@ public final class SparkScoring {
       scored = rows.toJavaRDD().mapPartitions(new PartitionScorer<InternalRow>(plan)).rdd();
     }
     Dataset<Row> df = SparkInternals.fromInternalRdd(spark, scored, out);
-    return new Prepared(df, model, version, outputs, plan.metrics, plan.columnar);
+    return new Prepared(df, scoring, plan.metrics, plan.columnar);
   }
 
   /**
@@ -209,7 +196,7 @@ public final class SparkScoring {
    * feature can be read from column vectors as it is stored; null (the row path) otherwise.
    */
   private static SparkInternals.ColumnarSource columnar(
-      Dataset<Row> input, List<String> passthrough, ScoringPlan plan) {
+      Dataset<Row> input, List<String> passthrough, TaskPlan plan) {
     StructType schema = input.schema();
     int f = plan.featureNames.length;
     DataType[] sources = new DataType[f];
@@ -243,21 +230,6 @@ public final class SparkScoring {
     plan.featureSourceTypes = sources;
     plan.passthroughOrdinals = pass;
     return source;
-  }
-
-  /** The element type each feature column is cast to: that of the first input it feeds. */
-  private static Map<String, ElementType> featureTargets(ScoringSpec spec, ModelSignature sig) {
-    Map<String, ElementType> out = new LinkedHashMap<>();
-    if (spec.text() != null) {
-      out.put(spec.text().column(), ElementType.STRING);
-    }
-    for (InputBinding b : spec.inputs()) {
-      ValueInfo in = sig.input(b.input());
-      for (String c : b.columns()) {
-        out.putIfAbsent(c, in.elementType());
-      }
-    }
-    return out;
   }
 
   private static Column cast(Column c, DataType from, ElementType target) {

@@ -1,6 +1,6 @@
 package io.batchscore.spark;
 
-import io.batchscore.core.ElementType;
+import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.column.InputSchema;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -64,13 +64,18 @@ public final class SparkTypes {
     return null;
   }
 
-  /** The input schema of a DataFrame's columns that batchscore can read. */
+  /**
+   * The input schema of a DataFrame: its columns that can feed a model with their types, and the
+   * others (timestamps, structs...), which the job can still pass through.
+   */
   public static InputSchema inputSchema(StructType schema) {
     InputSchema.Builder b = InputSchema.builder();
     for (StructField f : schema.fields()) {
       ColumnType t = columnType(f.dataType());
       if (t != null) {
         b.add(f.name(), t);
+      } else {
+        b.addOther(f.name(), f.dataType().simpleString(), true);
       }
     }
     return b.build();

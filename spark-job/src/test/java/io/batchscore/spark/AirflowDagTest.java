@@ -1,12 +1,12 @@
 package io.batchscore.spark;
 
+import io.batchscore.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.batchscore.core.TestData;
 import io.batchscore.spark.job.ScoringJob;
 import io.batchscore.spark.job.WriteMode;
 import java.nio.charset.StandardCharsets;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.ModelLoadException;
 import io.batchscore.core.TestData;
+import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.spec.ScoringSpec;
 import java.net.URI;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.batchscore.core.ExitCodes;
+import io.batchscore.spark.job.ExitCodes;
 import io.batchscore.core.TestData;
 import io.batchscore.spark.job.ScoringJob;
 import java.io.IOException;

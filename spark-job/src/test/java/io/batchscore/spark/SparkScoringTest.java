@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.batchscore.core.BatchScorer;
 import io.batchscore.core.ScoreResult;
 import io.batchscore.core.ScorerOptions;
-import io.batchscore.core.SpecException;
+import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.TestData;
-import io.batchscore.core.cache.ModelCache;
 import io.batchscore.core.column.FloatColumn;
 import io.batchscore.core.column.LongColumn;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SessionConfig;
+import io.batchscore.core.spec.SpecException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +43,7 @@ class SparkScoringTest {
 
   /** Expected p_benign by id, from scoring-core directly. */
   private static Map<Long, Float> coreScores(ScoringSpec spec) throws Exception {
-    try (BatchScorer s = BatchScorer.open(spec, ScorerOptions.builder().cache(new ModelCache(2)).build())) {
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), ScorerOptions.defaults())) {
       ScoreResult r = s.score(TestData.batch(TestData.readCsv(TestData.sample("data/breast_cancer.csv"))));
       Map<Long, Float> out = new HashMap<>();
       for (int i = 0; i < r.rowsScored(); i++) {
@@ -63,11 +63,10 @@ class SparkScoringTest {
             .session(SessionConfig.DEFAULTS.withIntraOpThreads(1).withInterOpThreads(3))
             .build();
     Dataset<Row> input = SparkTestSession.csv(spark, "breast_cancer.csv").repartition(40);
-    long loadsBefore = ModelCache.global().stats().loads();
     SparkScoring.Prepared p = SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.JOB);
     List<Row> rows = p.scored().collectAsList();
     assertEquals(569, rows.size());
-    assertEquals(1, ModelCache.global().stats().loads() - loadsBefore, "one load for 40 partitions");
+    assertEquals(Map.of("driver", 1L), p.metrics().modelLoads.value(), "one load for 40 partitions");
     assertEquals(
         List.of("id", "label", "p_benign", "diagnosis", "model_name", "model_version", "model_sha256", "scored_at"),
         List.of(p.scored().schema().fieldNames()));
@@ -78,7 +77,7 @@ class SparkScoringTest {
       assertEquals(expected.get(id), r.getFloat(2), "row id " + id);
       assertEquals("breast_cancer_logreg", r.getString(4));
       assertEquals("1", r.getString(5));
-      assertEquals(p.model().sha256(), r.getString(6));
+      assertEquals(p.plan().model().sha256(), r.getString(6));
     }
     assertEquals(569, p.metrics().rowsScored.value());
     assertTrue(p.metrics().batches.value() >= 40);
@@ -124,7 +123,7 @@ class SparkScoringTest {
       ScoringSpec spec = ScoringSpec.load(TestData.sample(name.equals("wine") ? "specs/wine_forest.yaml" : "specs/breast_cancer.yaml"));
       List<String> outputs = new java.util.ArrayList<>();
       Map<Long, List<Object>> expected = new HashMap<>();
-      try (BatchScorer s = BatchScorer.open(spec, ScorerOptions.builder().cache(new ModelCache(2)).build())) {
+      try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), ScorerOptions.defaults())) {
         ScoreResult r = s.score(TestData.batch(TestData.readCsv(TestData.sample("data/" + name + ".csv"))));
         for (String c : r.columns().names()) {
           if (!c.equals("id")) {
@@ -158,7 +157,7 @@ class SparkScoringTest {
               }
               assertEquals(expected.get(id).get(c), v, where + ", " + outputs.get(c));
             }
-            assertEquals(p.model().sha256(), r.getAs("model_sha256"), where);
+            assertEquals(p.plan().model().sha256(), r.getAs("model_sha256"), where);
           }
         } finally {
           spark.conf().unset(SparkScoring.COLUMNAR_CONF);

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.batchscore.core.ExitCodes;
 import io.batchscore.core.TestData;
+import io.batchscore.spark.job.ExitCodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;

@@ -1,7 +1,7 @@
 package io.batchscore.cli.io;
 
 import io.batchscore.core.BadInputException;
-import io.batchscore.core.ElementType;
+import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.column.InputSchema;

@@ -1,6 +1,6 @@
 package io.batchscore.cli.io;
 
-import io.batchscore.core.ElementType;
+import io.batchscore.core.column.ElementType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,18 +1,12 @@
 package io.batchscore.cli.io;
 
 import io.batchscore.core.BadInputException;
-import io.batchscore.core.ElementType;
 import io.batchscore.core.column.ArrayColumn;
-import io.batchscore.core.column.BoolColumn;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
-import io.batchscore.core.column.DoubleColumn;
-import io.batchscore.core.column.FloatColumn;
+import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.InputSchema;
-import io.batchscore.core.column.IntColumn;
-import io.batchscore.core.column.LongColumn;
-import io.batchscore.core.column.StringColumn;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.api.Converter;
@@ -107,6 +101,7 @@ public final class ParquetTableReader implements TableReader {
     for (Type t : schema.getFields()) {
       Field f = field(t);
       if (f == null) {
+        all.addOther(t.getName(), describe(t), false);
         continue;
       }
       all.add(t.getName(), f.list ? ColumnType.array(f.type) : ColumnType.scalar(f.type));
@@ -139,6 +134,18 @@ public final class ParquetTableReader implements TableReader {
     } catch (RuntimeException | IOException e) {
       throw new BadInputException(null, -1, null, f + ": not a readable Parquet file (" + e.getMessage() + ")");
     }
+  }
+
+  /** A Parquet type this reader cannot read, for messages: "Parquet INT96", "a Parquet group". */
+  private static String describe(Type t) {
+    if (!t.isPrimitive()) {
+      return t.getLogicalTypeAnnotation() == null ? "a Parquet group" : "a Parquet group ("
+          + t.getLogicalTypeAnnotation() + ")";
+    }
+    String kind = t.isRepetition(Type.Repetition.REPEATED) ? "repeated " : "";
+    LogicalTypeAnnotation l = t.getLogicalTypeAnnotation();
+    return "Parquet " + kind + t.asPrimitiveType().getPrimitiveTypeName()
+        + (l == null ? "" : " (" + l + ")");
   }
 
   private Field field(Type t) {
@@ -205,7 +212,10 @@ public final class ParquetTableReader implements TableReader {
     }
   }
 
-  /** Every column this reader can decode (it reads only the selected ones). */
+  /**
+   * Every column of the file: those this reader can decode (it reads only the selected ones), and
+   * the others by their Parquet type, which it can neither decode nor copy.
+   */
   @Override
   public InputSchema schema() {
     return fullSchema;
@@ -214,13 +224,6 @@ public final class ParquetTableReader implements TableReader {
   /** The Parquet schema of the file (for writing passthrough columns with their own types). */
   public MessageType parquetSchema() {
     return schema;
-  }
-
-  /** Every top-level column of the file, including those this reader cannot decode. */
-  public List<String> allColumns() {
-    List<String> out = new ArrayList<>();
-    schema.getFields().forEach(t -> out.add(t.getName()));
-    return out;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.batchscore.cli.io;
 
-import io.batchscore.core.ElementType;
+import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.BoolColumn;
 import io.batchscore.core.column.Column;

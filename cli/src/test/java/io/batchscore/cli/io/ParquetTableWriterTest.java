@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.batchscore.core.ElementType;
 import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.BoolColumn;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.column.DoubleColumn;
+import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.FloatColumn;
 import io.batchscore.core.column.IntColumn;
 import io.batchscore.core.column.LongColumn;

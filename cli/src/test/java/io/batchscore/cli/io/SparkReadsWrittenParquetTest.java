@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.ElementType;
 import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.column.DoubleColumn;
+import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.FloatColumn;
 import io.batchscore.core.column.IntColumn;
 import io.batchscore.core.column.LongColumn;

@@ -1,6 +1,5 @@
 package io.batchscore.core.column;
 
-import io.batchscore.core.ElementType;
 
 /** A column of boolean values. */
 public final class BoolColumn extends Column {

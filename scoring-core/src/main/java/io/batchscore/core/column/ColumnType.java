@@ -1,13 +1,15 @@
 package io.batchscore.core.column;
 
-import io.batchscore.core.ElementType;
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
  * The type of a column: a scalar, an array of scalars (with a fixed width when known), or a map
  * from scalar keys to scalar values.
  */
-public final class ColumnType {
+public final class ColumnType implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** The shape of a column's values. */
   public enum Kind {
     SCALAR,

@@ -1,6 +1,5 @@
 package io.batchscore.core.column;
 
-import io.batchscore.core.ElementType;
 
 /** Primitive storage for an element type, for code that fills columns itself (readers, writers). */
 public final class Columns {

@@ -1,6 +1,5 @@
 package io.batchscore.core.column;
 
-import io.batchscore.core.ElementType;
 
 /** A column of float values. */
 public final class FloatColumn extends Column {

@@ -1,6 +1,5 @@
 package io.batchscore.core.column;
 
-import io.batchscore.core.ElementType;
 
 /** A column of int values. */
 public final class IntColumn extends Column {

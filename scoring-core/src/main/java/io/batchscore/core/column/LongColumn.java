@@ -1,6 +1,5 @@
 package io.batchscore.core.column;
 
-import io.batchscore.core.ElementType;
 
 /** A column of long values. */
 public final class LongColumn extends Column {

@@ -1,6 +1,5 @@
 package io.batchscore.core.column;
 
-import io.batchscore.core.ElementType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,6 +1,5 @@
 package io.batchscore.core.column;
 
-import io.batchscore.core.ElementType;
 
 /** A column of strings; a null entry, or a true entry in the mask, is a null row. */
 public final class StringColumn extends Column {

@@ -1,6 +1,6 @@
 package io.batchscore.core.engine;
 
-import io.batchscore.core.ElementType;
+import io.batchscore.core.column.ElementType;
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;

@@ -1,6 +1,6 @@
 package io.batchscore.core.engine;
 
-import io.batchscore.core.ElementType;
+import io.batchscore.core.column.ElementType;
 import java.nio.Buffer;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package io.batchscore.core.engine;
 
-import io.batchscore.core.device.DevicePlan;
 import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.spec.SessionConfig;
 

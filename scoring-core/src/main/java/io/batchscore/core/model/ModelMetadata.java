@@ -1,5 +1,6 @@
 package io.batchscore.core.model;
 
+import java.io.Serializable;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,7 +13,7 @@ public record ModelMetadata(
     String domain,
     String description,
     long version,
-    Map<String, String> custom) {
+    Map<String, String> custom) implements Serializable {
 
   public ModelMetadata {
     custom = Collections.unmodifiableMap(new TreeMap<>(custom == null ? Map.of() : custom));

@@ -1,12 +1,15 @@
 package io.batchscore.core.model;
 
+import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** A model's inputs and outputs, in the model's order, and its metadata. */
-public final class ModelSignature {
+public final class ModelSignature implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final Map<String, ValueInfo> inputs;
   private final Map<String, ValueInfo> outputs;
   private final ModelMetadata metadata;

@@ -1,6 +1,5 @@
 package io.batchscore.core.model;
 
-import io.batchscore.core.ModelLoadException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

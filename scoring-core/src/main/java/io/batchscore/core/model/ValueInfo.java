@@ -1,6 +1,7 @@
 package io.batchscore.core.model;
 
-import io.batchscore.core.ElementType;
+import java.io.Serializable;
+import io.batchscore.core.column.ElementType;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -9,7 +10,9 @@ import java.util.Objects;
  * type and shape. A dimension of {@code -1} is dynamic; its symbolic name (such as {@code N} or
  * {@code batch}), when the model has one, is in {@link #dimensionNames()}.
  */
-public final class ValueInfo {
+public final class ValueInfo implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** What kind of value an input or output holds. */
   public enum Kind {
     TENSOR,

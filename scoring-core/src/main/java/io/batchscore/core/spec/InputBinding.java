@@ -1,5 +1,6 @@
 package io.batchscore.core.spec;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
 
@@ -14,7 +15,7 @@ import java.util.List;
  * @param shape the per-row shape to reshape into (dimensions after the batch), or null to take
  *     it from the model
  */
-public record InputBinding(String input, List<String> columns, boolean fromColumnList, int[] shape) {
+public record InputBinding(String input, List<String> columns, boolean fromColumnList, int[] shape) implements Serializable {
   public InputBinding {
     columns = List.copyOf(columns);
     shape = shape == null ? null : shape.clone();

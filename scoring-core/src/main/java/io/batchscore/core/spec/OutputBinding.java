@@ -1,5 +1,6 @@
 package io.batchscore.core.spec;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -24,7 +25,7 @@ public record OutputBinding(
     int k,
     String positiveClass,
     String scoresColumn,
-    boolean normalize) {
+    boolean normalize) implements Serializable {
   public OutputBinding {
     labels = labels == null ? null : List.copyOf(labels);
     transform = transform == null ? Transform.NONE : transform;

@@ -1,7 +1,6 @@
 package io.batchscore.core.spec;
 
-import io.batchscore.core.SpecException;
-import io.batchscore.core.device.DeviceRequest;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +15,9 @@ import java.util.Objects;
  * or JSON, one schema), or build one with {@link #builder()}. {@link #toJson()} writes the
  * canonical JSON form, which parses back to an equal spec.
  */
-public final class ScoringSpec {
+public final class ScoringSpec implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** Default rows per engine call. */
   public static final int DEFAULT_BATCH_SIZE = 1024;
 
@@ -34,7 +35,8 @@ public final class ScoringSpec {
   private final NullPolicy nullPolicy;
   private final double fillValue;
   private final TextConfig text;
-  private final Path baseDir;
+  /** The folder relative paths resolve against, as a string: {@link Path} is not serializable. */
+  private final String baseDir;
   private final String origin;
 
   private ScoringSpec(Builder b) {
@@ -52,7 +54,7 @@ public final class ScoringSpec {
     this.nullPolicy = b.nullPolicy;
     this.fillValue = b.fillValue;
     this.text = b.text;
-    this.baseDir = b.baseDir;
+    this.baseDir = b.baseDir == null ? null : b.baseDir.toString();
     this.origin = b.origin;
   }
 
@@ -91,7 +93,7 @@ public final class ScoringSpec {
     b.nullPolicy = nullPolicy;
     b.fillValue = fillValue;
     b.text = text;
-    b.baseDir = baseDir;
+    b.baseDir = baseDir();
     b.origin = origin;
     return b;
   }
@@ -107,7 +109,7 @@ public final class ScoringSpec {
       return null;
     }
     Path p = Path.of(text.tokenizer());
-    return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p).normalize();
+    return p.isAbsolute() || baseDir == null ? p : baseDir().resolve(p).normalize();
   }
 
   /** The model's name for output rows and reports; the model file's base name if not given. */
@@ -132,7 +134,7 @@ public final class ScoringSpec {
   /** The model path resolved against the spec's folder, for local files. */
   public Path resolvedModelPath() {
     Path p = Path.of(modelPath);
-    return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p).normalize();
+    return p.isAbsolute() || baseDir == null ? p : baseDir().resolve(p).normalize();
   }
 
   /** The SHA-256 the spec expects the model to have, or null. */
@@ -164,18 +166,6 @@ public final class ScoringSpec {
     return outputs;
   }
 
-  /** Batches of a text spec that are sorted by length together, to pad less. */
-  public static final int TEXT_SORT_WINDOW = 16;
-
-  /**
-   * Rows a caller should hand the scorer at once: the batch size, or for text models {@link
-   * #TEXT_SORT_WINDOW} batches, which the scorer sorts by text length before batching so that
-   * rows of similar length share a batch (output order is kept).
-   */
-  public int readBatchRows() {
-    return text == null ? batchSize : batchSize * TEXT_SORT_WINDOW;
-  }
-
   /** Columns copied from the input to the output unchanged (ids, keys). */
   public List<String> passthrough() {
     return passthrough;
@@ -192,7 +182,7 @@ public final class ScoringSpec {
 
   /** The folder relative paths resolve against, or null. */
   public Path baseDir() {
-    return baseDir;
+    return baseDir == null ? null : Path.of(baseDir);
   }
 
   /** Where the spec came from, for messages. */
@@ -354,9 +344,9 @@ public final class ScoringSpec {
     }
 
     /** Builds, reporting {@code earlier} problems (from parsing) with the structural ones. */
-    ScoringSpec build(List<io.batchscore.core.Problem> earlier) throws SpecException {
-      List<io.batchscore.core.Problem> problems = new ArrayList<>(earlier);
-      for (io.batchscore.core.Problem p : SpecValidator.checkStructure(this.snapshot())) {
+    ScoringSpec build(List<io.batchscore.core.spec.Problem> earlier) throws SpecException {
+      List<io.batchscore.core.spec.Problem> problems = new ArrayList<>(earlier);
+      for (io.batchscore.core.spec.Problem p : SpecStructure.check(this.snapshot())) {
         // "inputs: at least one binding" says nothing new when inputs[0] was reported malformed
         boolean covered = earlier.stream().anyMatch(e -> e.where().startsWith(p.where()));
         if (!covered) {

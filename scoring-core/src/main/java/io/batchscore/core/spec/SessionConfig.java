@@ -1,5 +1,6 @@
 package io.batchscore.core.spec;
 
+import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -19,7 +20,7 @@ public record SessionConfig(
     String optimization,
     boolean parallelExecution,
     Map<String, String> cudaOptions,
-    Map<String, String> config) {
+    Map<String, String> config) implements Serializable {
 
   public static final SessionConfig DEFAULTS =
       new SessionConfig(null, 1, "all", false, Map.of(), Map.of());

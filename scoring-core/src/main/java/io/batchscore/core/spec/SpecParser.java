@@ -8,10 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.batchscore.core.Problem;
-import io.batchscore.core.SpecException;
-import io.batchscore.core.device.DeviceRequest;
-import io.batchscore.core.impl.Suggest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -470,7 +466,7 @@ final class SpecParser {
           String at = where.isEmpty() ? k : where + "." + k;
           add(
               at,
-              "unknown key" + Suggest.didYouMean(k, known) + "; known: " + new java.util.TreeSet<>(known));
+              "unknown key" + Problem.didYouMean(k, known) + "; known: " + new java.util.TreeSet<>(known));
         }
       }
     }

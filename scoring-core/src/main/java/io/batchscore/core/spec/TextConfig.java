@@ -1,5 +1,7 @@
 package io.batchscore.core.spec;
 
+import java.io.Serializable;
+
 /**
  * A text column fed to a Hugging Face-style model through its {@code tokenizer.json}.
  *
@@ -19,7 +21,7 @@ public record TextConfig(
     boolean truncation,
     String inputIds,
     String attentionMask,
-    String tokenTypeIds) {
+    String tokenTypeIds) implements Serializable {
   /** maxLength when neither the spec nor the tokenizer.json sets one. */
   public static final int DEFAULT_MAX_LENGTH = 512;
 

@@ -1,6 +1,7 @@
 package io.batchscore.core.soak;
 
 import io.batchscore.core.BatchScorer;
+import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.ScoreResult;
 import io.batchscore.core.ScorerOptions;
 import io.batchscore.core.TestData;
@@ -31,7 +32,7 @@ public final class SoakMain {
     ColumnBatch batch = repeat(sample, rows);
     ScoringSpec s = ScoringSpec.load(spec).toBuilder().engine(engine).batchSize(rows).build();
     long checksum = 0;
-    try (BatchScorer scorer = BatchScorer.open(s, ScorerOptions.builder().cpuShare(1).build())) {
+    try (BatchScorer scorer = BatchScorer.open(ScoringPlan.bind(s, null), ScorerOptions.builder().cpuShare(1).build())) {
       for (int i = 1; i <= batches; i++) {
         ScoreResult r = scorer.score(batch);
         checksum += r.rowsScored();

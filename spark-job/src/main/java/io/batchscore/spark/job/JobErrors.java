@@ -1,19 +1,32 @@
 package io.batchscore.spark.job;
 
 import io.batchscore.core.BadInputException;
-import io.batchscore.core.ExitCodes;
-import io.batchscore.core.ModelLoadException;
-import io.batchscore.core.SpecException;
+import io.batchscore.core.model.ModelLoadException;
+import io.batchscore.core.spec.SpecException;
 import java.io.FileNotFoundException;
 
-/** Maps a run's failure to its documented exit code and a message without a stack trace. */
+/**
+ * Maps a failure of the job or of a {@code batchscore} command to its documented exit code
+ * ({@link ExitCodes}) and a message without a stack trace: batchscore's own exceptions wherever
+ * they are in the cause chain, then Spark's and Hadoop's signs of unreadable input.
+ */
 public final class JobErrors {
   private JobErrors() {}
 
   public static int exitCode(Throwable t) {
-    int core = ExitCodes.forException(t);
-    if (core != ExitCodes.RUNTIME_FAILURE) {
-      return core;
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SpecException) {
+        return ExitCodes.INVALID_SPEC;
+      }
+      if (c instanceof BadInputException) {
+        return ExitCodes.BAD_INPUT;
+      }
+      if (c instanceof ModelLoadException) {
+        return ExitCodes.MODEL_LOAD;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
     }
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof OutputConflictException) {

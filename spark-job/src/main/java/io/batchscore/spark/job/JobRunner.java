@@ -1,8 +1,8 @@
 package io.batchscore.spark.job;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.batchscore.core.ModelLoadException;
-import io.batchscore.core.SpecException;
+import io.batchscore.core.model.ModelLoadException;
+import io.batchscore.core.spec.SpecException;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.spark.SparkScoring;
 import java.io.IOException;
@@ -83,7 +83,7 @@ public final class JobRunner {
     SparkScoring.Prepared prepared =
         SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.JOB);
     double driverSetupMillis = (System.nanoTime() - planning) / 1e6;
-    String what = label + " (" + spec.name() + " v" + prepared.modelVersion() + ")";
+    String what = label + " (" + spec.name() + " v" + prepared.plan().modelVersion() + ")";
     try {
       sc.setJobDescription(what + ": score and write");
       prepared.scored().write().mode(SaveMode.Overwrite).parquet(out.staging().toString());
@@ -97,8 +97,8 @@ public final class JobRunner {
       report.put("finishedAt", Instant.now().toString());
       ObjectNode model = report.putObject("model");
       model.put("name", spec.name());
-      model.put("version", prepared.modelVersion());
-      model.put("sha256", prepared.model().sha256());
+      model.put("version", prepared.plan().modelVersion());
+      model.put("sha256", prepared.plan().model().sha256());
       model.put(
           "path",
           spec.modelPath().contains("://") ? spec.modelPath() : spec.resolvedModelPath().toString());
@@ -108,7 +108,7 @@ public final class JobRunner {
       report.put("output", out.partition().toString());
       report.put("mode", o.mode.optionName());
       ObjectNode stats = RunReport.JSON.createObjectNode();
-      RunReport.predictions(stats, prepared.metrics().predictions.value(), prepared.outputs());
+      RunReport.predictions(stats, prepared.metrics().predictions.value(), prepared.plan().outputColumns());
       long gathered = prepared.metrics().rowsScored.value();
       if (gathered != scored) {
         // A recomputed stage runs its tasks' accumulators again; the files hold each row once.

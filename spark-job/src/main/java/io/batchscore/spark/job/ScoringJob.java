@@ -1,13 +1,12 @@
 package io.batchscore.spark.job;
 
-import io.batchscore.core.ExitCodes;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The spark-submit main class:

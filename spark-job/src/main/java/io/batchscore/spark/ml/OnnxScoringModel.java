@@ -3,14 +3,12 @@ package io.batchscore.spark.ml;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.batchscore.core.ModelLoadException;
 import io.batchscore.core.OutputColumn;
-import io.batchscore.core.SpecException;
-import io.batchscore.core.model.ModelInfo;
+import io.batchscore.core.ScoringPlan;
+import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSource;
-import io.batchscore.core.model.Models;
 import io.batchscore.core.spec.ScoringSpec;
-import io.batchscore.core.spec.SpecValidator;
+import io.batchscore.core.spec.SpecException;
 import io.batchscore.spark.ModelFiles;
 import io.batchscore.spark.SparkScoring;
 import io.batchscore.spark.SparkTypes;
@@ -114,16 +112,11 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
 
   @Override
   public StructType transformSchema(StructType schema) {
-    ScoringSpec s = parsedSpec();
     try {
-      Configuration conf = SparkSession.active().sparkContext().hadoopConfiguration();
-      Path local = ModelFiles.localPath(s.modelPath(), s.baseDir(), conf);
-      ModelSource source = ModelSource.of(local);
-      source.checkPin(s.modelSha256());
-      ModelInfo model = Models.inspect(source);
-      SpecValidator.check(s.toBuilder().clearPassthrough().build(), model.signature(), SparkTypes.inputSchema(schema));
+      ScoringPlan plan = SparkScoring.bind(
+          SparkSession.active(), schema, parsedSpec(), SparkScoring.Layout.TRANSFORMER);
       StructType out = schema;
-      for (OutputColumn c : SpecValidator.outputColumns(s, model.signature(), new ArrayList<>())) {
+      for (OutputColumn c : plan.outputColumns()) {
         out = out.add(c.name(), SparkTypes.sparkType(c.type()), false);
       }
       return out;

@@ -3,18 +3,19 @@ package io.batchscore.core.engine.djl;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import io.batchscore.core.DeviceUnavailableException;
-import io.batchscore.core.ModelLoadException;
-import io.batchscore.core.device.DevicePlan;
-import io.batchscore.core.device.DeviceRequest;
+import io.batchscore.core.engine.DevicePlan;
+import io.batchscore.core.engine.DjlDefaults;
 import io.batchscore.core.engine.Engine;
 import io.batchscore.core.engine.EngineSession;
 import io.batchscore.core.engine.SessionRequest;
 import io.batchscore.core.engine.ort.OrtEngine;
 import io.batchscore.core.engine.ort.OrtRuntime;
+import io.batchscore.core.model.DeviceUnavailableException;
+import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSignature;
 import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.model.ValueInfo;
+import io.batchscore.core.spec.DeviceRequest;
 import io.batchscore.core.spec.SessionConfig;
 import java.io.IOException;
 import java.util.HashMap;
@@ -39,7 +40,7 @@ public final class DjlEngine implements Engine {
   @Override
   public EngineSession open(SessionRequest req) throws ModelLoadException {
     DjlDefaults.apply();
-    OrtRuntime.env();
+    OrtRuntime.start();
     ModelSource src = req.source();
     if (src.path() == null) {
       throw new ModelLoadException(src.name(), "engine djl loads models from files only");

@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
-import io.batchscore.core.ElementType;
-import io.batchscore.core.ScoringException;
+import io.batchscore.core.column.ElementType;
+import io.batchscore.core.engine.EngineException;
 import io.batchscore.core.engine.HostTensor;
 import io.batchscore.core.engine.HostTensors;
 import io.batchscore.core.engine.OutputValue;
@@ -90,7 +90,7 @@ final class DjlRunner implements Runner {
     try {
       out = predictor.predict(in);
     } catch (TranslateException | RuntimeException e) {
-      throw new ScoringException(owner.name() + ": DJL failed on a batch: " + e.getMessage(), e);
+      throw new EngineException(owner.name() + ": DJL failed on a batch: " + e.getMessage(), e);
     }
     out.attach(batchManager);
     Map<String, OutputValue> values = new LinkedHashMap<>();
@@ -102,7 +102,7 @@ final class DjlRunner implements Runner {
     }
     for (String o : outputs) {
       if (!values.containsKey(o)) {
-        throw new ScoringException(owner.name() + ": DJL returned no output '" + o + "'");
+        throw new EngineException(owner.name() + ": DJL returned no output '" + o + "'");
       }
     }
     return values;
@@ -112,7 +112,7 @@ final class DjlRunner implements Runner {
   private static OutputValue maps(NDArray a, Object[] keys) {
     long[] shape = a.getShape().getShape();
     if (shape.length != 2 || shape[1] != keys.length) {
-      throw new ScoringException("output '" + a.getName() + "' has shape " + a.getShape() + ", not [N, "
+      throw new EngineException("output '" + a.getName() + "' has shape " + a.getShape() + ", not [N, "
           + keys.length + "] as its ZipMap's " + keys.length + " class labels say");
     }
     float[] v = a.toFloatArray();

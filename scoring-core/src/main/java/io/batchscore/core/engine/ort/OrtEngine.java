@@ -1,16 +1,16 @@
 package io.batchscore.core.engine.ort;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
-import io.batchscore.core.DeviceUnavailableException;
-import io.batchscore.core.ModelLoadException;
-import io.batchscore.core.device.DevicePlan;
-import io.batchscore.core.device.DevicePlanner;
+import io.batchscore.core.engine.DevicePlan;
+import io.batchscore.core.engine.DevicePlanner;
 import io.batchscore.core.engine.Engine;
 import io.batchscore.core.engine.EngineSession;
 import io.batchscore.core.engine.SessionRequest;
+import io.batchscore.core.model.DeviceUnavailableException;
+import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.spec.SessionConfig;
 import java.util.Map;

@@ -7,8 +7,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.batchscore.core.ElementType;
-import io.batchscore.core.ScoringException;
+import io.batchscore.core.column.ElementType;
+import io.batchscore.core.engine.EngineException;
 import io.batchscore.core.engine.HostTensor;
 import io.batchscore.core.engine.HostTensors;
 import io.batchscore.core.engine.OutputValue;
@@ -109,7 +109,7 @@ final class OrtRunner implements Runner {
       }
       return values;
     } catch (OrtException e) {
-      throw new ScoringException(
+      throw new EngineException(
           owner.name() + ": ONNX Runtime failed on a batch: " + e.getMessage(), e);
     } finally {
       for (OnnxValue v : transient_) {
@@ -178,7 +178,7 @@ final class OrtRunner implements Runner {
         case STRING:
           return new OutputValue.Dense(type, shape, null, flattenStrings(t.getValue()));
         default:
-          throw new ScoringException(
+          throw new EngineException(
               owner.name() + ": output '" + name + "' has element type " + type
                   + ", which batchscore cannot read");
       }
@@ -192,7 +192,7 @@ final class OrtRunner implements Runner {
       try {
         for (OnnxValue item : items) {
           if (!(item instanceof OnnxMap m)) {
-            throw new ScoringException(owner.name() + ": output '" + name + "' is not a sequence of maps");
+            throw new EngineException(owner.name() + ": output '" + name + "' is not a sequence of maps");
           }
           @SuppressWarnings("unchecked")
           Map<Object, Object> map = (Map<Object, Object>) m.getValue();
@@ -205,7 +205,7 @@ final class OrtRunner implements Runner {
       }
       return new OutputValue.MapSequence(rows);
     }
-    throw new ScoringException(
+    throw new EngineException(
         owner.name() + ": output '" + name + "' is a " + v.getType() + ", which batchscore cannot read");
   }
 

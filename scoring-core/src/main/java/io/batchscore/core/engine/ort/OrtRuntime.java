@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * The one place that owns ONNX Runtime's process-wide {@link OrtEnvironment}. It is never closed
- * by a scorer.
+ * by a scorer, and never handed out: the engines in this package use it, DJL's engine gets it
+ * from DJL.
  *
  * <p>DJL's ONNX Runtime engine creates the environment with {@code getEnvironment(level, name,
  * threadingOptions)}, which throws if any environment already exists. So when DJL is on the
@@ -21,8 +22,13 @@ public final class OrtRuntime {
 
   private OrtRuntime() {}
 
-  /** The process's environment, created on first use. */
-  public static OrtEnvironment env() {
+  /** Starts the process's environment now, if it is not started: before DJL's engine runs. */
+  public static void start() {
+    env();
+  }
+
+  /** The process's environment, created on first use. Only ONNX Runtime's engine uses it. */
+  static OrtEnvironment env() {
     OrtEnvironment e = env;
     if (e == null) {
       synchronized (OrtRuntime.class) {
@@ -44,7 +50,7 @@ public final class OrtRuntime {
       return;
     }
     try {
-      io.batchscore.core.engine.djl.DjlDefaults.apply();
+      io.batchscore.core.engine.DjlDefaults.apply();
       ai.djl.engine.Engine.getEngine("OnnxRuntime");
     } catch (RuntimeException | LinkageError e) {
       org.slf4j.LoggerFactory.getLogger(OrtRuntime.class)

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.batchscore.core.TestData;
 import io.batchscore.core.model.ModelInfo;
-import io.batchscore.core.model.Models;
+import io.batchscore.core.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,45 @@
+package io.batchscore.core;
+
+import io.batchscore.core.engine.DevicePlan;
+import io.batchscore.core.engine.EngineSession;
+import io.batchscore.core.engine.SessionRequest;
+import io.batchscore.core.engine.ort.OrtEngine;
+import io.batchscore.core.model.ModelInfo;
+import io.batchscore.core.model.ModelLoadException;
+import io.batchscore.core.model.ModelSource;
+import io.batchscore.core.spec.DeviceRequest;
+import io.batchscore.core.spec.SessionConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reading what a model is without scoring with it. */
+public final class Models {
+  private Models() {}
+
+  /** Inspects a model file: SHA-256, size, inputs, outputs, metadata. */
+  public static ModelInfo inspect(Path path) throws ModelLoadException {
+    return inspect(ModelSource.of(path));
+  }
+
+  /**
+   * Inspects a model: opens a short-lived CPU session with basic optimisation (not the cache's),
+   * reads its signature and closes it.
+   */
+  public static ModelInfo inspect(ModelSource source) throws ModelLoadException {
+    source.checkReadable();
+    String sha = source.sha256();
+    SessionConfig cfg = new SessionConfig(1, 1, "basic", false, null, null);
+    SessionRequest req =
+        new SessionRequest(source, DevicePlan.cpu(DeviceRequest.CPU, "inspect"), cfg, 1);
+    try (EngineSession s = OrtEngine.INSTANCE.open(req)) {
+      long size;
+      try {
+        size = source.path() != null ? Files.size(source.path()) : source.bytes().length;
+      } catch (IOException e) {
+        size = -1;
+      }
+      return new ModelInfo(source.name(), sha, size, s.signature());
+    }
+  }
+}
