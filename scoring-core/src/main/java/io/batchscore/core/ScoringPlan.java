@@ -15,6 +15,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A scoring spec bound to a model and an input's schema: checked once, before any data is read,
@@ -37,6 +39,7 @@ import java.util.Map;
  */
 public final class ScoringPlan implements Serializable {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(ScoringPlan.class);
 
   /** Batches of a text spec that are read at once and sorted by length together, to pad less. */
   public static final int TEXT_SORT_WINDOW = 16;
@@ -100,7 +103,9 @@ public final class ScoringPlan implements Serializable {
     if (!v.problems().isEmpty()) {
       throw new SpecException(spec.origin(), v.problems());
     }
-    return new ScoringPlan(spec, model, schema, v.outputs());
+    ScoringPlan plan = new ScoringPlan(spec, model, schema, v.outputs());
+    LOG.debug("bound the spec {}: {}", spec.origin(), plan);
+    return plan;
   }
 
   /** The spec as bound. */

@@ -5,6 +5,7 @@ import io.batchscore.core.BatchScorer;
 import io.batchscore.core.RowRejection;
 import io.batchscore.core.ScoreResult;
 import io.batchscore.core.ScorerOptions;
+import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.model.ModelLoadException;
@@ -19,6 +20,8 @@ import java.util.NoSuchElementException;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
@@ -32,15 +35,29 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  */
 final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalRow> {
   private static final long serialVersionUID = 1L;
-  private final TaskPlan plan;
+  private final Broadcast<TaskPlan> broadcast;
+  private final ScoreMetrics metrics;
+  /**
+   * The driver's Hadoop configuration, for a model on a Hadoop file system; null otherwise (see
+   * {@link ModelFiles#isRemote}). Broadcast: a Configuration took ~13 ms of every task to read
+   * back from a closure. Spark's own wrapper, which Spark's Kryo serializer (spark.serializer)
+   * writes with Java serialization as it must.
+   */
+  private final Broadcast<SerializableConfiguration> hadoopConf;
+  /** The broadcast plan, read on the task's thread. */
+  private transient TaskPlan plan;
 
-  PartitionScorer(TaskPlan plan) {
-    this.plan = plan;
+  PartitionScorer(Broadcast<TaskPlan> plan, ScoreMetrics metrics,
+      Broadcast<SerializableConfiguration> hadoopConf) {
+    this.broadcast = plan;
+    this.metrics = metrics;
+    this.hadoopConf = hadoopConf;
   }
 
   @Override
   public Iterator<InternalRow> call(Iterator<T> rows) throws Exception {
     long start = System.nanoTime();
+    plan = broadcast.value();
     TaskContext task = TaskContext.get();
     ScorerOptions.Builder opts = ScorerOptions.builder().callerHandlesPassthrough();
     if (task != null) {
@@ -54,24 +71,25 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
     }
     BatchScorer scorer = open(opts.build());
     if (scorer.loadedModel()) {
-      plan.metrics.modelLoads.add(SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId());
+      metrics.modelLoads.add(SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId());
     }
     ScoringIterator it = new ScoringIterator(rows, scorer, task == null ? 0 : task.partitionId());
     if (task != null) {
       task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> it.close());
     }
     long setup = System.nanoTime() - start;
-    plan.metrics.taskSetup.add(setup);
-    plan.metrics.taskSetupNanos.add(setup);
+    metrics.taskSetup.add(setup);
+    metrics.taskSetupNanos.add(setup);
     return it;
   }
 
   /** Opens the driver's plan with the model where this executor finds it (no spec parsed or checked). */
   private BatchScorer open(ScorerOptions opts) throws ModelLoadException {
-    ScoringSpec spec = plan.scoring.spec();
+    ScoringPlan scoring = plan.scoring;
+    ScoringSpec spec = scoring.spec();
     Path local = ModelFiles.localPath(spec.modelPath(), spec.baseDir(),
-        plan.hadoopConf == null ? null : plan.hadoopConf.value().value());
-    return BatchScorer.open(plan.scoring, ModelSource.of(local), opts);
+        hadoopConf == null ? null : hadoopConf.value().value());
+    return BatchScorer.open(scoring, ModelSource.of(local), opts);
   }
 
   /** Reads a batch, scores it, hands out its rows; then the next batch. */
@@ -130,12 +148,12 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
         }
         throw e.withRowOffset(rowsBefore, where);
       }
-      plan.metrics.latency.add(System.nanoTime() - start);
-      plan.metrics.batches.add(1);
-      plan.metrics.rowsIn.add(n);
-      plan.metrics.rowsScored.add(current.rowsScored());
+      metrics.latency.add(System.nanoTime() - start);
+      metrics.batches.add(1);
+      metrics.rowsIn.add(n);
+      metrics.rowsScored.add(current.rowsScored());
       for (RowRejection r : current.rejections()) {
-        plan.metrics.rejected.add(r.reason() + ":" + r.column());
+        metrics.rejected.add(r.reason() + ":" + r.column());
       }
       if (stats != null) {
         stats.add(current.columns(), plan.statsNumeric, plan.statsLabels);
@@ -163,7 +181,7 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
       if (!closed) {
         closed = true;
         if (stats != null) {
-          plan.metrics.predictions.add(stats);
+          metrics.predictions.add(stats);
         }
         scorer.close();
       }

@@ -7,10 +7,15 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Everything a task needs to score a partition, made on the driver and sent with the task: the
+ * What every task of a query needs to score a partition, made on the driver and broadcast: the
  * bound {@link ScoringPlan} (the spec, checked against the model and the input's schema once, on
  * the driver), the layout of the projected input rows or scanned batches, and the output schema.
  * No model bytes: the spec names where each executor finds the model.
+ *
+ * <p>Broadcast, not sent in each task's closure: a closure is deserialized in every task, and
+ * this object graph took more CPU to read back there than parsing and checking the spec had (see
+ * docs/performance.md); a broadcast value is read once per executor JVM. The counters, which
+ * each task must register, travel in the closure ({@link PartitionScorer}).
  */
 final class TaskPlan implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -43,14 +48,4 @@ final class TaskPlan implements Serializable {
   /** Prediction columns whose statistics tasks gather (null: none, e.g. for a Transformer). */
   java.util.List<String> statsNumeric;
   java.util.List<String> statsLabels;
-
-  /**
-   * The driver's Hadoop configuration, for a model on a Hadoop file system; null otherwise (see
-   * {@link ModelFiles#isRemote}). Broadcast: a task's closure is deserialized once per task, and
-   * a Configuration took ~13 ms of every task to read back; a broadcast value is read once per
-   * executor. Spark's own wrapper, which Spark's Kryo serializer (spark.serializer) writes with
-   * Java serialization as it must.
-   */
-  org.apache.spark.broadcast.Broadcast<org.apache.spark.util.SerializableConfiguration> hadoopConf;
-  ScoreMetrics metrics;
 }

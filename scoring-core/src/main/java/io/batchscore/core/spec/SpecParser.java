@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads and writes scoring specs. YAML and JSON share one schema (JSON is YAML). Every problem is
@@ -54,6 +56,8 @@ final class SpecParser {
       Set.of("column", "tokenizer", "maxLength", "truncation", "inputIds", "attentionMask", "tokenTypeIds");
   private static final Set<String> NULL_KEYS = Set.of("policy", "fill");
 
+  private static final Logger LOG = LoggerFactory.getLogger(SpecParser.class);
+
   private SpecParser() {}
 
   static ScoringSpec load(Path file) throws SpecException {
@@ -70,6 +74,7 @@ final class SpecParser {
   }
 
   static ScoringSpec parse(String text, String origin, Path baseDir) throws SpecException {
+    LOG.debug("parsing the spec {}", origin);
     JsonNode root;
     try {
       root = YAML.readTree(text);
