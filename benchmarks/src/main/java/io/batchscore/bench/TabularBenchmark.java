@@ -14,9 +14,8 @@ import io.batchscore.core.Models;
 import io.batchscore.core.ScoreResult;
 import io.batchscore.core.ScorerOptions;
 import io.batchscore.core.ScoringPlan;
-import io.batchscore.core.column.ArrayColumn;
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.FloatColumn;
 import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SessionConfig;
@@ -433,7 +432,7 @@ public final class TabularBenchmark {
 
   /** The feature columns' arrays, in the spec's order: the hand-written job's input. */
   static float[][] columnArrays(ScoringSpec spec, ColumnBatch cols) {
-    return spec.featureColumns().stream().map(c -> ((FloatColumn) cols.column(c)).values()).toArray(float[][]::new);
+    return spec.featureColumns().stream().map(c -> (cols.column(c)).floats()).toArray(float[][]::new);
   }
 
   /** The class names the tabular models carry in their metadata, for the hand-written job's class-name output. */
@@ -778,14 +777,14 @@ public final class TabularBenchmark {
           f[i] = data[i * width + c];
         }
       }
-      bl.add(names.get(c), asDouble ? new io.batchscore.core.column.DoubleColumn(d) : new FloatColumn(f));
+      bl.add(names.get(c), asDouble ? io.batchscore.core.column.Column.ofDoubles(d) : Column.ofFloats(f));
     }
     return bl.build();
   }
 
   /** The row-major data as one array column of {@code width} floats a row (no copy). */
   static ColumnBatch rowMajor(float[] data, int rows, int width, String name) {
-    return ColumnBatch.builder(rows).add(name, ArrayColumn.fixedWidth(new FloatColumn(data), width, rows)).build();
+    return ColumnBatch.builder(rows).add(name, Column.ofArrays(Column.ofFloats(data), width, rows)).build();
   }
 
   /** The spec as the in-memory paths run it: no passthrough, THREADS intra-op threads. */
@@ -1031,7 +1030,7 @@ public final class TabularBenchmark {
           flat[i * 784 + j] = px.get(j);
         }
       }
-      return bl.add(feats.get(0), ArrayColumn.fixedWidth(new FloatColumn(flat), 784, buf.size())).build();
+      return bl.add(feats.get(0), Column.ofArrays(Column.ofFloats(flat), 784, buf.size())).build();
     }
     for (int f = 0; f < feats.size(); f++) {
       float[] v = new float[buf.size()];
@@ -1045,7 +1044,7 @@ public final class TabularBenchmark {
           v[i] = (float) buf.get(i).getDouble(at);
         }
       }
-      bl.add(feats.get(f), new FloatColumn(v));
+      bl.add(feats.get(f), Column.ofFloats(v));
     }
     return bl.build();
   }
@@ -1067,7 +1066,7 @@ public final class TabularBenchmark {
         v[i] = ((Number) seq.apply(i)).floatValue();
       }
       ColumnBatch b = array
-          ? ColumnBatch.builder(1).add(feats.get(0), ArrayColumn.fixedWidth(new FloatColumn(v), v.length, 1)).build()
+          ? ColumnBatch.builder(1).add(feats.get(0), Column.ofArrays(Column.ofFloats(v), v.length, 1)).build()
           : single(feats, v);
       ColumnBatch out = s.score(b).columns();
       Object[] r = new Object[predictions.size()];
@@ -1105,7 +1104,7 @@ public final class TabularBenchmark {
   static ColumnBatch single(List<String> feats, float[] v) {
     ColumnBatch.Builder b = ColumnBatch.builder(1);
     for (int i = 0; i < feats.size(); i++) {
-      b.add(feats.get(i), new FloatColumn(v[i]));
+      b.add(feats.get(i), Column.ofFloats(v[i]));
     }
     return b.build();
   }

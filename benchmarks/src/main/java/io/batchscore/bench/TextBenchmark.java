@@ -9,8 +9,8 @@ import ai.onnxruntime.OrtSession;
 import io.batchscore.core.BatchScorer;
 import io.batchscore.core.ScorerOptions;
 import io.batchscore.core.ScoringPlan;
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.StringColumn;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SessionConfig;
 import java.io.InputStream;
@@ -284,7 +284,7 @@ public final class TextBenchmark {
   }
 
   private static ColumnBatch batch(String[] texts) {
-    return ColumnBatch.builder(texts.length).add("text", new StringColumn(texts)).build();
+    return ColumnBatch.builder(texts.length).add("text", Column.ofStrings(texts)).build();
   }
 
   private TextBenchmark() {}

@@ -3,8 +3,8 @@ package io.batchscore.bench;
 import io.batchscore.core.BatchScorer;
 import io.batchscore.core.ScorerOptions;
 import io.batchscore.core.ScoringPlan;
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.StringColumn;
 import io.batchscore.core.spec.ScoringSpec;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ public final class TextThroughput {
       }
     }
     String[] texts = texts(n);
-    ColumnBatch all = ColumnBatch.builder(n).add("text", new StringColumn(texts)).build();
+    ColumnBatch all = ColumnBatch.builder(n).add("text", Column.ofStrings(texts)).build();
     System.out.printf("all-MiniLM-L6-v2, %d texts (seeded, 3 to 120 words), %d intra-op threads, %s, %d cores%n",
         n, threads, System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors());
@@ -64,14 +64,14 @@ public final class TextThroughput {
         + " column: e, transform: mean_pooling, normalize: true}]\n";
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(ScoringSpec.parse(spec, "bench", null), null),
         ScorerOptions.defaults())) {
-      s.score(ColumnBatch.builder(8).add("text", new StringColumn(java.util.Arrays.copyOf(
-          ((StringColumn) all.column("text")).values(), 8))).build()); // warm-up
-      String[] texts = ((StringColumn) all.column("text")).values();
+      s.score(ColumnBatch.builder(8).add("text", Column.ofStrings(java.util.Arrays.copyOf(
+          (all.column("text")).strings(), 8))).build()); // warm-up
+      String[] texts = (all.column("text")).strings();
       long t0 = System.nanoTime();
       int scored = 0;
       for (int from = 0; from < texts.length; from += window) {
         String[] part = java.util.Arrays.copyOfRange(texts, from, Math.min(texts.length, from + window));
-        scored += s.score(ColumnBatch.builder(part.length).add("text", new StringColumn(part)).build()).rowsScored();
+        scored += s.score(ColumnBatch.builder(part.length).add("text", Column.ofStrings(part)).build()).rowsScored();
       }
       return scored / ((System.nanoTime() - t0) / 1e9);
     }

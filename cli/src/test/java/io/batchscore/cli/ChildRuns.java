@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.batchscore.cli.io.ParquetTableReader;
 import io.batchscore.cli.io.ParquetTableWriter;
 import io.batchscore.core.TestData;
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.DoubleColumn;
-import io.batchscore.core.column.LongColumn;
+import io.batchscore.core.column.ColumnType;
+import io.batchscore.core.column.ElementType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,15 +39,16 @@ final class ChildRuns {
     }
     try (ParquetTableWriter w = new ParquetTableWriter(in, fields)) {
       for (int c = 0; c < copies; c++) {
-        long[] ids = java.util.Arrays.copyOf(((LongColumn) sample.column("id")).values(), sample.rowCount());
+        long[] ids = java.util.Arrays.copyOf((sample.column("id")).longs(), sample.rowCount());
         for (int i = 0; i < ids.length; i++) {
           ids[i] += (long) c * sample.rowCount();
         }
         ColumnBatch.Builder b = ColumnBatch.builder(sample.rowCount());
         double shift = distinct ? c * 1e-7 : 0;
         for (var e : sample.columns().entrySet()) {
-          b.add(e.getKey(), e.getKey().equals("id") ? new LongColumn(ids)
-              : e.getValue() instanceof DoubleColumn d && shift != 0 ? shifted(d, shift) : e.getValue());
+          b.add(e.getKey(), e.getKey().equals("id") ? Column.ofLongs(ids)
+              : e.getValue().type().equals(ColumnType.scalar(ElementType.DOUBLE)) && shift != 0
+                  ? shifted(e.getValue(), shift) : e.getValue());
         }
         w.write(b.build());
       }
@@ -54,12 +56,12 @@ final class ChildRuns {
     return in;
   }
 
-  private static DoubleColumn shifted(DoubleColumn d, double by) {
+  private static Column shifted(Column d, double by) {
     double[] v = new double[d.size()];
     for (int i = 0; i < v.length; i++) {
-      v[i] = d.value(i) + by;
+      v[i] = d.getDouble(i) + by;
     }
-    return new DoubleColumn(v);
+    return Column.ofDoubles(v);
   }
 
   /** The rows of a partition folder, failing on a duplicate id. */
@@ -70,7 +72,7 @@ final class ChildRuns {
       java.util.Set<Long> ids = new java.util.HashSet<>();
       while ((b = r.next(65_536)) != null) {
         for (int i = 0; i < b.rowCount(); i++) {
-          assertTrue(ids.add(((LongColumn) b.column("id")).value(i)), "duplicate id");
+          assertTrue(ids.add((b.column("id")).getLong(i)), "duplicate id");
         }
         n += b.rowCount();
       }

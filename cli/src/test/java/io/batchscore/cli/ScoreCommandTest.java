@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.batchscore.cli.io.ParquetTableReader;
 import io.batchscore.core.TestData;
-import io.batchscore.core.column.ArrayColumn;
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.LongColumn;
 import io.batchscore.spark.job.ExitCodes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +33,7 @@ class ScoreCommandTest {
       ColumnBatch b;
       while ((b = r.next(100)) != null) {
         for (int i = 0; i < b.rowCount(); i++) {
-          out.put(((LongColumn) b.column("id")).value(i), ((FloatColumn) b.column(name)).value(i));
+          out.put((b.column("id")).getLong(i), (b.column(name)).getFloat(i));
         }
       }
     }
@@ -77,10 +75,10 @@ class ScoreCommandTest {
     try (ParquetTableReader rd = new ParquetTableReader(out, List.of("id", "probabilities"))) {
       ColumnBatch b = rd.next(2000);
       assertEquals(1000, b.rowCount());
-      ArrayColumn p = (ArrayColumn) b.column("probabilities");
-      float[] v = ((FloatColumn) p.values()).values();
+      Column p = b.column("probabilities");
+      float[] v = (p.elements()).floats();
       for (int i = 0; i < 1000; i++) {
-        long id = ((LongColumn) b.column("id")).value(i);
+        long id = (b.column("id")).getLong(i);
         for (int c = 0; c < 10; c++) {
           assertEquals(expected.get((int) id, "p" + c), v[i * 10 + c], 1e-5);
         }

@@ -10,13 +10,10 @@ import io.batchscore.core.ScoreResult;
 import io.batchscore.core.ScorerOptions;
 import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.TextModels;
-import io.batchscore.core.column.ArrayColumn;
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.column.ElementType;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.LongColumn;
-import io.batchscore.core.column.StringColumn;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.spark.job.JobOptions;
 import io.batchscore.spark.job.JobRunner;
@@ -43,10 +40,10 @@ class TextEmbeddingsEverywhereTest {
     try (ParquetTableReader r = new ParquetTableReader(p, List.of("id", "embedding"))) {
       ColumnBatch b;
       while ((b = r.next(1000)) != null) {
-        ArrayColumn a = (ArrayColumn) b.column("embedding");
-        float[] v = ((FloatColumn) a.values()).values();
+        Column a = b.column("embedding");
+        float[] v = (a.elements()).floats();
         for (int i = 0; i < b.rowCount(); i++) {
-          out.put(((LongColumn) b.column("id")).value(i), java.util.Arrays.copyOfRange(v, a.offsets()[i], a.offsets()[i + 1]));
+          out.put((b.column("id")).getLong(i), java.util.Arrays.copyOfRange(v, a.offsets()[i], a.offsets()[i + 1]));
         }
       }
     }
@@ -77,7 +74,7 @@ class TextEmbeddingsEverywhereTest {
       ids[i] = i;
     }
     ColumnBatch batch = ColumnBatch.builder(texts.length)
-        .add("id", new LongColumn(ids)).add("text", new StringColumn(texts)).build();
+        .add("id", Column.ofLongs(ids)).add("text", Column.ofStrings(texts)).build();
     Path input = tmp.resolve("texts.parquet");
     try (ParquetTableWriter w = new ParquetTableWriter(input, List.of(
         new ParquetTableWriter.OutputField("id", ColumnType.scalar(ElementType.INT64), null, false),
@@ -88,9 +85,9 @@ class TextEmbeddingsEverywhereTest {
     Map<Long, float[]> library = new HashMap<>();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(ScoringSpec.load(spec), null), ScorerOptions.defaults())) {
       ScoreResult r = s.score(batch);
-      ArrayColumn a = (ArrayColumn) r.columns().column("embedding");
+      Column a = r.columns().column("embedding");
       for (int i = 0; i < r.rowsScored(); i++) {
-        library.put((long) i, java.util.Arrays.copyOfRange(((FloatColumn) a.values()).values(), i * 384, i * 384 + 384));
+        library.put((long) i, java.util.Arrays.copyOfRange((a.elements()).floats(), i * 384, i * 384 + 384));
       }
     }
 

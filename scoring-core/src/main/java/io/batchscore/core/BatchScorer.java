@@ -361,13 +361,12 @@ public final class BatchScorer implements AutoCloseable {
 
   /** The rows to score (kept, or all) ordered by text length, stable. */
   private int[] byTextLength(ColumnBatch batch, int[] kept, int n) {
-    io.batchscore.core.column.StringColumn c =
-        (io.batchscore.core.column.StringColumn) batch.column(text.column());
+    Column c = batch.column(text.column());
     Integer[] idx = new Integer[n];
     for (int i = 0; i < n; i++) {
       idx[i] = kept == null ? i : kept[i];
     }
-    java.util.Arrays.sort(idx, java.util.Comparator.comparingInt(r -> c.isNull(r) ? 0 : c.value(r).length()));
+    java.util.Arrays.sort(idx, java.util.Comparator.comparingInt(r -> c.isNull(r) ? 0 : c.getString(r).length()));
     int[] out = new int[n];
     for (int i = 0; i < n; i++) {
       out[i] = idx[i];

@@ -1,15 +1,8 @@
 package io.batchscore.core;
 
-import io.batchscore.core.column.ArrayColumn;
-import io.batchscore.core.column.BoolColumn;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.DoubleColumn;
 import io.batchscore.core.column.ElementType;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.IntColumn;
-import io.batchscore.core.column.LongColumn;
-import io.batchscore.core.column.StringColumn;
 import io.batchscore.core.engine.HostTensor;
 import io.batchscore.core.engine.Runner;
 import io.batchscore.core.model.ValueInfo;
@@ -101,7 +94,7 @@ final class InputAssembler {
       ColumnBatch batch, int[] sel, int from, int to, Runner runner, boolean checkNaN) {
     sawNaN = false;
     int n = to - from;
-    if (binding.fromColumnList() || !(column(batch, 0) instanceof ArrayColumn)) {
+    if (binding.fromColumnList() || !column(batch, 0).type().isArray()) {
       int k = binding.columns().size();
       HostTensor t = runner.input(info.name(), shapeFor(n, k));
       Column first = column(batch, 0);
@@ -128,20 +121,20 @@ final class InputAssembler {
       }
       return t;
     }
-    ArrayColumn col = (ArrayColumn) column(batch, 0);
-    checkType(col.values(), 0);
+    Column col = column(batch, 0);
+    checkType(col.elements(), 0);
     int w = widthOf(col, sel, from, to);
     HostTensor t = runner.input(info.name(), shapeFor(n, w));
     int[] off = col.offsets();
-    if (sel == null && bulkRange(col.values(), off[from], n * w, t)) {
+    if (sel == null && bulkRange(col.elements(), off[from], n * w, t)) {
       // The range was just copied: look at it while it is still in cache.
-      sawNaN = checkNaN && NullScan.hasNonFinite(col.values(), off[from], off[from] + n * w, false);
+      sawNaN = checkNaN && NullScan.hasNonFinite(col.elements(), off[from], off[from] + n * w, false);
       return t;
     }
     Object dst = scratch(n * w);
     for (int i = 0; i < n; i++) {
       int r = sel == null ? from + i : sel[i + from];
-      copyRange(col.values(), off[r], w, dst, i * w, binding.columns().get(0), r);
+      copyRange(col.elements(), off[r], w, dst, i * w, binding.columns().get(0), r);
     }
     sawNaN = checkNaN && NullScan.hasNonFinite(dst, n * w);
     put(t, 0, dst, n * w);
@@ -149,7 +142,7 @@ final class InputAssembler {
   }
 
   /** Values per row in the tensor for these rows. */
-  private int widthOf(ArrayColumn col, int[] sel, int from, int to) {
+  private int widthOf(Column col, int[] sel, int from, int to) {
     long expected = staticRowShape == null ? -1 : HostTensor.count(staticRowShape);
     int w = -1;
     for (int i = from; i < to; i++) {
@@ -321,23 +314,30 @@ final class InputAssembler {
   }
 
   private boolean bulkRange(Column c, int start, int n, HostTensor t) {
-    if (target == ElementType.FLOAT && c instanceof FloatColumn f) {
-      t.floats().put(0, f.values(), start, n);
-      return true;
+    if (!c.type().isScalar() || c.type().element() != target) {
+      return false;
     }
-    if (target == ElementType.DOUBLE && c instanceof DoubleColumn d) {
-      t.doubles().put(0, d.values(), start, n);
-      return true;
+    switch (target) {
+      case FLOAT:
+        t.floats().put(0, c.floats(), start, n);
+        return true;
+      case DOUBLE:
+        t.doubles().put(0, c.doubles(), start, n);
+        return true;
+      case INT64:
+        t.longs().put(0, c.longs(), start, n);
+        return true;
+      case INT32:
+        t.ints().put(0, c.ints(), start, n);
+        return true;
+      default:
+        return false;
     }
-    if (target == ElementType.INT64 && c instanceof LongColumn l) {
-      t.longs().put(0, l.values(), start, n);
-      return true;
-    }
-    if (target == ElementType.INT32 && c instanceof IntColumn i) {
-      t.ints().put(0, i.values(), start, n);
-      return true;
-    }
-    return false;
+  }
+
+  /** The element type of a scalar column. */
+  private static ElementType scalar(Column c) {
+    return c.type().element();
   }
 
   /**
@@ -354,8 +354,9 @@ final class InputAssembler {
       case FLOAT:
         {
           float[] d = (float[]) dst;
-          if (c instanceof FloatColumn f) {
-            float[] v = f.values();
+          ElementType source = scalar(c);
+          if (source == ElementType.FLOAT) {
+            float[] v = c.floats();
             boolean nan = false;
             for (int i = from; i < to; i++, pos += stride) {
               float x = v[sel == null ? i : sel[i]];
@@ -363,8 +364,8 @@ final class InputAssembler {
               nan |= x - x != 0f; // NaN or infinite
             }
             return checkNaN && nan;
-          } else if (c instanceof DoubleColumn dc) {
-            double[] v = dc.values();
+          } else if (source == ElementType.DOUBLE) {
+            double[] v = c.doubles();
             boolean nan = false;
             for (int i = from; i < to; i++, pos += stride) {
               float x = (float) v[sel == null ? i : sel[i]];
@@ -372,13 +373,13 @@ final class InputAssembler {
               nan |= x - x != 0f; // NaN, infinite, or a double beyond float's range
             }
             return checkNaN && nan;
-          } else if (c instanceof LongColumn lc) {
-            long[] v = lc.values();
+          } else if (source == ElementType.INT64) {
+            long[] v = c.longs();
             for (int i = from; i < to; i++, pos += stride) {
               d[pos] = (float) v[sel == null ? i : sel[i]];
             }
           } else {
-            int[] v = ((IntColumn) c).values();
+            int[] v = c.ints();
             for (int i = from; i < to; i++, pos += stride) {
               d[pos] = (float) v[sel == null ? i : sel[i]];
             }
@@ -399,9 +400,16 @@ final class InputAssembler {
       case INT64:
         {
           long[] d = (long[]) dst;
-          for (int i = from; i < to; i++, pos += stride) {
-            int r = sel == null ? i : sel[i];
-            d[pos] = c instanceof LongColumn lc ? lc.value(r) : ((IntColumn) c).value(r);
+          if (scalar(c) == ElementType.INT64) {
+            long[] v = c.longs();
+            for (int i = from; i < to; i++, pos += stride) {
+              d[pos] = v[sel == null ? i : sel[i]];
+            }
+          } else {
+            int[] v = c.ints();
+            for (int i = from; i < to; i++, pos += stride) {
+              d[pos] = v[sel == null ? i : sel[i]];
+            }
           }
           return false;
         }
@@ -417,7 +425,7 @@ final class InputAssembler {
       case BOOL:
         {
           byte[] d = (byte[]) dst;
-          boolean[] v = ((BoolColumn) c).values();
+          boolean[] v = c.booleans();
           for (int i = from; i < to; i++, pos += stride) {
             d[pos] = v[sel == null ? i : sel[i]] ? (byte) 1 : 0;
           }
@@ -426,7 +434,7 @@ final class InputAssembler {
       case STRING:
         {
           String[] d = (String[]) dst;
-          String[] v = ((StringColumn) c).values();
+          String[] v = c.strings();
           for (int i = from; i < to; i++, pos += stride) {
             d[pos] = v[sel == null ? i : sel[i]];
           }
@@ -443,8 +451,8 @@ final class InputAssembler {
       case FLOAT:
         {
           float[] d = (float[]) dst;
-          if (c instanceof FloatColumn f) {
-            System.arraycopy(f.values(), start, d, off, len);
+          if (scalar(c) == ElementType.FLOAT) {
+            System.arraycopy(c.floats(), start, d, off, len);
           } else {
             for (int e = 0; e < len; e++) {
               d[off + e] = (float) asDouble(c, start + e);
@@ -463,9 +471,13 @@ final class InputAssembler {
       case INT64:
         {
           long[] d = (long[]) dst;
-          for (int e = 0; e < len; e++) {
-            d[off + e] =
-                c instanceof LongColumn lc ? lc.value(start + e) : ((IntColumn) c).value(start + e);
+          if (scalar(c) == ElementType.INT64) {
+            System.arraycopy(c.longs(), start, d, off, len);
+          } else {
+            int[] v = c.ints();
+            for (int e = 0; e < len; e++) {
+              d[off + e] = v[start + e];
+            }
           }
           return;
         }
@@ -480,14 +492,14 @@ final class InputAssembler {
       case BOOL:
         {
           byte[] d = (byte[]) dst;
-          boolean[] v = ((BoolColumn) c).values();
+          boolean[] v = c.booleans();
           for (int e = 0; e < len; e++) {
             d[off + e] = v[start + e] ? (byte) 1 : 0;
           }
           return;
         }
       case STRING:
-        System.arraycopy(((StringColumn) c).values(), start, dst, off, len);
+        System.arraycopy(c.strings(), start, dst, off, len);
         return;
       default:
         throw new IllegalStateException("cannot feed " + target);
@@ -495,14 +507,14 @@ final class InputAssembler {
   }
 
   private static double asDouble(Column c, int i) {
-    return io.batchscore.core.column.Columns.asDouble(c, i);
+    return c.getNumber(i);
   }
 
   private int asInt(Column c, int i, String name) {
-    if (c instanceof IntColumn ic) {
-      return ic.value(i);
+    if (scalar(c) == ElementType.INT32) {
+      return c.getInt(i);
     }
-    long v = ((LongColumn) c).value(i);
+    long v = c.getLong(i);
     if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
       throw new BadInputException(
           name,

@@ -1,10 +1,9 @@
 package io.batchscore.core;
 
-import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.DoubleColumn;
-import io.batchscore.core.column.FloatColumn;
+import io.batchscore.core.column.ColumnType;
+import io.batchscore.core.column.ElementType;
 import io.batchscore.core.spec.NullPolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,10 +46,11 @@ final class NullScan {
       ColumnBatch batch, List<InputAssembler> assemblers, NullPolicy policy, String textColumn,
       String textInput, boolean nanLater) {
     Outcome out = new Outcome(batch.rowCount(), assemblers.size(), policy == NullPolicy.SKIP);
-    if (textColumn != null && batch.column(textColumn) instanceof io.batchscore.core.column.StringColumn sc) {
-      for (int r = 0; r < sc.size(); r++) {
-        String v = sc.value(r);
-        boolean isNull = sc.isNull(r);
+    Column text = textColumn == null ? null : batch.column(textColumn);
+    if (text != null && is(text, ElementType.STRING)) {
+      for (int r = 0; r < text.size(); r++) {
+        String v = text.getString(r);
+        boolean isNull = text.isNull(r);
         // Under fill, null and empty texts are scored as the empty string (see TextAssembler).
         if ((isNull || v.isBlank()) && policy != NullPolicy.FILL) {
           bad(r, 0, textColumn, textInput, isNull ? "null" : "empty", -1, policy, out, -1);
@@ -65,8 +65,8 @@ final class NullScan {
         if (c == null) {
           continue; // the assembler reports the missing column
         }
-        if (c instanceof ArrayColumn arr) {
-          scanArray(arr, cols.get(j), asm.input(), a, policy, out, nanLater, asm.narrowsToFloat());
+        if (c.type().isArray()) {
+          scanArray(c, cols.get(j), asm.input(), a, policy, out, nanLater, asm.narrowsToFloat());
         } else {
           scanScalar(c, cols.get(j), asm.input(), a, j, policy, out, nanLater, asm.narrowsToFloat());
         }
@@ -98,11 +98,11 @@ final class NullScan {
   }
 
   private static void scanArray(
-      ArrayColumn c, String name, String input, int a, NullPolicy p, Outcome out,
+      Column c, String name, String input, int a, NullPolicy p, Outcome out,
       boolean nanLater, boolean toFloat) {
     int n = c.size();
     int[] off = c.offsets();
-    Column child = c.values();
+    Column child = c.elements();
     if (c.mayHaveNulls()) {
       for (int r = 0; r < n; r++) {
         if (c.isNull(r)) {
@@ -210,13 +210,19 @@ final class NullScan {
    * with {@code toFloat}, a double that is not finite as a float.
    */
   static boolean hasNonFinite(Column c, int from, int to, boolean toFloat) {
-    if (c instanceof FloatColumn f) {
-      return hasNonFinite(f.values(), from, to);
+    if (is(c, ElementType.FLOAT)) {
+      return hasNonFinite(c.floats(), from, to);
     }
-    if (c instanceof DoubleColumn d) {
-      return toFloat ? hasNonFiniteAsFloat(d.values(), from, to) : hasNonFinite(d.values(), from, to);
+    if (is(c, ElementType.DOUBLE)) {
+      return toFloat ? hasNonFiniteAsFloat(c.doubles(), from, to) : hasNonFinite(c.doubles(), from, to);
     }
     return false;
+  }
+
+  /** Whether a column holds scalars of the given type. */
+  static boolean is(Column c, ElementType type) {
+    ColumnType t = c.type();
+    return t.isScalar() && t.element() == type;
   }
 
   /** Whether a double of {@code v[from..to)} is NaN, infinite, or beyond float's range. */
@@ -235,12 +241,12 @@ final class NullScan {
 
   /** Why value {@code i} of a column cannot be scored ("NaN", "infinite"...), or null. */
   private static String nonFinite(Column c, int i, boolean toFloat) {
-    if (c instanceof FloatColumn f) {
-      float x = f.value(i);
+    if (is(c, ElementType.FLOAT)) {
+      float x = c.getFloat(i);
       return x != x ? "NaN" : x - x != 0f ? "infinite" : null;
     }
-    if (c instanceof DoubleColumn d) {
-      double x = d.value(i);
+    if (is(c, ElementType.DOUBLE)) {
+      double x = c.getDouble(i);
       if (x != x) {
         return "NaN";
       }

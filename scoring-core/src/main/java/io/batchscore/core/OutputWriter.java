@@ -1,12 +1,7 @@
 package io.batchscore.core;
 
-import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ElementType;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.LongColumn;
-import io.batchscore.core.column.MapColumn;
-import io.batchscore.core.column.StringColumn;
 import io.batchscore.core.engine.OutputValue;
 import io.batchscore.core.spec.OutputBinding;
 import java.nio.Buffer;
@@ -156,7 +151,7 @@ abstract class OutputWriter {
     }
 
     static Object alloc(ElementType t, int n) {
-      return io.batchscore.core.column.Columns.allocate(t, n);
+      return io.batchscore.core.column.Column.allocate(t, n);
     }
 
     void ensure(int extra) {
@@ -212,7 +207,7 @@ abstract class OutputWriter {
         System.arraycopy(data, 0, exact, 0, size);
         data = exact;
       }
-      return io.batchscore.core.column.Columns.wrap(type, data, null, size);
+      return io.batchscore.core.column.Column.wrap(type, data, null, size);
     }
   }
 
@@ -304,7 +299,7 @@ abstract class OutputWriter {
           l2Normalize(v, offsets[r], offsets[r + 1] - offsets[r]);
         }
       }
-      return List.of(new ArrayColumn(offsets, flat.column(), null, rows));
+      return List.of(Column.ofArrays(offsets, flat.column(), null, rows));
     }
   }
 
@@ -349,7 +344,7 @@ abstract class OutputWriter {
     @Override
     public List<Column> finish() {
       int w = Math.max(width, 0);
-      return List.of(ArrayColumn.fixedWidth(new FloatColumn(out == null ? new float[0] : out), w, rows));
+      return List.of(Column.ofArrays(Column.ofFloats(out == null ? new float[0] : out), w, rows));
     }
   }
 
@@ -430,7 +425,7 @@ abstract class OutputWriter {
 
     @Override
     public List<Column> finish() {
-      return List.of(new MapColumn(offsets, keys.column(), values.column(), null, rows));
+      return List.of(Column.ofMaps(offsets, keys.column(), values.column(), null, rows));
     }
   }
 
@@ -511,7 +506,7 @@ abstract class OutputWriter {
 
     @Override
     public List<Column> finish() {
-      return List.of(new FloatColumn(out));
+      return List.of(Column.ofFloats(out));
     }
   }
 
@@ -661,15 +656,15 @@ abstract class OutputWriter {
     public List<Column> finish() {
       Column flat =
           labelType == ElementType.STRING
-              ? new StringColumn((String[]) best)
-              : new LongColumn((long[]) best);
+              ? Column.ofStrings((String[]) best)
+              : Column.ofLongs((long[]) best);
       if (binding.transform() == io.batchscore.core.spec.Transform.ARGMAX) {
         return List.of(flat);
       }
       List<Column> out = new ArrayList<>();
-      out.add(ArrayColumn.fixedWidth(flat, k, rows));
+      out.add(Column.ofArrays(flat, k, rows));
       if (scores) {
-        out.add(ArrayColumn.fixedWidth(new FloatColumn(bestScores), k, rows));
+        out.add(Column.ofArrays(Column.ofFloats(bestScores), k, rows));
       }
       return out;
     }

@@ -4,8 +4,8 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.column.ElementType;
-import io.batchscore.core.column.StringColumn;
 import io.batchscore.core.engine.DjlDefaults;
 import io.batchscore.core.engine.HostTensor;
 import io.batchscore.core.engine.Runner;
@@ -108,7 +108,7 @@ final class TextAssembler {
    */
   public int[] fill(ColumnBatch batch, int[] sel, int from, int to, Runner runner) {
     Column c = batch.column(config.column());
-    if (!(c instanceof StringColumn sc)) {
+    if (c == null || !c.type().equals(ColumnType.scalar(ElementType.STRING))) {
       throw new BadInputException(config.column(), -1, inputs.get(0),
           c == null ? "the batch has no text column '" + config.column() + "'"
               : "column '" + config.column() + "' is " + c.type() + "; a text column is string");
@@ -117,7 +117,7 @@ final class TextAssembler {
     String[] texts = new String[n];
     for (int i = 0; i < n; i++) {
       int row = sel == null ? from + i : sel[from + i];
-      texts[i] = sc.isNull(row) ? "" : sc.value(row); // null reaches here only under nulls: fill
+      texts[i] = c.isNull(row) ? "" : c.getString(row); // null reaches here only under nulls: fill
     }
     Encoding[] enc = tokenizer.batchEncode(texts, true, false);
     int longest = 1;

@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.column.ArrayColumn;
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.column.ElementType;
-import io.batchscore.core.column.FloatColumn;
 import io.batchscore.core.column.InputSchema;
-import io.batchscore.core.column.LongColumn;
-import io.batchscore.core.column.StringColumn;
 import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.NullPolicy;
@@ -74,7 +71,7 @@ class BadInputTest {
     ColumnBatch b = breastCancerBatch();
     String[] text = new String[b.rowCount()];
     java.util.Arrays.fill(text, "1.0");
-    ColumnBatch bad = replace(b, "mean_area", new StringColumn(text));
+    ColumnBatch bad = replace(b, "mean_area", Column.ofStrings(text));
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(breastCancer(), null), opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(bad));
       assertEquals("mean_area", e.column());
@@ -100,8 +97,8 @@ class BadInputTest {
     int[] offsets = {0, 784, 784 + 783};
     ColumnBatch ragged =
         ColumnBatch.builder(2)
-            .add("id", new LongColumn(1L, 2L))
-            .add("pixels", new ArrayColumn(offsets, new FloatColumn(new float[784 + 783]), null, 2))
+            .add("id", Column.ofLongs(1L, 2L))
+            .add("pixels", Column.ofArrays(offsets, Column.ofFloats(new float[784 + 783]), null, 2))
             .build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(ragged));
@@ -113,10 +110,10 @@ class BadInputTest {
   @Test
   void nullUnderFailPolicyNamesRowColumnAndInput() throws Exception {
     ColumnBatch b = breastCancerBatch();
-    FloatColumn col = (FloatColumn) b.column("mean_texture");
+    Column col = b.column("mean_texture");
     boolean[] nulls = new boolean[b.rowCount()];
     nulls[17] = true;
-    ColumnBatch bad = replace(b, "mean_texture", new FloatColumn(col.values(), nulls, b.rowCount()));
+    ColumnBatch bad = replace(b, "mean_texture", Column.ofFloats(col.floats(), nulls, b.rowCount()));
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(breastCancer(), null), opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(bad));
       assertEquals(17, e.row());
@@ -129,11 +126,11 @@ class BadInputTest {
   @Test
   void nanUnderFailPolicyNamesRowAndColumn() throws Exception {
     ColumnBatch b = breastCancerBatch();
-    float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
+    float[] v = (b.column("worst_area")).floats().clone();
     v[3] = Float.NaN;
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(breastCancer(), null), opts())) {
       BadInputException e =
-          assertThrows(BadInputException.class, () -> s.score(replace(b, "worst_area", new FloatColumn(v))));
+          assertThrows(BadInputException.class, () -> s.score(replace(b, "worst_area", Column.ofFloats(v))));
       assertTrue(e.getMessage().contains("column 'worst_area' row 3 is NaN"), e.getMessage());
     }
   }
@@ -141,22 +138,22 @@ class BadInputTest {
   @Test
   void nanInALaterBatchUnderFailPolicyNamesItsRowAfterEarlierBatchesRan() throws Exception {
     ColumnBatch b = breastCancerBatch();
-    float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
+    float[] v = (b.column("worst_area")).floats().clone();
     v[450] = Float.NaN;
     ScoringSpec spec = breastCancer().toBuilder().batchSize(100).build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       BadInputException e =
-          assertThrows(BadInputException.class, () -> s.score(replace(b, "worst_area", new FloatColumn(v))));
+          assertThrows(BadInputException.class, () -> s.score(replace(b, "worst_area", Column.ofFloats(v))));
       assertTrue(e.getMessage().contains("column 'worst_area' row 450 is NaN"), e.getMessage());
       assertEquals(450, e.row());
       assertEquals(569, s.score(b).rowsScored(), "the scorer still scores clean batches");
     }
   }
 
-  private static double[] doubles(FloatColumn c) {
+  private static double[] doubles(Column c) {
     double[] d = new double[c.size()];
     for (int i = 0; i < d.length; i++) {
-      d[i] = c.value(i);
+      d[i] = c.getFloat(i);
     }
     return d;
   }
@@ -164,14 +161,14 @@ class BadInputTest {
   @Test
   void nanInADoubleColumnIsFoundAsItIsConvertedToFloat() throws Exception {
     ColumnBatch b = breastCancerBatch();
-    double[] d = doubles((FloatColumn) b.column("mean_area"));
+    double[] d = doubles(b.column("mean_area"));
     d[321] = Double.NaN;
     ScoringSpec spec = breastCancer().toBuilder().batchSize(64).build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       BadInputException e =
           assertThrows(
               BadInputException.class,
-              () -> s.score(replace(b, "mean_area", new io.batchscore.core.column.DoubleColumn(d))));
+              () -> s.score(replace(b, "mean_area", io.batchscore.core.column.Column.ofDoubles(d))));
       assertTrue(e.getMessage().contains("column 'mean_area' row 321 is NaN"), e.getMessage());
     }
   }
@@ -179,10 +176,10 @@ class BadInputTest {
   @Test
   void anInfiniteFeatureIsBadInputNamingRowAndColumnAsNaNIs() throws Exception {
     ColumnBatch b = breastCancerBatch();
-    float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
+    float[] v = (b.column("worst_area")).floats().clone();
     v[7] = Float.POSITIVE_INFINITY;
     v[500] = Float.NEGATIVE_INFINITY;
-    ColumnBatch bad = replace(b, "worst_area", new FloatColumn(v));
+    ColumnBatch bad = replace(b, "worst_area", Column.ofFloats(v));
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(breastCancer(), null), opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(bad));
       assertTrue(e.getMessage().contains("column 'worst_area' row 7 is infinite"), e.getMessage());
@@ -198,7 +195,7 @@ class BadInputTest {
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(fill, null), opts())) {
       ScoreResult r = s.score(bad);
       assertEquals(569, r.rowsScored());
-      float p = ((FloatColumn) r.columns().column("p_benign")).value(7);
+      float p = (r.columns().column("p_benign")).getFloat(7);
       assertTrue(p >= 0 && p <= 1, "a filled row gets a probability, not NaN: " + p);
     }
     int rows = 20;
@@ -206,8 +203,8 @@ class BadInputTest {
     px[13 * 784 + 5] = Float.POSITIVE_INFINITY;
     ColumnBatch pixels =
         ColumnBatch.builder(rows)
-            .add("pixels", ArrayColumn.fixedWidth(new FloatColumn(px), 784, rows))
-            .add("id", new LongColumn(new long[rows]))
+            .add("pixels", Column.ofArrays(Column.ofFloats(px), 784, rows))
+            .add("id", Column.ofLongs(new long[rows]))
             .build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")), null), opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(pixels));
@@ -218,11 +215,11 @@ class BadInputTest {
   @Test
   void aDoubleBeyondTheRangeOfAFloatInputIsBadInputNotAnInfinity() throws Exception {
     ColumnBatch b = breastCancerBatch();
-    double[] d = doubles((FloatColumn) b.column("mean_area"));
+    double[] d = doubles(b.column("mean_area"));
     d[9] = 1e300;
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(breastCancer(), null), opts())) {
       BadInputException e = assertThrows(BadInputException.class,
-          () -> s.score(replace(b, "mean_area", new io.batchscore.core.column.DoubleColumn(d))));
+          () -> s.score(replace(b, "mean_area", io.batchscore.core.column.Column.ofDoubles(d))));
       assertTrue(e.getMessage().contains("column 'mean_area' row 9 is beyond the range of the model's float input (1.0E300)"), e.getMessage());
     }
   }
@@ -234,8 +231,8 @@ class BadInputTest {
     px[37 * 784 + 100] = Float.NaN;
     ColumnBatch b =
         ColumnBatch.builder(rows)
-            .add("pixels", ArrayColumn.fixedWidth(new FloatColumn(px), 784, rows))
-            .add("id", new LongColumn(new long[rows]))
+            .add("pixels", Column.ofArrays(Column.ofFloats(px), 784, rows))
+            .add("id", Column.ofLongs(new long[rows]))
             .build();
     ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")).toBuilder().batchSize(8).build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
@@ -251,8 +248,8 @@ class BadInputTest {
     px[rows * 784 - 1] = Float.NaN;
     ColumnBatch b =
         ColumnBatch.builder(rows)
-            .add("pixels", ArrayColumn.fixedWidth(new FloatColumn(px), 784, rows))
-            .add("id", new LongColumn(new long[rows]))
+            .add("pixels", Column.ofArrays(Column.ofFloats(px), 784, rows))
+            .add("id", Column.ofLongs(new long[rows]))
             .build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")), null), opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(b));
@@ -263,14 +260,14 @@ class BadInputTest {
   @Test
   void nullAndNanUnderSkipPolicyLeaveRowsOutAndReportThem() throws Exception {
     ColumnBatch b = breastCancerBatch();
-    float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
+    float[] v = (b.column("worst_area")).floats().clone();
     v[3] = Float.NaN;
     boolean[] nulls = new boolean[b.rowCount()];
     nulls[10] = true;
     nulls[3] = true; // same row, second reason: reported once
-    float[] t = ((FloatColumn) b.column("mean_texture")).values();
+    float[] t = (b.column("mean_texture")).floats();
     ColumnBatch bad =
-        replace(replace(b, "worst_area", new FloatColumn(v)), "mean_texture", new FloatColumn(t, nulls, b.rowCount()));
+        replace(replace(b, "worst_area", Column.ofFloats(v)), "mean_texture", Column.ofFloats(t, nulls, b.rowCount()));
     ScoringSpec spec = breastCancer().toBuilder().nullPolicy(NullPolicy.SKIP).build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       ScoreResult r = s.score(bad);
@@ -278,11 +275,11 @@ class BadInputTest {
       assertEquals(567, r.rowsScored());
       assertEquals(2, r.rejections().size());
       assertEquals(4, r.inputRow(3), "output row 3 is input row 4");
-      assertEquals(4L, ((LongColumn) r.columns().column("id")).value(3), "passthrough follows the kept rows");
+      assertEquals(4L, (r.columns().column("id")).getLong(3), "passthrough follows the kept rows");
       ScoreResult clean = s.score(b);
       assertEquals(
-          ((FloatColumn) clean.columns().column("p_benign")).value(11),
-          ((FloatColumn) r.columns().column("p_benign")).value(9));
+          (clean.columns().column("p_benign")).getFloat(11),
+          (r.columns().column("p_benign")).getFloat(9));
       assertEquals(3, r.rejections().get(0).row());
       assertEquals("mean_texture", r.rejections().get(0).column());
       assertEquals("null", r.rejections().get(0).reason());
@@ -293,40 +290,40 @@ class BadInputTest {
   @Test
   void nanUnderSkipInALaterBatchLeavesOnlyItsRowOutAndLaterBatchesStillScore() throws Exception {
     ColumnBatch b = breastCancerBatch();
-    float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
+    float[] v = (b.column("worst_area")).floats().clone();
     v[300] = Float.NaN;
     ScoringSpec spec = breastCancer().toBuilder().nullPolicy(NullPolicy.SKIP).batchSize(50).build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       ScoreResult clean = s.score(b);
-      ScoreResult r = s.score(replace(b, "worst_area", new FloatColumn(v)));
+      ScoreResult r = s.score(replace(b, "worst_area", Column.ofFloats(v)));
       assertEquals(568, r.rowsScored());
       assertEquals(1, r.rejections().size());
       assertEquals(300, r.rejections().get(0).row());
       assertEquals("NaN", r.rejections().get(0).reason());
-      FloatColumn p = (FloatColumn) r.columns().column("p_benign");
-      FloatColumn pc = (FloatColumn) clean.columns().column("p_benign");
+      Column p = r.columns().column("p_benign");
+      Column pc = clean.columns().column("p_benign");
       for (int out = 0; out < 568; out++) {
         int in = r.inputRow(out);
-        assertEquals(pc.value(in), p.value(out), "row " + in);
+        assertEquals(pc.getFloat(in), p.getFloat(out), "row " + in);
       }
       ScoreResult again = s.score(b);
       assertEquals(569, again.rowsScored(), "a clean batch after one with NaN loses no row");
-      assertEquals(pc.value(568), ((FloatColumn) again.columns().column("p_benign")).value(568));
+      assertEquals(pc.getFloat(568), (again.columns().column("p_benign")).getFloat(568));
     }
   }
 
   @Test
   void nullAndNanUnderFillPolicyScoreWithTheFillValue() throws Exception {
     ColumnBatch b = breastCancerBatch();
-    float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
+    float[] v = (b.column("worst_area")).floats().clone();
     v[3] = Float.NaN;
     boolean[] nulls = new boolean[b.rowCount()];
     nulls[10] = true;
-    ColumnBatch bad = replace(b, "worst_area", new FloatColumn(v, nulls, b.rowCount()));
-    float[] filled = ((FloatColumn) b.column("worst_area")).values().clone();
+    ColumnBatch bad = replace(b, "worst_area", Column.ofFloats(v, nulls, b.rowCount()));
+    float[] filled = (b.column("worst_area")).floats().clone();
     filled[3] = 500f;
     filled[10] = 500f;
-    ColumnBatch expectedBatch = replace(b, "worst_area", new FloatColumn(filled));
+    ColumnBatch expectedBatch = replace(b, "worst_area", Column.ofFloats(filled));
     ScoringSpec spec = breastCancer().toBuilder().nullPolicy(NullPolicy.FILL).fillValue(500).batchSize(7).build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       ScoreResult r = s.score(bad);
@@ -334,8 +331,8 @@ class BadInputTest {
       assertEquals(569, r.rowsScored());
       for (int row : new int[] {3, 10, 11}) {
         assertEquals(
-            ((FloatColumn) expected.columns().column("p_benign")).value(row),
-            ((FloatColumn) r.columns().column("p_benign")).value(row));
+            (expected.columns().column("p_benign")).getFloat(row),
+            (r.columns().column("p_benign")).getFloat(row));
       }
     }
   }

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.FloatColumn;
 import io.batchscore.core.spec.EngineKind;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.ScoringSpec;
@@ -110,9 +108,9 @@ class ConcurrentChunksTest {
   @Test
   void nanInALaterChunkUnderFailIsNamedWithItsRow() throws Exception {
     ColumnBatch b = csv("breast_cancer.csv");
-    float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
+    float[] v = (b.column("worst_area")).floats().clone();
     v[450] = Float.NaN;
-    ColumnBatch bad = replace(b, "worst_area", new FloatColumn(v));
+    ColumnBatch bad = replace(b, "worst_area", Column.ofFloats(v));
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec("breast_cancer.yaml", 16), null), opts(2))) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(bad));
       assertEquals(450, e.row());
@@ -124,11 +122,11 @@ class ConcurrentChunksTest {
   @Test
   void skipPolicyLeavesOutTheSameRowsAsOneChunkAtATime() throws Exception {
     ColumnBatch b = csv("breast_cancer.csv");
-    float[] v = ((FloatColumn) b.column("worst_area")).values().clone();
+    float[] v = (b.column("worst_area")).floats().clone();
     v[20] = Float.NaN;
     v[300] = Float.NaN;
     v[568] = Float.NaN;
-    ColumnBatch bad = replace(b, "worst_area", new FloatColumn(v));
+    ColumnBatch bad = replace(b, "worst_area", Column.ofFloats(v));
     ScoringSpec spec = spec("breast_cancer.yaml", 16).toBuilder().nullPolicy(NullPolicy.SKIP).build();
     ScoreResult serial = score(spec, bad, 1);
     ScoreResult concurrent = score(spec, bad, 3);
@@ -146,7 +144,7 @@ class ConcurrentChunksTest {
       offsets[r + 1] = offsets[r] + (r == 37 || r == 900 ? 783 : 784);
     }
     ColumnBatch batch = ColumnBatch.builder(rows)
-        .add("pixels", new ArrayColumn(offsets, new FloatColumn(new float[offsets[rows]]), null, rows))
+        .add("pixels", Column.ofArrays(offsets, Column.ofFloats(new float[offsets[rows]]), null, rows))
         .build();
     ScoringSpec spec = spec("fashion_mlp_pixels.yaml", 32);
     String serial;
@@ -206,7 +204,7 @@ class ConcurrentChunksTest {
   }
 
   private static float[] probabilities(ScoreResult r) {
-    return ((FloatColumn) r.columns().column("p_benign")).values();
+    return (r.columns().column("p_benign")).floats();
   }
 
   private static long laneThreads() {

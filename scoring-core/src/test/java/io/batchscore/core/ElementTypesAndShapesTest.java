@@ -5,14 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.column.ArrayColumn;
-import io.batchscore.core.column.BoolColumn;
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.DoubleColumn;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.IntColumn;
-import io.batchscore.core.column.LongColumn;
-import io.batchscore.core.column.StringColumn;
 import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.model.ValueInfo;
@@ -48,24 +42,24 @@ class ElementTypesAndShapesTest {
             .build();
     ColumnBatch batch =
         ColumnBatch.builder(3)
-            .add("f1", new FloatColumn(1f, 2f, 3f))
-            .add("f2", new DoubleColumn(10, 20, 30)) // double column into a float input
-            .add("d", new DoubleColumn(0.5, 1.5, 2.5))
-            .add("i64", new IntColumn(1, 2, 3)) // int32 column into an int64 input
-            .add("i32", new LongColumn(7L, 8L, 9L)) // int64 column into an int32 input
-            .add("b", new BoolColumn(true, false, true))
-            .add("s", new StringColumn("a", "é", ""))
+            .add("f1", Column.ofFloats(1f, 2f, 3f))
+            .add("f2", Column.ofDoubles(10, 20, 30)) // double column into a float input
+            .add("d", Column.ofDoubles(0.5, 1.5, 2.5))
+            .add("i64", Column.ofInts(1, 2, 3)) // int32 column into an int64 input
+            .add("i32", Column.ofLongs(7L, 8L, 9L)) // int64 column into an int32 input
+            .add("b", Column.ofBooleans(true, false, true))
+            .add("s", Column.ofStrings("a", "é", ""))
             .build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, batch.schema()), ScorerOptions.builder().cache(new ModelCache(2)).build())) {
       ScoreResult r = s.score(batch);
-      ArrayColumn f = (ArrayColumn) r.columns().column("f_out");
+      Column f = r.columns().column("f_out");
       assertEquals("array<float>[2]", f.type().toString());
-      assertArrayEquals(new float[] {2, 20, 4, 40, 6, 60}, ((FloatColumn) f.values()).values());
-      assertArrayEquals(new double[] {1.5, 2.5, 3.5}, ((DoubleColumn) r.columns().column("d_out")).values());
-      assertArrayEquals(new long[] {3, 6, 9}, ((LongColumn) r.columns().column("i64_out")).values());
-      assertArrayEquals(new int[] {8, 9, 10}, ((IntColumn) r.columns().column("i32_out")).values());
-      assertArrayEquals(new boolean[] {false, true, false}, ((BoolColumn) r.columns().column("b_out")).values());
-      assertArrayEquals(new String[] {"a", "é", ""}, ((StringColumn) r.columns().column("s_out")).values());
+      assertArrayEquals(new float[] {2, 20, 4, 40, 6, 60}, (f.elements()).floats());
+      assertArrayEquals(new double[] {1.5, 2.5, 3.5}, (r.columns().column("d_out")).doubles());
+      assertArrayEquals(new long[] {3, 6, 9}, (r.columns().column("i64_out")).longs());
+      assertArrayEquals(new int[] {8, 9, 10}, (r.columns().column("i32_out")).ints());
+      assertArrayEquals(new boolean[] {false, true, false}, (r.columns().column("b_out")).booleans());
+      assertArrayEquals(new String[] {"a", "é", ""}, (r.columns().column("s_out")).strings());
     }
   }
 
@@ -84,11 +78,11 @@ class ElementTypesAndShapesTest {
             .build();
     ColumnBatch batch =
         ColumnBatch.builder(2)
-            .add("f1", new FloatColumn(1f, 2f))
-            .add("d", new DoubleColumn(1, 2))
-            .add("i", new LongColumn(1L, 1L << 40))
-            .add("b", new BoolColumn(true, true))
-            .add("s", new StringColumn("a", "b"))
+            .add("f1", Column.ofFloats(1f, 2f))
+            .add("d", Column.ofDoubles(1, 2))
+            .add("i", Column.ofLongs(1L, 1L << 40))
+            .add("b", Column.ofBooleans(true, true))
+            .add("s", Column.ofStrings("a", "b"))
             .build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(batch));
@@ -110,11 +104,11 @@ class ElementTypesAndShapesTest {
     int[] offsets = {0, 3, 6, 7, 8};
     ColumnBatch batch =
         ColumnBatch.builder(4)
-            .add("seq", new ArrayColumn(offsets, new FloatColumn(1, 2, 3, 4, 5, 6, 7, 8), null, 4))
+            .add("seq", Column.ofArrays(offsets, Column.ofFloats(1, 2, 3, 4, 5, 6, 7, 8), null, 4))
             .build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
       ScoreResult r = s.score(batch);
-      assertArrayEquals(new float[] {6, 15, 7, 8}, ((FloatColumn) r.columns().column("total")).values());
+      assertArrayEquals(new float[] {6, 15, 7, 8}, (r.columns().column("total")).floats());
     }
   }
 
@@ -129,12 +123,12 @@ class ElementTypesAndShapesTest {
             .build();
     ColumnBatch batch =
         ColumnBatch.builder(1)
-            .add("x", ArrayColumn.fixedWidth(new FloatColumn(1, 0, 0, 1), 4, 1))
+            .add("x", Column.ofArrays(Column.ofFloats(1, 0, 0, 1), 4, 1))
             .build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
-      ArrayColumn y = (ArrayColumn) s.score(batch).columns().column("y");
+      Column y = s.score(batch).columns().column("y");
       // W = arange(12)/10 as 4x3; x = [1,0,0,1] picks rows 0 and 3: [0+0.9, 0.1+1.0, 0.2+1.1]
-      float[] v = ((FloatColumn) y.values()).values();
+      float[] v = (y.elements()).floats();
       assertEquals(0.9f, v[0], 1e-6);
       assertEquals(1.1f, v[1], 1e-6);
       assertEquals(1.3f, v[2], 1e-6);

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.column.ArrayColumn;
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.FloatColumn;
 import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.spec.InputBinding;
@@ -62,7 +61,7 @@ class ExternalWeightsTest {
   }
 
   private static ColumnBatch oneRow() {
-    return ColumnBatch.builder(1).add("x", ArrayColumn.fixedWidth(new FloatColumn(1, 0, 0, 1), 4, 1)).build();
+    return ColumnBatch.builder(1).add("x", Column.ofArrays(Column.ofFloats(1, 0, 0, 1), 4, 1)).build();
   }
 
   private ModelLoadException refused(Path model) {

@@ -1,8 +1,7 @@
 package io.batchscore.core;
 
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.DoubleColumn;
-import io.batchscore.core.column.FloatColumn;
 import io.batchscore.core.spec.ScoringSpec;
 import java.util.Arrays;
 import java.util.Collection;
@@ -111,7 +110,7 @@ public final class InputPathBenchmark {
         d[i] = data[i * width + c];
         f[i] = data[i * width + c];
       }
-      b.add(names.get(c), asDouble ? new DoubleColumn(d) : new FloatColumn(f));
+      b.add(names.get(c), asDouble ? Column.ofDoubles(d) : Column.ofFloats(f));
     }
     return b.build();
   }

@@ -1,8 +1,7 @@
 package io.batchscore.core;
 
-import io.batchscore.core.column.ArrayColumn;
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.FloatColumn;
 import io.batchscore.core.engine.HostTensor;
 import io.batchscore.core.engine.HostTensors;
 import io.batchscore.core.engine.OutputValue;
@@ -72,7 +71,7 @@ public class InputPathJmh {
     columns = InputPathBenchmark.columns(spec, data, rows, WIDTH, false);
     doubleColumns = InputPathBenchmark.columns(spec, data, rows, WIDTH, true);
     rowMajor = ColumnBatch.builder(rows)
-        .add("features", ArrayColumn.fixedWidth(new FloatColumn(data), WIDTH, rows)).build();
+        .add("features", Column.ofArrays(Column.ofFloats(data), WIDTH, rows)).build();
     batch = spec.batchSize();
     InputBinding binding = spec.inputs().get(0);
     var input = Models.inspect(spec.resolvedModelPath()).signature().input(binding.input());

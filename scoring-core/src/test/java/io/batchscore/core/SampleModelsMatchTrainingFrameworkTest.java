@@ -2,13 +2,8 @@ package io.batchscore.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.LongColumn;
-import io.batchscore.core.column.MapColumn;
-import io.batchscore.core.column.StringColumn;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.ScoringSpec;
 import java.util.Map;
@@ -52,15 +47,15 @@ class SampleModelsMatchTrainingFrameworkTest {
     try (BatchScorer scorer = BatchScorer.open(ScoringPlan.bind(spec, null), options())) {
       ScoreResult r = scorer.score(TestData.batch(data));
       assertEquals(569, r.rowsScored());
-      LongColumn label = (LongColumn) r.columns().column("label");
-      FloatColumn p = (FloatColumn) r.columns().column("p_benign");
-      StringColumn diagnosis = (StringColumn) r.columns().column("diagnosis");
-      LongColumn ids = (LongColumn) r.columns().column("id");
+      Column label = r.columns().column("label");
+      Column p = r.columns().column("p_benign");
+      Column diagnosis = r.columns().column("diagnosis");
+      Column ids = r.columns().column("id");
       for (int i = 0; i < 569; i++) {
-        assertEquals((long) expected.get(i, "id"), ids.value(i));
-        assertEquals((long) expected.get(i, "label"), label.value(i), "label of row " + i);
-        assertEquals(expected.get(i, "p1"), p.value(i), TOL, "p_benign of row " + i);
-        assertEquals(label.value(i) == 1 ? "benign" : "malignant", diagnosis.value(i));
+        assertEquals((long) expected.get(i, "id"), ids.getLong(i));
+        assertEquals((long) expected.get(i, "label"), label.getLong(i), "label of row " + i);
+        assertEquals(expected.get(i, "p1"), p.getFloat(i), TOL, "p_benign of row " + i);
+        assertEquals(label.getLong(i) == 1 ? "benign" : "malignant", diagnosis.getString(i));
       }
     }
   }
@@ -72,10 +67,10 @@ class SampleModelsMatchTrainingFrameworkTest {
     TestData.Table expected = TestData.readCsv(TestData.sample("expected/wine_forest.csv"));
     try (BatchScorer scorer = BatchScorer.open(ScoringPlan.bind(spec, null), options())) {
       ScoreResult r = scorer.score(TestData.batch(data));
-      MapColumn probs = (MapColumn) r.columns().column("probabilities");
-      LongColumn label = (LongColumn) r.columns().column("label");
-      ArrayColumn top2 = (ArrayColumn) r.columns().column("top2");
-      ArrayColumn top2Scores = (ArrayColumn) r.columns().column("top2_scores");
+      Column probs = r.columns().column("probabilities");
+      Column label = r.columns().column("label");
+      Column top2 = r.columns().column("top2");
+      Column top2Scores = r.columns().column("top2_scores");
       assertEquals("map<int64,float>", probs.type().toString());
       for (int i = 0; i < data.rows().length; i++) {
         @SuppressWarnings("unchecked")
@@ -85,10 +80,10 @@ class SampleModelsMatchTrainingFrameworkTest {
           assertEquals(expected.get(i, "p" + c), ((Float) m.get((long) c)), TOL, "row " + i);
         }
         long best = (long) expected.get(i, "label");
-        assertEquals(best, label.value(i));
-        assertEquals("class_" + best, ((StringColumn) top2.values()).value(2 * i));
-        float s0 = ((FloatColumn) top2Scores.values()).value(2 * i);
-        float s1 = ((FloatColumn) top2Scores.values()).value(2 * i + 1);
+        assertEquals(best, label.getLong(i));
+        assertEquals("class_" + best, (top2.elements()).getString(2 * i));
+        float s0 = (top2Scores.elements()).getFloat(2 * i);
+        float s1 = (top2Scores.elements()).getFloat(2 * i + 1);
         assertEquals(expected.get(i, "p" + best), s0, TOL);
         assertEquals(true, s0 >= s1);
       }
@@ -118,8 +113,8 @@ class SampleModelsMatchTrainingFrameworkTest {
     }
     ColumnBatch batch =
         ColumnBatch.builder(n)
-            .add("id", new LongColumn(ids))
-            .add("pixels", ArrayColumn.fixedWidth(new FloatColumn(flat), 784, n))
+            .add("id", Column.ofLongs(ids))
+            .add("pixels", Column.ofArrays(Column.ofFloats(flat), 784, n))
             .build();
     ScoringSpec spec =
         ScoringSpec.load(TestData.sample("specs/fashion_mlp.yaml"))
@@ -135,15 +130,15 @@ class SampleModelsMatchTrainingFrameworkTest {
 
   private static void assertMlpMatches(ScoreResult r) {
     TestData.Table expected = TestData.readCsv(TestData.sample("expected/fashion_mlp.csv"));
-    ArrayColumn probs = (ArrayColumn) r.columns().column("probabilities");
+    Column probs = r.columns().column("probabilities");
     Column item = r.columns().column("item");
     String[] names = {
       "t_shirt_top", "trouser", "pullover", "dress", "coat",
       "sandal", "shirt", "sneaker", "bag", "ankle_boot"
     };
     assertEquals(1000, r.rowsScored());
-    assertEquals(10, probs.width());
-    float[] p = ((FloatColumn) probs.values()).values();
+    assertEquals(10, probs.type().width());
+    float[] p = (probs.elements()).floats();
     for (int i = 0; i < 1000; i++) {
       for (int c = 0; c < 10; c++) {
         assertEquals(expected.get(i, "p" + c), p[i * 10 + c], TOL, "row " + i + " class " + c);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.FloatColumn;
 import io.batchscore.core.spec.ScoringSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +88,6 @@ class SharedSessionConcurrencyTest {
   }
 
   private static float[] probabilities(ScoreResult r) {
-    var arr = (io.batchscore.core.column.ArrayColumn) r.columns().column("probabilities");
-    return ((FloatColumn) arr.values()).values().clone();
+    return r.columns().column("probabilities").elements().floats().clone();
   }
 }

@@ -1,8 +1,7 @@
 package io.batchscore.core;
 
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.LongColumn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -84,13 +83,13 @@ public final class TestData {
         for (int i = 0; i < n; i++) {
           v[i] = (long) t.rows()[i][j];
         }
-        b.add(name, new LongColumn(v));
+        b.add(name, Column.ofLongs(v));
       } else {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
           v[i] = (float) t.rows()[i][j];
         }
-        b.add(name, new FloatColumn(v));
+        b.add(name, Column.ofFloats(v));
       }
     }
     return b.build();

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
-import io.batchscore.core.column.ArrayColumn;
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ElementType;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.LongColumn;
-import io.batchscore.core.column.StringColumn;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SpecException;
@@ -74,17 +71,17 @@ class TextEmbeddingParityTest {
       ids[i] = i;
     }
     return ColumnBatch.builder(texts.size())
-        .add("id", new LongColumn(ids))
-        .add("text", new StringColumn(texts.toArray(new String[0])))
+        .add("id", Column.ofLongs(ids))
+        .add("text", Column.ofStrings(texts.toArray(new String[0])))
         .build();
   }
 
   static float[][] embeddings(ScoreResult r) {
-    ArrayColumn a = (ArrayColumn) r.columns().column("embedding");
-    float[] v = ((FloatColumn) a.values()).values();
-    float[][] out = new float[r.rowsScored()][a.width()];
+    Column a = r.columns().column("embedding");
+    float[] v = (a.elements()).floats();
+    float[][] out = new float[r.rowsScored()][a.type().width()];
     for (int i = 0; i < out.length; i++) {
-      System.arraycopy(v, i * a.width(), out[i], 0, a.width());
+      System.arraycopy(v, i * a.type().width(), out[i], 0, a.type().width());
     }
     return out;
   }
@@ -191,8 +188,8 @@ class TextEmbeddingParityTest {
     ScoringSpec fill = ScoringSpec.parse(TextModels.embeddingSpec(dir, MODEL, TOKENIZER, "ort"), "minilm", null);
     ColumnBatch b =
         ColumnBatch.builder(3)
-            .add("id", new LongColumn(0L, 1L, 2L))
-            .add("text", new StringColumn("fine", null, ""))
+            .add("id", Column.ofLongs(0L, 1L, 2L))
+            .add("text", Column.ofStrings("fine", null, ""))
             .build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(fill.toBuilder().nullPolicy(NullPolicy.SKIP).build(), null), ScorerOptions.defaults())) {
       ScoreResult r = s.score(b);

@@ -1,6 +1,5 @@
 package io.batchscore.spark;
 
-import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ElementType;
@@ -94,7 +93,7 @@ abstract class BatchReader {
       boolean[] mask = sawNull[f] ? nulls[f] : null;
       Column c;
       if (plan.featureIsArray[f]) {
-        c = new ArrayColumn(offsets[f], children[f].column(), mask, rows);
+        c = Column.ofArrays(offsets[f], children[f].column(), mask, rows);
       } else {
         c = Flat.column(plan.featureTypes[f], values[f], mask, rows);
       }
@@ -169,11 +168,11 @@ abstract class BatchReader {
     }
 
     static Object alloc(ElementType t, int n) {
-      return io.batchscore.core.column.Columns.allocate(t, n);
+      return io.batchscore.core.column.Column.allocate(t, n);
     }
 
     static Column column(ElementType t, Object data, boolean[] nulls, int size) {
-      return io.batchscore.core.column.Columns.wrap(t, data, nulls, size);
+      return io.batchscore.core.column.Column.wrap(t, data, nulls, size);
     }
   }
 }

@@ -1,16 +1,8 @@
 package io.batchscore.spark;
 
 import io.batchscore.core.ScoreResult;
-import io.batchscore.core.column.ArrayColumn;
-import io.batchscore.core.column.BoolColumn;
 import io.batchscore.core.column.Column;
-import io.batchscore.core.column.DoubleColumn;
 import io.batchscore.core.column.EncodedStrings;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.IntColumn;
-import io.batchscore.core.column.LongColumn;
-import io.batchscore.core.column.MapColumn;
-import io.batchscore.core.column.StringColumn;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.SpecializedGettersReader;
@@ -83,20 +75,25 @@ final class ScoredRow extends InternalRow {
 
   /** The primitive or string array behind a flat column, else the column itself. */
   private static Object arrayOf(Column c) {
-    if (c instanceof FloatColumn f) {
-      return f.values();
-    } else if (c instanceof DoubleColumn d) {
-      return d.values();
-    } else if (c instanceof LongColumn l) {
-      return l.values();
-    } else if (c instanceof IntColumn n) {
-      return n.values();
-    } else if (c instanceof BoolColumn b) {
-      return b.values();
-    } else if (c instanceof StringColumn s) {
-      return s.values();
+    if (!c.type().isScalar()) {
+      return c;
     }
-    return c;
+    switch (c.type().element()) {
+      case FLOAT:
+        return c.floats();
+      case DOUBLE:
+        return c.doubles();
+      case INT64:
+        return c.longs();
+      case INT32:
+        return c.ints();
+      case BOOL:
+        return c.booleans();
+      case STRING:
+        return c.strings();
+      default:
+        return c;
+    }
   }
 
   /** Moves to scored row {@code row} of the batch. */
@@ -177,8 +174,8 @@ final class ScoredRow extends InternalRow {
     if (ordinal < predictionsStart) {
       return (ArrayData) passthrough(ordinal);
     }
-    ArrayColumn a = (ArrayColumn) columns[ordinal];
-    return slice(a.values(), a.offsets()[i], a.length(i));
+    Column a = columns[ordinal];
+    return slice(a.elements(), a.offsets()[i], a.length(i));
   }
 
   @Override
@@ -186,7 +183,7 @@ final class ScoredRow extends InternalRow {
     if (ordinal < predictionsStart) {
       return (MapData) passthrough(ordinal);
     }
-    MapColumn m = (MapColumn) columns[ordinal];
+    Column m = columns[ordinal];
     int off = m.offsets()[i];
     int len = m.offsets()[i + 1] - off;
     return new ArrayBasedMapData(slice(m.keys(), off, len), slice(m.values(), off, len));
@@ -248,21 +245,21 @@ final class ScoredRow extends InternalRow {
 
   /** Elements {@code [off, off + len)} of a flat column as Spark array data, copied once. */
   static ArrayData slice(Column flat, int off, int len) {
-    if (flat instanceof FloatColumn f) {
-      return UnsafeArrayData.fromPrimitiveArray(
-          f.values(), (int) (Platform.FLOAT_ARRAY_OFFSET + off * 4L), len, 4);
-    }
-    if (flat instanceof DoubleColumn d) {
-      return UnsafeArrayData.fromPrimitiveArray(
-          d.values(), (int) (Platform.DOUBLE_ARRAY_OFFSET + off * 8L), len, 8);
-    }
-    if (flat instanceof LongColumn l) {
-      return UnsafeArrayData.fromPrimitiveArray(
-          l.values(), (int) (Platform.LONG_ARRAY_OFFSET + off * 8L), len, 8);
-    }
-    if (flat instanceof IntColumn n) {
-      return UnsafeArrayData.fromPrimitiveArray(
-          n.values(), (int) (Platform.INT_ARRAY_OFFSET + off * 4L), len, 4);
+    switch (flat.type().element()) {
+      case FLOAT:
+        return UnsafeArrayData.fromPrimitiveArray(
+            flat.floats(), (int) (Platform.FLOAT_ARRAY_OFFSET + off * 4L), len, 4);
+      case DOUBLE:
+        return UnsafeArrayData.fromPrimitiveArray(
+            flat.doubles(), (int) (Platform.DOUBLE_ARRAY_OFFSET + off * 8L), len, 8);
+      case INT64:
+        return UnsafeArrayData.fromPrimitiveArray(
+            flat.longs(), (int) (Platform.LONG_ARRAY_OFFSET + off * 8L), len, 8);
+      case INT32:
+        return UnsafeArrayData.fromPrimitiveArray(
+            flat.ints(), (int) (Platform.INT_ARRAY_OFFSET + off * 4L), len, 4);
+      default:
+        break;
     }
     Object[] out = new Object[len];
     for (int j = 0; j < len; j++) {

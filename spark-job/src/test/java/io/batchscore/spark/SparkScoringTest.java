@@ -9,8 +9,6 @@ import io.batchscore.core.ScoreResult;
 import io.batchscore.core.ScorerOptions;
 import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.TestData;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.LongColumn;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SessionConfig;
@@ -47,7 +45,7 @@ class SparkScoringTest {
       ScoreResult r = s.score(TestData.batch(TestData.readCsv(TestData.sample("data/breast_cancer.csv"))));
       Map<Long, Float> out = new HashMap<>();
       for (int i = 0; i < r.rowsScored(); i++) {
-        out.put(((LongColumn) r.columns().column("id")).value(i), ((FloatColumn) r.columns().column("p_benign")).value(i));
+        out.put((r.columns().column("id")).getLong(i), (r.columns().column("p_benign")).getFloat(i));
       }
       return out;
     }
@@ -135,7 +133,7 @@ class SparkScoringTest {
           for (String c : outputs) {
             v.add(r.columns().column(c).get(i));
           }
-          expected.put(((LongColumn) r.columns().column("id")).value(i), v);
+          expected.put((r.columns().column("id")).getLong(i), v);
         }
       }
       for (String columnar : List.of("true", "false")) {

@@ -1,7 +1,6 @@
 package io.batchscore.cli.io;
 
 import io.batchscore.core.BadInputException;
-import io.batchscore.core.column.ArrayColumn;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
@@ -444,16 +443,16 @@ public final class ParquetTableReader implements TableReader {
       for (int i = 0; i < size && !anyElementNull; i++) {
         anyElementNull = elementNulls[i];
       }
-      return new ArrayColumn(offsets, column(f.type, values, anyElementNull ? elementNulls : null, size), mask, n);
+      return Column.ofArrays(offsets, column(f.type, values, anyElementNull ? elementNulls : null, size), mask, n);
     }
   }
 
   static Object alloc(ElementType t, int n) {
-    return io.batchscore.core.column.Columns.allocate(t, n);
+    return io.batchscore.core.column.Column.allocate(t, n);
   }
 
   static Column column(ElementType t, Object values, boolean[] nulls, int n) {
-    return io.batchscore.core.column.Columns.wrap(t, values, nulls, n);
+    return io.batchscore.core.column.Column.wrap(t, values, nulls, n);
   }
 
   @Override

@@ -1,18 +1,10 @@
 package io.batchscore.cli.io;
 
-import io.batchscore.core.column.ElementType;
-import io.batchscore.core.column.ArrayColumn;
-import io.batchscore.core.column.BoolColumn;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
-import io.batchscore.core.column.DoubleColumn;
+import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.EncodedStrings;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.IntColumn;
-import io.batchscore.core.column.LongColumn;
-import io.batchscore.core.column.MapColumn;
-import io.batchscore.core.column.StringColumn;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -166,11 +158,11 @@ public final class ParquetTableWriter implements TableWriter {
     int n = batch.rowCount();
     for (Field f : fields) {
       Column c = batch.column(f.name);
-      if (c instanceof ArrayColumn a) {
-        nested(f, 0, a, a.offsets(), a.values(), n);
-      } else if (c instanceof MapColumn m) {
-        nested(f, 0, m, m.offsets(), m.keys(), n);
-        nested(f, 1, m, m.offsets(), m.values(), n);
+      if (c.type().isArray()) {
+        nested(f, 0, c, c.offsets(), c.elements(), n);
+      } else if (c.type().isMap()) {
+        nested(f, 0, c, c.offsets(), c.keys(), n);
+        nested(f, 1, c, c.offsets(), c.values(), n);
       } else {
         scalar(f, c, n);
       }
@@ -196,28 +188,32 @@ public final class ParquetTableWriter implements TableWriter {
     ColumnWriter w = store.getColumnWriter(f.leaves[0]);
     int def = f.leaves[0].getMaxDefinitionLevel();
     boolean nulls = hasNull(f, c, n);
-    if (c instanceof FloatColumn v) {
+    ElementType type = c.type().element();
+    if (type == ElementType.FLOAT) {
+      float[] v = c.floats();
       for (int r = 0; r < n; r++) {
-        if (nulls && v.isNull(r)) {
+        if (nulls && c.isNull(r)) {
           w.writeNull(0, def - 1);
         } else {
-          w.write(v.value(r), 0, def);
+          w.write(v[r], 0, def);
         }
       }
-    } else if (c instanceof DoubleColumn v) {
+    } else if (type == ElementType.DOUBLE) {
+      double[] v = c.doubles();
       for (int r = 0; r < n; r++) {
-        if (nulls && v.isNull(r)) {
+        if (nulls && c.isNull(r)) {
           w.writeNull(0, def - 1);
         } else {
-          w.write(v.value(r), 0, def);
+          w.write(v[r], 0, def);
         }
       }
-    } else if (c instanceof LongColumn v) {
+    } else if (type == ElementType.INT64) {
+      long[] v = c.longs();
       for (int r = 0; r < n; r++) {
-        if (nulls && v.isNull(r)) {
+        if (nulls && c.isNull(r)) {
           w.writeNull(0, def - 1);
         } else {
-          w.write(v.value(r), 0, def);
+          w.write(v[r], 0, def);
         }
       }
     } else {
@@ -278,20 +274,27 @@ public final class ParquetTableWriter implements TableWriter {
   }
 
   private void value(ColumnWriter w, Column c, int i, int rep, int def) {
-    if (c instanceof FloatColumn v) {
-      w.write(v.value(i), rep, def);
-    } else if (c instanceof DoubleColumn v) {
-      w.write(v.value(i), rep, def);
-    } else if (c instanceof LongColumn v) {
-      w.write(v.value(i), rep, def);
-    } else if (c instanceof IntColumn v) {
-      w.write(v.value(i), rep, def);
-    } else if (c instanceof BoolColumn v) {
-      w.write(v.value(i), rep, def);
-    } else if (c instanceof StringColumn v) {
-      w.write(labels.get(v.value(i)), rep, def);
-    } else {
-      throw new IllegalStateException("cannot write " + c.type());
+    switch (c.type().element()) {
+      case FLOAT:
+        w.write(c.getFloat(i), rep, def);
+        break;
+      case DOUBLE:
+        w.write(c.getDouble(i), rep, def);
+        break;
+      case INT64:
+        w.write(c.getLong(i), rep, def);
+        break;
+      case INT32:
+        w.write(c.getInt(i), rep, def);
+        break;
+      case BOOL:
+        w.write(c.getBoolean(i), rep, def);
+        break;
+      case STRING:
+        w.write(labels.get(c.getString(i)), rep, def);
+        break;
+      default:
+        throw new IllegalStateException("cannot write " + c.type());
     }
   }
 

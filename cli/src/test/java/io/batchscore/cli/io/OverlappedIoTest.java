@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.InputSchema;
-import io.batchscore.core.column.LongColumn;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ class OverlappedIoTest {
     for (int i = 0; i < rows; i++) {
       ids[i] = first + i;
     }
-    return ColumnBatch.builder(rows).add("id", new LongColumn(ids)).build();
+    return ColumnBatch.builder(rows).add("id", Column.ofLongs(ids)).build();
   }
 
   /** Delivers {@code batches} batches of {@code rows} ids, then fails with {@code failure} (or ends). */
@@ -58,7 +58,7 @@ class OverlappedIoTest {
   }
 
   private static long firstId(ColumnBatch b) {
-    return ((LongColumn) b.column("id")).value(0);
+    return (b.column("id")).getLong(0);
   }
 
   @Test

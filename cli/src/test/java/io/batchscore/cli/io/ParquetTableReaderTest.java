@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.DoubleColumn;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.IntColumn;
-import io.batchscore.core.column.LongColumn;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -97,25 +94,25 @@ class ParquetTableReaderTest {
     try (ParquetTableReader r = new ParquetTableReader(file, List.of("d", "f", "small", "l", "run"))) {
       ColumnBatch b;
       while ((b = r.next(997)) != null) {
-        DoubleColumn dc = (DoubleColumn) b.column("d");
-        FloatColumn fc = (FloatColumn) b.column("f");
-        IntColumn sc = (IntColumn) b.column("small");
-        LongColumn lc = (LongColumn) b.column("l");
-        IntColumn run = (IntColumn) b.column("run"); // long runs: RLE-encoded dictionary ids
+        Column dc = b.column("d");
+        Column fc = b.column("f");
+        Column sc = b.column("small");
+        Column lc = b.column("l");
+        Column run = b.column("run"); // long runs: RLE-encoded dictionary ids
         for (int j = 0; j < b.rowCount(); j++) {
           int i = seen + j;
-          assertEquals(d(i), dc.value(j), "d at row " + i);
-          assertEquals((long) i * 1_000_003L, lc.value(j), "l at row " + i);
-          assertEquals(i / 500, run.value(j), "run at row " + i);
+          assertEquals(d(i), dc.getDouble(j), "d at row " + i);
+          assertEquals((long) i * 1_000_003L, lc.getLong(j), "l at row " + i);
+          assertEquals(i / 500, run.getInt(j), "run at row " + i);
           if (f(i) == null) {
             assertTrue(fc.isNull(j), "f null at row " + i);
           } else {
-            assertEquals(f(i), fc.value(j), "f at row " + i);
+            assertEquals(f(i), fc.getFloat(j), "f at row " + i);
           }
           if (small(i) == null) {
             assertTrue(sc.isNull(j), "small null at row " + i);
           } else {
-            assertEquals(small(i), sc.value(j), "small at row " + i);
+            assertEquals(small(i), sc.getInt(j), "small at row " + i);
           }
         }
         seen += b.rowCount();
@@ -163,18 +160,18 @@ class ParquetTableReaderTest {
     try (ParquetTableReader r = new ParquetTableReader(file, List.of("a", "b", "s"))) {
       ColumnBatch batch;
       while ((batch = r.next(4096)) != null) {
-        DoubleColumn a = (DoubleColumn) batch.column("a");
-        DoubleColumn b = (DoubleColumn) batch.column("b");
-        io.batchscore.core.column.StringColumn s = (io.batchscore.core.column.StringColumn) batch.column("s");
+        Column a = batch.column("a");
+        Column b = batch.column("b");
+        Column s = batch.column("s");
         for (int j = 0; j < batch.rowCount(); j++) {
           int i = seen + j;
           double ea = expected.nextDouble();
           double eb = expected.nextDouble();
-          if (a.value(j) != ea || b.value(j) != eb) {
-            assertEquals(ea + " " + eb, a.value(j) + " " + b.value(j), "a and b at row " + i);
+          if (a.getDouble(j) != ea || b.getDouble(j) != eb) {
+            assertEquals(ea + " " + eb, a.getDouble(j) + " " + b.getDouble(j), "a and b at row " + i);
           }
           if (i % 3 == 0) {
-            assertEquals("row " + i, s.value(j), "s at row " + i);
+            assertEquals("row " + i, s.getString(j), "s at row " + i);
           } else {
             assertTrue(s.isNull(j), "s null at row " + i);
           }
@@ -264,8 +261,8 @@ class ParquetTableReaderTest {
     try (ParquetTableReader r = new ParquetTableReader(file, List.of("v"))) {
       ColumnBatch batch;
       while ((batch = r.next(1000)) != null) {
-        io.batchscore.core.column.ArrayColumn v = (io.batchscore.core.column.ArrayColumn) batch.column("v");
-        FloatColumn el = (FloatColumn) v.values();
+        Column v = batch.column("v");
+        Column el = v.elements();
         for (int j = 0; j < batch.rowCount(); j++) {
           int row = seen + j;
           int from = v.offsets()[j];
@@ -274,7 +271,7 @@ class ParquetTableReaderTest {
             if ((row + i) % 97 == 0) {
               assertTrue(el.isNull(from + i), "null element " + i + " of row " + row);
             } else {
-              assertEquals(row + i / 8f, el.value(from + i), "element " + i + " of row " + row);
+              assertEquals(row + i / 8f, el.getFloat(from + i), "element " + i + " of row " + row);
             }
           }
         }

@@ -5,17 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.batchscore.core.column.ArrayColumn;
-import io.batchscore.core.column.BoolColumn;
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
-import io.batchscore.core.column.DoubleColumn;
 import io.batchscore.core.column.ElementType;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.IntColumn;
-import io.batchscore.core.column.LongColumn;
-import io.batchscore.core.column.MapColumn;
-import io.batchscore.core.column.StringColumn;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,17 +33,17 @@ class ParquetTableWriterTest {
   void everyColumnKindComesBackInItsRowWithNullsEmptyListsAndMaps() throws Exception {
     boolean[] nullRow1 = {false, true, false, false};
     ColumnBatch batch = ColumnBatch.builder(4)
-        .add("id", new LongColumn(10, 11, 12, 13))
-        .add("d", new DoubleColumn(new double[] {0.5, 0, -1.25, 1e300}, nullRow1, 4))
-        .add("f", new FloatColumn(1.5f, 2.5f, Float.NaN, -0f))
-        .add("i", new IntColumn(new int[] {1, 0, 3, 4}, new boolean[] {false, false, false, true}, 4))
-        .add("b", new BoolColumn(true, false, true, false))
-        .add("label", new StringColumn(new String[] {"benign", null, "malignant", "benign"}, nullRow1, 4))
+        .add("id", Column.ofLongs(10, 11, 12, 13))
+        .add("d", Column.ofDoubles(new double[] {0.5, 0, -1.25, 1e300}, nullRow1, 4))
+        .add("f", Column.ofFloats(1.5f, 2.5f, Float.NaN, -0f))
+        .add("i", Column.ofInts(new int[] {1, 0, 3, 4}, new boolean[] {false, false, false, true}, 4))
+        .add("b", Column.ofBooleans(true, false, true, false))
+        .add("label", Column.ofStrings(new String[] {"benign", null, "malignant", "benign"}, nullRow1, 4))
         // rows: [1, 2], null, [], [3]
-        .add("probs", new ArrayColumn(new int[] {0, 2, 2, 2, 3}, new FloatColumn(1f, 2f, 3f), nullRow1, 4))
+        .add("probs", Column.ofArrays(new int[] {0, 2, 2, 2, 3}, Column.ofFloats(1f, 2f, 3f), nullRow1, 4))
         // rows: {a=0.25, b=0.75}, null, {}, {c=1}
-        .add("zip", new MapColumn(new int[] {0, 2, 2, 2, 3}, new StringColumn("a", "b", "c"),
-            new FloatColumn(0.25f, 0.75f, 1f), nullRow1, 4))
+        .add("zip", Column.ofMaps(new int[] {0, 2, 2, 2, 3}, Column.ofStrings("a", "b", "c"),
+            Column.ofFloats(0.25f, 0.75f, 1f), nullRow1, 4))
         .build();
     List<ParquetTableWriter.OutputField> fields = List.of(
         field("id", ColumnType.scalar(ElementType.INT64)),
@@ -133,8 +126,8 @@ class ParquetTableWriterTest {
           probs[2 * r + 1] = -r;
           offsets[r + 1] = 2 * r + 2;
         }
-        w.write(ColumnBatch.builder(1000).add("id", new LongColumn(ids))
-            .add("probs", new ArrayColumn(offsets, new FloatColumn(probs), null, 1000)).build());
+        w.write(ColumnBatch.builder(1000).add("id", Column.ofLongs(ids))
+            .add("probs", Column.ofArrays(offsets, Column.ofFloats(probs), null, 1000)).build());
       }
     }
     try (org.apache.parquet.hadoop.ParquetFileReader meta = org.apache.parquet.hadoop.ParquetFileReader.open(new LocalInputFile(file))) {
@@ -167,10 +160,10 @@ class ParquetTableWriterTest {
         new ParquetTableWriter.OutputField("legacy", ColumnType.array(ElementType.DOUBLE), twoLevel, false)))) {
       // tags rows: [1, null, 3], null, [], [null]; legacy rows: [0.5], [], [1, 2], []
       w.write(ColumnBatch.builder(4)
-          .add("tags", new ArrayColumn(new int[] {0, 3, 3, 3, 4},
-              new IntColumn(new int[] {1, 0, 3, 0}, new boolean[] {false, true, false, true}, 4),
+          .add("tags", Column.ofArrays(new int[] {0, 3, 3, 3, 4},
+              Column.ofInts(new int[] {1, 0, 3, 0}, new boolean[] {false, true, false, true}, 4),
               new boolean[] {false, true, false, false}, 4))
-          .add("legacy", new ArrayColumn(new int[] {0, 1, 1, 3, 3}, new DoubleColumn(0.5, 1, 2), null, 4))
+          .add("legacy", Column.ofArrays(new int[] {0, 1, 1, 3, 3}, Column.ofDoubles(0.5, 1, 2), null, 4))
           .build());
     }
     List<Group> rows = readAll(file);
@@ -190,11 +183,11 @@ class ParquetTableWriterTest {
     // and our own reader gives back the same columns
     try (ParquetTableReader r = new ParquetTableReader(file, List.of("tags", "legacy"))) {
       ColumnBatch b = r.next(10);
-      ArrayColumn tags = (ArrayColumn) b.column("tags");
+      Column tags = b.column("tags");
       assertEquals(true, tags.isNull(1));
-      assertEquals(true, tags.values().isNull(1));
-      assertEquals(3, ((IntColumn) tags.values()).value(2));
-      assertEquals(2.0, ((DoubleColumn) ((ArrayColumn) b.column("legacy")).values()).value(2));
+      assertEquals(true, tags.elements().isNull(1));
+      assertEquals(3, (tags.elements()).getInt(2));
+      assertEquals(2.0, ((b.column("legacy")).elements()).getDouble(2));
     }
   }
 
@@ -204,7 +197,7 @@ class ParquetTableWriterTest {
     try (ParquetTableWriter w = new ParquetTableWriter(file, List.of(
         new ParquetTableWriter.OutputField("p", ColumnType.scalar(ElementType.FLOAT), null, false)))) {
       IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> w.write(
-          ColumnBatch.builder(3).add("p", new FloatColumn(new float[] {1, 2, 3}, new boolean[] {false, false, true}, 3)).build()));
+          ColumnBatch.builder(3).add("p", Column.ofFloats(new float[] {1, 2, 3}, new boolean[] {false, false, true}, 3)).build()));
       assertEquals("column 'p' row 2 is null but the column is required", e.getMessage());
     }
   }

@@ -4,16 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.core.column.ArrayColumn;
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
-import io.batchscore.core.column.DoubleColumn;
 import io.batchscore.core.column.ElementType;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.IntColumn;
-import io.batchscore.core.column.LongColumn;
-import io.batchscore.core.column.MapColumn;
-import io.batchscore.core.column.StringColumn;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -49,15 +43,15 @@ class SparkReadsWrittenParquetTest {
       for (long b = 0; b < 3; b++) { // one row group per batch
         boolean[] nullRow1 = {false, true, false};
         w.write(ColumnBatch.builder(3)
-            .add("id", new LongColumn(3 * b, 3 * b + 1, 3 * b + 2))
-            .add("d", new DoubleColumn(new double[] {0.5, 0, -2}, nullRow1, 3))
-            .add("label", new StringColumn(new String[] {"benign", null, "malignant"}, nullRow1, 3))
+            .add("id", Column.ofLongs(3 * b, 3 * b + 1, 3 * b + 2))
+            .add("d", Column.ofDoubles(new double[] {0.5, 0, -2}, nullRow1, 3))
+            .add("label", Column.ofStrings(new String[] {"benign", null, "malignant"}, nullRow1, 3))
             // [1, 2], null, []
-            .add("probs", new ArrayColumn(new int[] {0, 2, 2, 2}, new FloatColumn(1f, 2f), nullRow1, 3))
+            .add("probs", Column.ofArrays(new int[] {0, 2, 2, 2}, Column.ofFloats(1f, 2f), nullRow1, 3))
             // {a=0.25}, {}, {b=1, c=0}
-            .add("zip", new MapColumn(new int[] {0, 1, 1, 3}, new StringColumn("a", "b", "c"), new FloatColumn(0.25f, 1f, 0f), null, 3))
+            .add("zip", Column.ofMaps(new int[] {0, 1, 1, 3}, Column.ofStrings("a", "b", "c"), Column.ofFloats(0.25f, 1f, 0f), null, 3))
             // [7, null], null, []
-            .add("tags", new ArrayColumn(new int[] {0, 2, 2, 2}, new IntColumn(new int[] {7, 0}, new boolean[] {false, true}, 2), nullRow1, 3))
+            .add("tags", Column.ofArrays(new int[] {0, 2, 2, 2}, Column.ofInts(new int[] {7, 0}, new boolean[] {false, true}, 2), nullRow1, 3))
             .build());
       }
     }

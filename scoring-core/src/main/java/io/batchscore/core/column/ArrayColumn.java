@@ -8,7 +8,7 @@ import java.util.List;
  * elements back to back, and {@code size + 1} offsets (row {@code i} is {@code
  * values[offsets[i] .. offsets[i+1])}).
  */
-public final class ArrayColumn extends Column {
+final class ArrayColumn extends Column {
   private final int[] offsets;
   private final Column values;
   private final int width;
@@ -18,7 +18,7 @@ public final class ArrayColumn extends Column {
    * @param values the flat child column
    * @param nulls null mask, or null
    */
-  public ArrayColumn(int[] offsets, Column values, boolean[] nulls, int size) {
+  ArrayColumn(int[] offsets, Column values, boolean[] nulls, int size) {
     super(size, nulls, offsets.length - 1);
     this.offsets = offsets;
     this.values = values;
@@ -35,29 +35,23 @@ public final class ArrayColumn extends Column {
     this.width = w;
   }
 
-  /** An array column where every row has {@code width} elements of the flat child. */
-  public static ArrayColumn fixedWidth(Column flat, int width, int size) {
-    int[] offsets = new int[size + 1];
-    for (int i = 0; i <= size; i++) {
-      offsets[i] = i * width;
-    }
-    return new ArrayColumn(offsets, flat, null, size);
-  }
-
+  @Override
   public int[] offsets() {
     return offsets;
   }
 
-  public Column values() {
+  @Override
+  public Column elements() {
     return values;
   }
 
+  @Override
   public int length(int row) {
     return offsets[row + 1] - offsets[row];
   }
 
   /** The common length of all rows, or {@link ColumnType#VARIABLE_WIDTH} if they differ. */
-  public int width() {
+  int width() {
     return width;
   }
 
@@ -67,7 +61,7 @@ public final class ArrayColumn extends Column {
   }
 
   @Override
-  public ArrayColumn select(int[] rows, int count) {
+  public Column select(int[] rows, int count) {
     int[] childRows = new int[countElements(rows, count)];
     int[] outOffsets = new int[count + 1];
     int k = 0;

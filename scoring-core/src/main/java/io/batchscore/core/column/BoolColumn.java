@@ -2,30 +2,26 @@ package io.batchscore.core.column;
 
 
 /** A column of boolean values. */
-public final class BoolColumn extends Column {
+final class BoolColumn extends Column {
   private final boolean[] values;
-
-  /** Wraps {@code values} (not copied); every entry is a row. */
-  public BoolColumn(boolean... values) {
-    this(values, null, values.length);
-  }
 
   /**
    * Wraps the first {@code size} entries of {@code values} (not copied).
    *
    * @param nulls null mask, true where the row is null; null when no row is null
    */
-  public BoolColumn(boolean[] values, boolean[] nulls, int size) {
+  BoolColumn(boolean[] values, boolean[] nulls, int size) {
     super(size, nulls, values.length);
     this.values = values;
   }
 
-  /** The backing array (not copied); entries past {@link #size()} are not part of the column. */
-  public boolean[] values() {
+  @Override
+  public boolean[] booleans() {
     return values;
   }
 
-  public boolean value(int row) {
+  @Override
+  public boolean getBoolean(int row) {
     return values[row];
   }
 
@@ -35,7 +31,7 @@ public final class BoolColumn extends Column {
   }
 
   @Override
-  public BoolColumn select(int[] rows, int count) {
+  public Column select(int[] rows, int count) {
     boolean[] out = new boolean[count];
     for (int i = 0; i < count; i++) {
       out[i] = values[rows[i]];

@@ -32,8 +32,16 @@ public final class ColumnType implements Serializable {
     this.width = width;
   }
 
+  private static final ColumnType[] SCALARS = new ColumnType[ElementType.values().length];
+
+  static {
+    for (ElementType e : ElementType.values()) {
+      SCALARS[e.ordinal()] = new ColumnType(Kind.SCALAR, e, null, 0);
+    }
+  }
+
   public static ColumnType scalar(ElementType element) {
-    return new ColumnType(Kind.SCALAR, element, null, 0);
+    return SCALARS[element.ordinal()];
   }
 
   public static ColumnType array(ElementType element) {

@@ -2,30 +2,31 @@ package io.batchscore.core.column;
 
 
 /** A column of double values. */
-public final class DoubleColumn extends Column {
+final class DoubleColumn extends Column {
   private final double[] values;
-
-  /** Wraps {@code values} (not copied); every entry is a row. */
-  public DoubleColumn(double... values) {
-    this(values, null, values.length);
-  }
 
   /**
    * Wraps the first {@code size} entries of {@code values} (not copied).
    *
    * @param nulls null mask, true where the row is null; null when no row is null
    */
-  public DoubleColumn(double[] values, boolean[] nulls, int size) {
+  DoubleColumn(double[] values, boolean[] nulls, int size) {
     super(size, nulls, values.length);
     this.values = values;
   }
 
-  /** The backing array (not copied); entries past {@link #size()} are not part of the column. */
-  public double[] values() {
+  @Override
+  public double[] doubles() {
     return values;
   }
 
-  public double value(int row) {
+  @Override
+  public double getDouble(int row) {
+    return values[row];
+  }
+
+  @Override
+  public double getNumber(int row) {
     return values[row];
   }
 
@@ -35,7 +36,7 @@ public final class DoubleColumn extends Column {
   }
 
   @Override
-  public DoubleColumn select(int[] rows, int count) {
+  public Column select(int[] rows, int count) {
     double[] out = new double[count];
     for (int i = 0; i < count; i++) {
       out[i] = values[rows[i]];

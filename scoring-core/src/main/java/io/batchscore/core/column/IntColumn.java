@@ -2,30 +2,31 @@ package io.batchscore.core.column;
 
 
 /** A column of int values. */
-public final class IntColumn extends Column {
+final class IntColumn extends Column {
   private final int[] values;
-
-  /** Wraps {@code values} (not copied); every entry is a row. */
-  public IntColumn(int... values) {
-    this(values, null, values.length);
-  }
 
   /**
    * Wraps the first {@code size} entries of {@code values} (not copied).
    *
    * @param nulls null mask, true where the row is null; null when no row is null
    */
-  public IntColumn(int[] values, boolean[] nulls, int size) {
+  IntColumn(int[] values, boolean[] nulls, int size) {
     super(size, nulls, values.length);
     this.values = values;
   }
 
-  /** The backing array (not copied); entries past {@link #size()} are not part of the column. */
-  public int[] values() {
+  @Override
+  public int[] ints() {
     return values;
   }
 
-  public int value(int row) {
+  @Override
+  public int getInt(int row) {
+    return values[row];
+  }
+
+  @Override
+  public double getNumber(int row) {
     return values[row];
   }
 
@@ -35,7 +36,7 @@ public final class IntColumn extends Column {
   }
 
   @Override
-  public IntColumn select(int[] rows, int count) {
+  public Column select(int[] rows, int count) {
     int[] out = new int[count];
     for (int i = 0; i < count; i++) {
       out[i] = values[rows[i]];

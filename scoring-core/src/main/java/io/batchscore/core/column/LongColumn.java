@@ -2,30 +2,31 @@ package io.batchscore.core.column;
 
 
 /** A column of long values. */
-public final class LongColumn extends Column {
+final class LongColumn extends Column {
   private final long[] values;
-
-  /** Wraps {@code values} (not copied); every entry is a row. */
-  public LongColumn(long... values) {
-    this(values, null, values.length);
-  }
 
   /**
    * Wraps the first {@code size} entries of {@code values} (not copied).
    *
    * @param nulls null mask, true where the row is null; null when no row is null
    */
-  public LongColumn(long[] values, boolean[] nulls, int size) {
+  LongColumn(long[] values, boolean[] nulls, int size) {
     super(size, nulls, values.length);
     this.values = values;
   }
 
-  /** The backing array (not copied); entries past {@link #size()} are not part of the column. */
-  public long[] values() {
+  @Override
+  public long[] longs() {
     return values;
   }
 
-  public long value(int row) {
+  @Override
+  public long getLong(int row) {
+    return values[row];
+  }
+
+  @Override
+  public double getNumber(int row) {
     return values[row];
   }
 
@@ -35,7 +36,7 @@ public final class LongColumn extends Column {
   }
 
   @Override
-  public LongColumn select(int[] rows, int count) {
+  public Column select(int[] rows, int count) {
     long[] out = new long[count];
     for (int i = 0; i < count; i++) {
       out[i] = values[rows[i]];

@@ -7,12 +7,12 @@ import java.util.Map;
  * A column whose rows are maps, held Arrow-style: flat key and value children and {@code size +
  * 1} offsets. This is how the ZipMap output of scikit-learn classifiers arrives.
  */
-public final class MapColumn extends Column {
+final class MapColumn extends Column {
   private final int[] offsets;
   private final Column keys;
   private final Column values;
 
-  public MapColumn(int[] offsets, Column keys, Column values, boolean[] nulls, int size) {
+  MapColumn(int[] offsets, Column keys, Column values, boolean[] nulls, int size) {
     super(size, nulls, offsets.length - 1);
     if (keys.size() != values.size() || offsets[size] > keys.size()) {
       throw new IllegalArgumentException("map keys, values and offsets disagree");
@@ -22,14 +22,17 @@ public final class MapColumn extends Column {
     this.values = values;
   }
 
+  @Override
   public int[] offsets() {
     return offsets;
   }
 
+  @Override
   public Column keys() {
     return keys;
   }
 
+  @Override
   public Column values() {
     return values;
   }
@@ -41,7 +44,7 @@ public final class MapColumn extends Column {
   }
 
   @Override
-  public MapColumn select(int[] rows, int count) {
+  public Column select(int[] rows, int count) {
     int total = 0;
     for (int i = 0; i < count; i++) {
       total += offsets[rows[i] + 1] - offsets[rows[i]];

@@ -2,30 +2,26 @@ package io.batchscore.core.column;
 
 
 /** A column of strings; a null entry, or a true entry in the mask, is a null row. */
-public final class StringColumn extends Column {
+final class StringColumn extends Column {
   private final String[] values;
-
-  /** Wraps {@code values} (not copied); every entry is a row. */
-  public StringColumn(String... values) {
-    this(values, null, values.length);
-  }
 
   /**
    * Wraps the first {@code size} entries of {@code values} (not copied).
    *
    * @param nulls null mask, true where the row is null; null when no row is null
    */
-  public StringColumn(String[] values, boolean[] nulls, int size) {
+  StringColumn(String[] values, boolean[] nulls, int size) {
     super(size, nulls, values.length);
     this.values = values;
   }
 
-  /** The backing array (not copied); entries past {@link #size()} are not part of the column. */
-  public String[] values() {
+  @Override
+  public String[] strings() {
     return values;
   }
 
-  public String value(int row) {
+  @Override
+  public String getString(int row) {
     return values[row];
   }
 
@@ -35,7 +31,7 @@ public final class StringColumn extends Column {
   }
 
   @Override
-  public StringColumn select(int[] rows, int count) {
+  public Column select(int[] rows, int count) {
     String[] out = new String[count];
     for (int i = 0; i < count; i++) {
       out[i] = values[rows[i]];

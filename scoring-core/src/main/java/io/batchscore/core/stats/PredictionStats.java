@@ -2,11 +2,8 @@ package io.batchscore.core.stats;
 
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.DoubleColumn;
-import io.batchscore.core.column.FloatColumn;
-import io.batchscore.core.column.IntColumn;
-import io.batchscore.core.column.LongColumn;
-import io.batchscore.core.column.StringColumn;
+import io.batchscore.core.column.ColumnType;
+import io.batchscore.core.column.ElementType;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -144,25 +141,36 @@ public final class PredictionStats implements Serializable {
         scratch = new double[Math.max(n, 1024)];
       }
       double[] d = scratch;
-      if (c instanceof DoubleColumn dc) {
-        System.arraycopy(dc.values(), 0, d, 0, n);
-      } else if (c instanceof FloatColumn f) {
-        float[] v = f.values();
-        for (int i = 0; i < n; i++) {
-          d[i] = v[i];
-        }
-      } else if (c instanceof LongColumn l) {
-        long[] v = l.values();
-        for (int i = 0; i < n; i++) {
-          d[i] = v[i];
-        }
-      } else if (c instanceof IntColumn in) {
-        int[] v = in.values();
-        for (int i = 0; i < n; i++) {
-          d[i] = v[i];
-        }
-      } else {
+      if (!c.type().isScalar()) {
         throw new IllegalArgumentException("not a number column: " + c.type());
+      }
+      switch (c.type().element()) {
+        case DOUBLE:
+          System.arraycopy(c.doubles(), 0, d, 0, n);
+          break;
+        case FLOAT: {
+          float[] v = c.floats();
+          for (int i = 0; i < n; i++) {
+            d[i] = v[i];
+          }
+          break;
+        }
+        case INT64: {
+          long[] v = c.longs();
+          for (int i = 0; i < n; i++) {
+            d[i] = v[i];
+          }
+          break;
+        }
+        case INT32: {
+          int[] v = c.ints();
+          for (int i = 0; i < n; i++) {
+            d[i] = v[i];
+          }
+          break;
+        }
+        default:
+          throw new IllegalArgumentException("not a number column: " + c.type());
       }
       return d;
     }
@@ -278,12 +286,12 @@ public final class PredictionStats implements Serializable {
       long[] times = new long[8];
       int k = 0;
       boolean nulls = c.mayHaveNulls();
-      StringColumn strings = c instanceof StringColumn s ? s : null;
+      String[] strings = c.type().equals(ColumnType.scalar(ElementType.STRING)) ? c.strings() : null;
       for (int i = 0; i < n; i++) {
         if (nulls && c.isNull(i)) {
           continue;
         }
-        String v = strings != null ? strings.value(i) : String.valueOf(c.get(i));
+        String v = strings != null ? strings[i] : String.valueOf(c.get(i));
         int j = 0;
         while (j < k && seen[j] != v) {
           j++;

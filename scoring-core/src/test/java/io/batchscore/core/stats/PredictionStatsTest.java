@@ -3,9 +3,8 @@ package io.batchscore.core.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
-import io.batchscore.core.column.DoubleColumn;
-import io.batchscore.core.column.StringColumn;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -20,7 +19,7 @@ class PredictionStatsTest {
   private static final List<String> LAB = List.of("label");
 
   private static ColumnBatch batch(double[] p, String[] label) {
-    return ColumnBatch.builder(p.length).add("p", new DoubleColumn(p)).add("label", new StringColumn(label)).build();
+    return ColumnBatch.builder(p.length).add("p", Column.ofDoubles(p)).add("label", Column.ofStrings(label)).build();
   }
 
   private static PredictionStats roundTrip(PredictionStats s) throws Exception {
@@ -93,7 +92,7 @@ class PredictionStatsTest {
     double[] p = {1, Double.NaN, 3, 5};
     boolean[] nulls = {false, false, false, true};
     PredictionStats s = new PredictionStats();
-    s.add(ColumnBatch.builder(4).add("p", new DoubleColumn(p, nulls, 4)).build(), NUM, List.of());
+    s.add(ColumnBatch.builder(4).add("p", Column.ofDoubles(p, nulls, 4)).build(), NUM, List.of());
     assertEquals(2, s.numeric("p").count());
     assertEquals(1, s.numeric("p").nans());
     assertEquals(2.0, s.numeric("p").mean());
@@ -105,10 +104,10 @@ class PredictionStatsTest {
     // Backing arrays longer than the columns: only the first five rows count. Row 1 is null.
     boolean[] nulls = {false, true, false, false, false, false};
     List<io.batchscore.core.column.Column> columns = List.of(
-        new DoubleColumn(new double[] {1, 99, -2, 3, 0, 77}, nulls, 5),
-        new io.batchscore.core.column.FloatColumn(new float[] {1, 99, -2, 3, 0, 77}, nulls, 5),
-        new io.batchscore.core.column.LongColumn(new long[] {1, 99, -2, 3, 0, 77}, nulls, 5),
-        new io.batchscore.core.column.IntColumn(new int[] {1, 99, -2, 3, 0, 77}, nulls, 5));
+        Column.ofDoubles(new double[] {1, 99, -2, 3, 0, 77}, nulls, 5),
+        io.batchscore.core.column.Column.ofFloats(new float[] {1, 99, -2, 3, 0, 77}, nulls, 5),
+        io.batchscore.core.column.Column.ofLongs(new long[] {1, 99, -2, 3, 0, 77}, nulls, 5),
+        io.batchscore.core.column.Column.ofInts(new int[] {1, 99, -2, 3, 0, 77}, nulls, 5));
     for (io.batchscore.core.column.Column c : columns) {
       PredictionStats s = new PredictionStats();
       s.add(ColumnBatch.builder(5).add("p", c).build(), NUM, List.of());
@@ -136,7 +135,7 @@ class PredictionStatsTest {
       nulls[i] = i % 10 == 9;
     }
     PredictionStats s = new PredictionStats();
-    s.add(ColumnBatch.builder(n).add("label", new StringColumn(label, nulls, n)).build(), List.of(), LAB);
+    s.add(ColumnBatch.builder(n).add("label", Column.ofStrings(label, nulls, n)).build(), List.of(), LAB);
     java.util.Map<String, Long> counts = new java.util.HashMap<>();
     for (int i = 0; i < n; i++) {
       if (!nulls[i]) {
@@ -158,7 +157,7 @@ class PredictionStatsTest {
       label[i] = "v" + i;
     }
     PredictionStats s = new PredictionStats();
-    s.add(ColumnBatch.builder(n).add("label", new StringColumn(label)).build(), List.of(), LAB);
+    s.add(ColumnBatch.builder(n).add("label", Column.ofStrings(label)).build(), List.of(), LAB);
     assertEquals(n, s.labels("label").count());
     assertEquals(5, s.labels("label").other());
   }
