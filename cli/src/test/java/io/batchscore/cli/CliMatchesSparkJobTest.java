@@ -2,6 +2,7 @@ package io.batchscore.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.batchscore.spark.SparkTestSession;
 import io.batchscore.core.TestData;
 import io.batchscore.spark.job.JobOptions;
 import io.batchscore.spark.job.JobRunner;
@@ -19,8 +20,7 @@ class CliMatchesSparkJobTest {
   @Test
   void scoreOnParquetAndCsvEqualsTheSparkJob() throws Exception {
     String spec = TestData.sample("specs/breast_cancer.yaml").toString();
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("cli-vs-job")
-        .config("spark.ui.enabled", "false").getOrCreate();
+    SparkSession spark = SparkTestSession.start();
     try {
       JobOptions o = new JobOptions();
       o.spec = spec;

@@ -3,6 +3,7 @@ package io.batchscore.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.batchscore.spark.SparkTestSession;
 import io.batchscore.cli.io.ParquetTableReader;
 import io.batchscore.cli.io.ParquetTableWriter;
 import io.batchscore.core.BatchScorer;
@@ -96,7 +97,7 @@ class TextEmbeddingsEverywhereTest {
     assertEquals(0, cli.code(), cli.err());
     assertSame(library, fromParquet(cliOut), "CLI");
 
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("text").config("spark.ui.enabled", "false").getOrCreate();
+    SparkSession spark = SparkTestSession.start();
     try {
       JobOptions o = new JobOptions();
       o.spec = spec.toString();

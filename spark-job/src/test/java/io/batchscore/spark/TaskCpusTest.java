@@ -19,10 +19,7 @@ import org.junit.jupiter.api.Test;
 class TaskCpusTest {
 
   private static Map<Integer, Float> scores(int taskCpus, ScoringSpec spec, long[] calls) throws Exception {
-    SparkSession spark = SparkSession.builder().appName("task-cpus").master("local[2]")
-        .config("spark.ui.enabled", "false").config("spark.task.cpus", Integer.toString(taskCpus))
-        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-        .getOrCreate();
+    SparkSession spark = SparkTestSession.start("spark.task.cpus", Integer.toString(taskCpus));
     try {
       Dataset<Row> input = SparkTestSession.csv(spark, "breast_cancer.csv").coalesce(1);
       SparkScoring.Prepared p = SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.JOB);

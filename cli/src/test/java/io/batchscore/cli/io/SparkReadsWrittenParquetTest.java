@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.batchscore.spark.SparkTestSession;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
@@ -55,8 +56,7 @@ class SparkReadsWrittenParquetTest {
             .build());
       }
     }
-    SparkSession spark = SparkSession.builder().master("local[1]").appName("reads-cli-output")
-        .config("spark.ui.enabled", "false").getOrCreate();
+    SparkSession spark = SparkTestSession.start();
     try {
       for (String vectorized : new String[] {"true", "false"}) {
         spark.conf().set("spark.sql.parquet.enableVectorizedReader", vectorized);
