@@ -122,8 +122,5 @@ class PublicApiTest {
       "spec.SessionConfig",
       "spec.SpecException",
       "spec.TextConfig",
-      "spec.Transform",
-      "stats.PredictionStats",
-      "stats.PredictionStats.Labels",
-      "stats.PredictionStats.Numeric"));
+      "spec.Transform"));
 }

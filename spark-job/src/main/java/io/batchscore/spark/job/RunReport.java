@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchscore.core.OutputColumn;
-import io.batchscore.core.stats.PredictionStats;
+import io.batchscore.spark.PredictionStats;
 import io.batchscore.spark.ScoreMetrics;
 import java.util.List;
 import java.util.Map;

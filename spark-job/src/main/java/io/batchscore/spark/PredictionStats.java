@@ -1,4 +1,4 @@
-package io.batchscore.core.stats;
+package io.batchscore.spark;
 
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;

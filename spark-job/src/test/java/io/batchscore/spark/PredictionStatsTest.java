@@ -1,4 +1,4 @@
-package io.batchscore.core.stats;
+package io.batchscore.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
