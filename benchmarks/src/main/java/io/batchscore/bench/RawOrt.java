@@ -23,15 +23,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The limit every in-memory path is measured against: ONNX Runtime used as well as it can be
- * from Java. Per caller, one direct input buffer and its {@link OnnxTensor} made once, every
- * output pinned into a direct buffer made once, and per batch one bulk copy of row-major floats
- * into the input. Same thread settings as batchscore's sessions (no spinning).
+ * The limit every in-memory path is measured against: ONNX Runtime used as well as it can be from
+ * Java. Per caller, one direct input buffer and its {@link OnnxTensor} made once, every output
+ * pinned into a direct buffer made once, and per batch one bulk copy of row-major floats into the
+ * input. Same thread settings as batchscore's sessions (no spinning).
  *
  * <p>{@code threads} cores are used either by one caller whose session has that many intra-op
  * threads, or by {@code callers} callers on one shared session with {@code threads / callers}
- * intra-op threads each, each taking the next whole batch when it is free. Which is faster
- * depends on the model; the harness measures both and takes the better as the limit.
+ * intra-op threads each, each taking the next whole batch when it is free. Which is faster depends
+ * on the model; the harness measures both and takes the better as the limit.
  */
 public final class RawOrt implements AutoCloseable {
   private final OrtSession.SessionOptions options;
@@ -46,13 +46,16 @@ public final class RawOrt implements AutoCloseable {
     this(spec, width, threads, 1);
   }
 
-  /** {@code callers} callers sharing one session, {@code threads / callers} intra-op threads each. */
+  /**
+   * {@code callers} callers sharing one session, {@code threads / callers} intra-op threads each.
+   */
   public RawOrt(ScoringSpec spec, int width, int threads, int callers) throws OrtException {
     this(spec, width, threads, callers, spec.batchSize());
   }
 
   /** The same, in batches of {@code batch} rows instead of the spec's batch size. */
-  public RawOrt(ScoringSpec spec, int width, int threads, int callers, int batch) throws OrtException {
+  public RawOrt(ScoringSpec spec, int width, int threads, int callers, int batch)
+      throws OrtException {
     OrtEnvironment env = environment();
     this.batch = batch;
     this.width = width;
@@ -65,28 +68,36 @@ public final class RawOrt implements AutoCloseable {
     for (int i = 0; i < callers; i++) {
       this.callers[i] = new Caller(env);
     }
-    pool = callers == 1 ? null : Executors.newFixedThreadPool(callers - 1, r -> {
-      Thread t = new Thread(r, "raw-ort-caller");
-      t.setDaemon(true);
-      return t;
-    });
+    pool =
+        callers == 1
+            ? null
+            : Executors.newFixedThreadPool(
+                callers - 1,
+                r -> {
+                  Thread t = new Thread(r, "raw-ort-caller");
+                  t.setDaemon(true);
+                  return t;
+                });
   }
 
-  /** Scores every whole batch of the first {@code rows} rows of {@code data}; returns rows scored. */
+  /**
+   * Scores every whole batch of the first {@code rows} rows of {@code data}; returns rows scored.
+   */
   public int scoreAll(float[] data, int rows) throws Exception {
     return all(data, rows, null);
   }
 
   /**
-   * {@link #scoreAll}, plus the work any caller of ONNX Runtime must add and batchscore does: a
-   * NaN check of each batch's input (the spec's null policy) and the outputs kept, copied from the
+   * {@link #scoreAll}, plus the work any caller of ONNX Runtime must add and batchscore does: a NaN
+   * check of each batch's input (the spec's null policy) and the outputs kept, copied from the
    * pinned tensors into result arrays for all the rows. Tells the limit apart from the overhead.
    */
   public int scoreAllKeepingOutputs(float[] data, int rows) throws Exception {
     Map<String, float[]> kept = new HashMap<>();
     for (var e : callers[0].pinned.entrySet()) {
       if (e.getValue().getInfo().type == OnnxJavaType.FLOAT) {
-        kept.put(e.getKey(), new float[rows / batch * (int) e.getValue().getInfo().getNumElements()]);
+        kept.put(
+            e.getKey(), new float[rows / batch * (int) e.getValue().getInfo().getNumElements()]);
       }
     }
     return all(data, rows, kept);
@@ -98,12 +109,17 @@ public final class RawOrt implements AutoCloseable {
    * into the input in blocks of rows that fit the L1 cache, NaN looked for in the same loop, and
    * the spec's three outputs kept for every row: the label ({@code output_label}), the positive
    * class's probability (column 1 of {@code output_probability}) and the argmax's class name from
-   * {@code labels}. What a careful user would write to get the same columns without
-   * batchscore: the limit for any library doing this job.
+   * {@code labels}. What a careful user would write to get the same columns without batchscore: the
+   * limit for any library doing this job.
    */
   public int scoreAllFromColumns(float[][] columns, int rows, String[] labels) throws Exception {
     int batches = rows / batch;
-    Kept kept = new Kept(new long[batches * batch], new float[batches * batch], new String[batches * batch], labels);
+    Kept kept =
+        new Kept(
+            new long[batches * batch],
+            new float[batches * batch],
+            new String[batches * batch],
+            labels);
     return onCallers((c, next) -> c.runFromColumns(columns, batches, next, kept));
   }
 
@@ -111,8 +127,8 @@ public final class RawOrt implements AutoCloseable {
   private record Kept(long[] label, float[] positive, String[] className, String[] labels) {}
 
   /**
-   * Callers take the next batch from a shared counter (so a caller on a slower core takes fewer,
-   * as scoring-core's lanes do); the calling thread is caller 0.
+   * Callers take the next batch from a shared counter (so a caller on a slower core takes fewer, as
+   * scoring-core's lanes do); the calling thread is caller 0.
    */
   private int all(float[] data, int rows, Map<String, float[]> kept) throws Exception {
     int batches = rows / batch;
@@ -124,7 +140,9 @@ public final class RawOrt implements AutoCloseable {
     int run(Caller c, AtomicInteger next) throws Exception;
   }
 
-  /** Runs {@code work} on every caller at once (caller 0 on this thread); returns the rows scored. */
+  /**
+   * Runs {@code work} on every caller at once (caller 0 on this thread); returns the rows scored.
+   */
   private int onCallers(Work work) throws Exception {
     AtomicInteger next = new AtomicInteger();
     List<Future<Integer>> others = new ArrayList<>();
@@ -145,8 +163,10 @@ public final class RawOrt implements AutoCloseable {
     final OnnxTensor input;
     final Map<String, OnnxTensor> feed;
     final Map<String, OnnxTensor> pinned = new HashMap<>();
+
     /** The float outputs' direct buffers, which ONNX Runtime writes into. */
     final Map<String, FloatBuffer> floats = new HashMap<>();
+
     /** The int64 outputs' direct buffers. */
     final Map<String, LongBuffer> longs = new HashMap<>();
 
@@ -160,7 +180,8 @@ public final class RawOrt implements AutoCloseable {
           n *= (int) d;
         }
         boolean int64 = ti.type == OnnxJavaType.INT64;
-        ByteBuffer buf = ByteBuffer.allocateDirect(n * (int64 ? 8 : 4)).order(ByteOrder.nativeOrder());
+        ByteBuffer buf =
+            ByteBuffer.allocateDirect(n * (int64 ? 8 : 4)).order(ByteOrder.nativeOrder());
         if (int64) {
           longs.put(e.getKey(), buf.asLongBuffer());
           pinned.put(e.getKey(), OnnxTensor.createTensor(env, longs.get(e.getKey()), shape));
@@ -170,13 +191,20 @@ public final class RawOrt implements AutoCloseable {
         }
       }
       long[] inShape = width == 784 ? new long[] {batch, 1, 28, 28} : new long[] {batch, width};
-      in = ByteBuffer.allocateDirect(batch * width * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      in =
+          ByteBuffer.allocateDirect(batch * width * 4)
+              .order(ByteOrder.nativeOrder())
+              .asFloatBuffer();
       input = OnnxTensor.createTensor(env, in, inShape);
       feed = Map.of(session.getInputNames().iterator().next(), input);
     }
 
-    /** Scores the batches it takes from {@code next}; with {@code kept}, checks NaN and keeps outputs. */
-    int run(float[] data, int batches, AtomicInteger next, Map<String, float[]> kept) throws OrtException {
+    /**
+     * Scores the batches it takes from {@code next}; with {@code kept}, checks NaN and keeps
+     * outputs.
+     */
+    int run(float[] data, int batches, AtomicInteger next, Map<String, float[]> kept)
+        throws OrtException {
       int done = 0;
       boolean nan = false;
       for (int b = next.getAndIncrement(); b < batches; b = next.getAndIncrement()) {
@@ -203,7 +231,8 @@ public final class RawOrt implements AutoCloseable {
     }
 
     /** One caller's part of {@link #scoreAllFromColumns}. */
-    int runFromColumns(float[][] columns, int batches, AtomicInteger next, Kept kept) throws OrtException {
+    int runFromColumns(float[][] columns, int batches, AtomicInteger next, Kept kept)
+        throws OrtException {
       int k = columns.length;
       int block = Math.max(1, 4096 / k);
       float[] scratch = new float[block * k];
@@ -270,8 +299,8 @@ public final class RawOrt implements AutoCloseable {
 
   /**
    * The process's ONNX Runtime environment, got the way code beside batchscore gets it: once
-   * scoring-core has started it (it lets DJL's engine create it, with DJL's options), ONNX
-   * Runtime hands out that same instance.
+   * scoring-core has started it (it lets DJL's engine create it, with DJL's options), ONNX Runtime
+   * hands out that same instance.
    */
   static OrtEnvironment environment() {
     try {
@@ -289,8 +318,8 @@ public final class RawOrt implements AutoCloseable {
 
   /**
    * Whether {@code v[from, to)} holds NaN or an infinity, as a careful user writes it: eight
-   * independent sums of {@code x * 0} (0 for every finite x, NaN otherwise), which the JIT keeps
-   * in registers, and an exact loop only when the sum is NaN.
+   * independent sums of {@code x * 0} (0 for every finite x, NaN otherwise), which the JIT keeps in
+   * registers, and an exact loop only when the sum is NaN.
    */
   static boolean hasNonFinite(float[] v, int from, int to) {
     float[] lane = new float[8];

@@ -29,21 +29,24 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class ScoringCoreJmh {
   /** A multiple of both models' batch sizes (4096, 1024), so raw ORT scores every row too. */
   static final int ROWS = 1 << 20;
+
   static final int WIDTH = 30;
 
   @Param({"logreg", "mlp"})
   public String model;
 
   /**
-   * How the two cores are used: 1 = one caller (raw ORT) or one batch at a time (scoring-core)
-   * with two intra-op threads; 2 = two callers or two batches at once with one thread each (the
-   * faster way, what the CLI does).
+   * How the two cores are used: 1 = one caller (raw ORT) or one batch at a time (scoring-core) with
+   * two intra-op threads; 2 = two callers or two batches at once with one thread each (the faster
+   * way, what the CLI does).
    */
   @Param({"1", "2"})
   public int callers;
@@ -57,8 +60,10 @@ public class ScoringCoreJmh {
   private BatchScorer rowMajorRawOutput;
 
   static ScoringSpec spec(String model) throws Exception {
-    return ScoringSpec.load(TabularBenchmark.home.resolve(
-        "sample-data/specs/" + (model.equals("mlp") ? "breast_cancer_mlp.yaml" : "breast_cancer.yaml")));
+    return ScoringSpec.load(
+        TabularBenchmark.home.resolve(
+            "sample-data/specs/"
+                + (model.equals("mlp") ? "breast_cancer_mlp.yaml" : "breast_cancer.yaml")));
   }
 
   @Setup(Level.Trial)
@@ -70,7 +75,8 @@ public class ScoringCoreJmh {
     raw = new RawOrt(spec, WIDTH, TabularBenchmark.THREADS, callers);
     full = TabularBenchmark.openInMemory(spec, callers);
     rawOutput = TabularBenchmark.openInMemory(TabularBenchmark.rawOutput(spec, WIDTH), callers);
-    rowMajorRawOutput = TabularBenchmark.openInMemory(TabularBenchmark.rowMajorRawOutput(spec, WIDTH), callers);
+    rowMajorRawOutput =
+        TabularBenchmark.openInMemory(TabularBenchmark.rowMajorRawOutput(spec, WIDTH), callers);
   }
 
   @TearDown(Level.Trial)

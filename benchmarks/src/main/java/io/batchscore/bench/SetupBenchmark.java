@@ -24,9 +24,9 @@ import org.apache.spark.sql.SparkSession;
  * can be read, with the model already in the per-JVM cache), and Spark's deserialization of each
  * task (its CPU time, which includes what the driver ships to the task).
  *
- * <p>The input is many small partitions made in memory ({@code tasks} x 100 rows, 30 features),
- * so set-up is most of each task. Two warm-up rounds, then {@code rounds} rounds; each figure is
- * the median over the rounds with its range.
+ * <p>The input is many small partitions made in memory ({@code tasks} x 100 rows, 30 features), so
+ * set-up is most of each task. Two warm-up rounds, then {@code rounds} rounds; each figure is the
+ * median over the rounds with its range.
  *
  * <pre>
  * mvn -B -q -pl benchmarks exec:exec -Dbench.main=io.batchscore.bench.SetupBenchmark -Dbench.args="200 7"
@@ -44,15 +44,18 @@ public final class SetupBenchmark {
     SparkSession spark = TabularBenchmark.session();
     AtomicLong deserializeCpu = new AtomicLong();
     AtomicLong ended = new AtomicLong();
-    spark.sparkContext().addSparkListener(new SparkListener() {
-      @Override
-      public void onTaskEnd(SparkListenerTaskEnd end) {
-        if (end.taskMetrics() != null) {
-          deserializeCpu.addAndGet(end.taskMetrics().executorDeserializeCpuTime());
-          ended.incrementAndGet();
-        }
-      }
-    });
+    spark
+        .sparkContext()
+        .addSparkListener(
+            new SparkListener() {
+              @Override
+              public void onTaskEnd(SparkListenerTaskEnd end) {
+                if (end.taskMetrics() != null) {
+                  deserializeCpu.addAndGet(end.taskMetrics().executorDeserializeCpuTime());
+                  ended.incrementAndGet();
+                }
+              }
+            });
     try {
       List<org.apache.spark.sql.Column> cols = new ArrayList<>();
       cols.add(col("id"));
@@ -60,11 +63,17 @@ public final class SetupBenchmark {
       for (int i = 0; i < names.size(); i++) {
         cols.add(randn(1000 + i).multiply(10).plus(20).alias(names.get(i)));
       }
-      Dataset<Row> input = spark.range(0, tasks * 100L, 1, tasks)
-          .select(cols.toArray(new org.apache.spark.sql.Column[0]));
-      System.out.printf(Locale.ROOT, "set-up of a scoring query: %d tasks of 100 rows, the sample"
-          + " logistic regression, Spark local[%d], %d rounds after 2 warm-up rounds%n%n",
-          tasks, TabularBenchmark.THREADS, rounds);
+      Dataset<Row> input =
+          spark
+              .range(0, tasks * 100L, 1, tasks)
+              .select(cols.toArray(new org.apache.spark.sql.Column[0]));
+      System.out.printf(
+          Locale.ROOT,
+          "set-up of a scoring query: %d tasks of 100 rows, the sample"
+              + " logistic regression, Spark local[%d], %d rounds after 2 warm-up rounds%n%n",
+          tasks,
+          TabularBenchmark.THREADS,
+          rounds);
       double[] driver = new double[rounds];
       double[] taskMean = new double[rounds];
       double[] taskP50 = new double[rounds];
@@ -100,7 +109,12 @@ public final class SetupBenchmark {
   private static void row(String what, double[] v) {
     double[] s = v.clone();
     java.util.Arrays.sort(s);
-    System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f-%.1f |%n", what,
-        TabularBenchmark.median(v), s[0], s[s.length - 1]);
+    System.out.printf(
+        Locale.ROOT,
+        "| %s | %.1f | %.1f-%.1f |%n",
+        what,
+        TabularBenchmark.median(v),
+        s[0],
+        s[s.length - 1]);
   }
 }

@@ -6,9 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rand;
 import static org.apache.spark.sql.functions.randn;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import io.batchscore.core.BatchScorer;
 import io.batchscore.core.Models;
 import io.batchscore.core.ScoreResult;
@@ -22,9 +19,6 @@ import io.batchscore.core.spec.SessionConfig;
 import io.batchscore.spark.SparkScoring;
 import io.batchscore.spark.job.JobOptions;
 import io.batchscore.spark.job.JobRunner;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -47,10 +41,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * batchscore against the limit (raw ONNX Runtime with pinned direct buffers) and against the
- * usual ways, side by side in one run, for the I/O-bound logistic regression and the
- * compute-bound tabular MLP (and, optionally, the image MLP whose 784 pixels make it
- * decode-bound). Prints a table per model; see docs/performance.md.
+ * batchscore against the limit (raw ONNX Runtime with pinned direct buffers) and against the usual
+ * ways, side by side in one run, for the I/O-bound logistic regression and the compute-bound
+ * tabular MLP (and, optionally, the image MLP whose 784 pixels make it decode-bound). Prints a
+ * table per model; see docs/performance.md.
  *
  * <pre>
  * mvn -B -q -DskipTests install
@@ -60,24 +54,32 @@ import org.apache.spark.sql.types.StructType;
  *
  * Arguments: rows for the logistic regression, for the tabular MLP (both default 1,000,000; the
  * same generated data when equal), for the image MLP (default 0: skipped); 0 skips a model. With
- * {@code memory} first: peak RSS of the job and the CLI at each row count that follows, and of
- * the CLI on the first count's files linked over to the last count (the same row groups). With
- * {@code cli} first: the tabular MLP's in-memory rows and its CLI rows only. With {@code stage}
- * or {@code job} first: the logistic regression's stage against its bound, or its job against its
- * floors, only. Data is generated with fixed seeds. Spark rows compared with each other are
- * timed in interleaved rounds (see {@link #sparkRounds}); the UDF and session-per-partition rows
- * are one run each, the CLI's the best of 2.
+ * {@code memory} first: peak RSS of the job and the CLI at each row count that follows, and of the
+ * CLI on the first count's files linked over to the last count (the same row groups). With {@code
+ * cli} first: the tabular MLP's in-memory rows and its CLI rows only. With {@code stage} or {@code
+ * job} first: the logistic regression's stage against its bound, or its job against its floors,
+ * only. Data is generated with fixed seeds. Spark rows compared with each other are timed in
+ * interleaved rounds (see {@link #sparkRounds}); the UDF and session-per-partition rows are one run
+ * each, the CLI's the best of 2.
  */
 public final class TabularBenchmark {
   static final int THREADS = 2;
+
   /** An in-memory measurement repeats whole passes over its data for at least this long. */
   static final long MIN_NANOS = 1_000_000_000L;
+
   /** Interleaved rounds of the in-memory paths (median reported). */
   static final int IN_MEMORY_ROUNDS = 9;
+
   /** Heap limit of child processes (the CLI, the job in memory mode). */
   static String childHeap = "2g";
-  /** Commit and touch the whole heap at start (memory mode), so RSS does not track the heap's growth. */
+
+  /**
+   * Commit and touch the whole heap at start (memory mode), so RSS does not track the heap's
+   * growth.
+   */
   static boolean fixedHeap;
+
   static Path home = Path.of(System.getProperty("batchscore.home", ".")).toAbsolutePath();
   static Path work;
 
@@ -102,13 +104,15 @@ public final class TabularBenchmark {
         System.out.println("| path | rows/s | ratio |");
         System.out.println("|---|---:|---|");
         ScoringSpec spec = ScoringSpec.load(home.resolve("sample-data/specs/breast_cancer.yaml"));
-        jobAgainstFloors(new Lines(), spark, spec, generateLr(spark, rows, "lr.parquet"), rows, Double.NaN);
+        jobAgainstFloors(
+            new Lines(), spark, spec, generateLr(spark, rows, "lr.parquet"), rows, Double.NaN);
       } finally {
         spark.stop();
       }
       return;
     }
-    if (a[0].equals("stage")) { // the logistic regression's stage against its bound and the Row API path only
+    if (a[0].equals(
+        "stage")) { // the logistic regression's stage against its bound and the Row API path only
       long rows = a.length > 1 ? Long.parseLong(a[1]) : 1_000_000;
       ScoringSpec spec = ScoringSpec.load(home.resolve("sample-data/specs/breast_cancer.yaml"));
       int memRows = (int) Math.min(rows, 1_000_000);
@@ -118,8 +122,12 @@ public final class TabularBenchmark {
       try (RawOrt callers = new RawOrt(spec, 30, THREADS, THREADS)) {
         float[][] columnArrays = columnArrays(spec, columns(spec, mem, memRows, 30));
         String[] classes = classes(spec);
-        double[][] rate = rounds(3, List.of(() -> callers.scoreAll(mem, memRows),
-            () -> callers.scoreAllFromColumns(columnArrays, memRows, classes)));
+        double[][] rate =
+            rounds(
+                3,
+                List.of(
+                    () -> callers.scoreAll(mem, memRows),
+                    () -> callers.scoreAllFromColumns(columnArrays, memRows, classes)));
         raw = median(rate[0]);
         byHand = median(rate[1]);
       }
@@ -128,10 +136,22 @@ public final class TabularBenchmark {
         System.out.println("| path | rows/s | ratio |");
         System.out.println("|---|---:|---|");
         Lines lines = new Lines();
-        lines.add(new Line("raw ONNX Runtime, " + THREADS + " callers, 1 intra-op thread each (the limit; median of 3)", raw, ""));
-        lines.add(new Line("raw ONNX Runtime, " + THREADS + " callers, the spec's whole job by hand (median of 3, interleaved with the limit)",
-            byHand, ratio(byHand, raw) + " of the limit"));
-        stageAgainstBound(lines, spark, spec, generateLr(spark, rows, "lr.parquet"), rows, raw, byHand);
+        lines.add(
+            new Line(
+                "raw ONNX Runtime, "
+                    + THREADS
+                    + " callers, 1 intra-op thread each (the limit; median of 3)",
+                raw,
+                ""));
+        lines.add(
+            new Line(
+                "raw ONNX Runtime, "
+                    + THREADS
+                    + " callers, the spec's whole job by hand (median of 3, interleaved with the limit)",
+                byHand,
+                ratio(byHand, raw) + " of the limit"));
+        stageAgainstBound(
+            lines, spark, spec, generateLr(spark, rows, "lr.parquet"), rows, raw, byHand);
       } finally {
         spark.stop();
       }
@@ -160,7 +180,11 @@ public final class TabularBenchmark {
         System.out.println();
         System.out.println("| path | rows/s | ratio |");
         System.out.println("|---|---:|---|");
-        inMemory(new Lines(), ScoringSpec.load(home.resolve("sample-data/specs/" + spec)), 1_000_000, 30);
+        inMemory(
+            new Lines(),
+            ScoringSpec.load(home.resolve("sample-data/specs/" + spec)),
+            1_000_000,
+            30);
         System.out.println();
       }
       return;
@@ -168,25 +192,48 @@ public final class TabularBenchmark {
     long lrRows = a.length > 0 && !a[0].isEmpty() ? Long.parseLong(a[0]) : 1_000_000;
     long mlpRows = a.length > 1 ? Long.parseLong(a[1]) : lrRows;
     long imageRows = a.length > 2 ? Long.parseLong(a[2]) : 0;
-    System.out.printf("batchscore tabular benchmark: %d cores, %s %s, ParallelGC, Spark local[%d], ORT %s, in-memory paths on %d cores (one caller x %d threads, or %d callers x 1)%n%n",
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version"),
-        THREADS, RawOrt.version(), THREADS, THREADS, THREADS);
+    System.out.printf(
+        "batchscore tabular benchmark: %d cores, %s %s, ParallelGC, Spark local[%d], ORT %s, in-memory paths on %d cores (one caller x %d threads, or %d callers x 1)%n%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        THREADS,
+        RawOrt.version(),
+        THREADS,
+        THREADS,
+        THREADS);
     SparkSession spark = session();
     try {
       if (lrRows > 0) {
-        model(spark, "logistic regression (breast_cancer_logreg, 30 features; I/O-bound)",
+        model(
+            spark,
+            "logistic regression (breast_cancer_logreg, 30 features; I/O-bound)",
             ScoringSpec.load(home.resolve("sample-data/specs/breast_cancer.yaml")),
-            generateLr(spark, lrRows, "lr.parquet"), lrRows, 30);
+            generateLr(spark, lrRows, "lr.parquet"),
+            lrRows,
+            30);
       }
       if (mlpRows > 0) {
-        Path data = mlpRows == lrRows ? work.resolve("lr.parquet") : generateLr(spark, mlpRows, "mlp.parquet");
-        model(spark, "tabular MLP (breast_cancer_mlp, 30 -> 512 -> 512 -> 2, ~280k multiply-adds per row; compute-bound)",
-            ScoringSpec.load(home.resolve("sample-data/specs/breast_cancer_mlp.yaml")), data, mlpRows, 30);
+        Path data =
+            mlpRows == lrRows
+                ? work.resolve("lr.parquet")
+                : generateLr(spark, mlpRows, "mlp.parquet");
+        model(
+            spark,
+            "tabular MLP (breast_cancer_mlp, 30 -> 512 -> 512 -> 2, ~280k multiply-adds per row; compute-bound)",
+            ScoringSpec.load(home.resolve("sample-data/specs/breast_cancer_mlp.yaml")),
+            data,
+            mlpRows,
+            30);
       }
       if (imageRows > 0) {
-        model(spark, "image MLP (fashion_mlp, 784 pixels in one array column -> 256 -> 128 -> 10)",
+        model(
+            spark,
+            "image MLP (fashion_mlp, 784 pixels in one array column -> 256 -> 128 -> 10)",
             ScoringSpec.load(home.resolve("sample-data/specs/fashion_mlp_pixels.yaml")),
-            generateMlp(spark, imageRows), imageRows, 784);
+            generateMlp(spark, imageRows),
+            imageRows,
+            784);
       }
     } finally {
       spark.stop();
@@ -194,23 +241,27 @@ public final class TabularBenchmark {
   }
 
   /**
-   * The Spark session of every Spark row. At least three input splits per core
-   * ({@code spark.sql.files.minPartitionNum}): by default Spark packs the 1M-row data's 8 files
-   * into 3 tasks (375k, 375k and 250k rows), and on 2 cores the third runs alone, so every Spark
-   * row lost about a fifth to an idle core, which the in-memory limit does not. With
-   * it, each file is a task of its own: 8 equal tasks. Larger inputs are split as before.
+   * The Spark session of every Spark row. At least three input splits per core ({@code
+   * spark.sql.files.minPartitionNum}): by default Spark packs the 1M-row data's 8 files into 3
+   * tasks (375k, 375k and 250k rows), and on 2 cores the third runs alone, so every Spark row lost
+   * about a fifth to an idle core, which the in-memory limit does not. With it, each file is a task
+   * of its own: 8 equal tasks. Larger inputs are split as before.
    */
   static SparkSession session() {
-    return SparkSession.builder().master("local[" + THREADS + "]").appName("bench")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.files.minPartitionNum", Integer.toString(3 * THREADS)).getOrCreate();
+    return SparkSession.builder()
+        .master("local[" + THREADS + "]")
+        .appName("bench")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.files.minPartitionNum", Integer.toString(3 * THREADS))
+        .getOrCreate();
   }
 
   /**
    * Peak RSS of the job ({@code bin/batchscore run}, embedded Spark) and the CLI ({@code
-   * bin/batchscore score}) on the logistic regression at each row count, as child processes
-   * with the same heap limit ({@code -Dbench.heap}, default 512m). Streaming means the peak
-   * does not grow with the input.
+   * bin/batchscore score}) on the logistic regression at each row count, as child processes with
+   * the same heap limit ({@code -Dbench.heap}, default 512m). Streaming means the peak does not
+   * grow with the input.
    */
   static void memory(String[] a) throws Exception {
     // One heap limit for every size, small enough that each run reaches it: the peak then shows
@@ -221,9 +272,17 @@ public final class TabularBenchmark {
     // differ in RSS only by what else grows. (With an adaptive heap the longer run simply
     // grows its heap further towards -Xmx, which says nothing about leaks.)
     fixedHeap = true;
-    System.out.println("child JVMs: -Xms" + childHeap + " -Xmx" + childHeap + ", -XX:+UseParallelGC; Spark local[" + THREADS + "]");
+    System.out.println(
+        "child JVMs: -Xms"
+            + childHeap
+            + " -Xmx"
+            + childHeap
+            + ", -XX:+UseParallelGC; Spark local["
+            + THREADS
+            + "]");
     System.out.println();
-    System.out.println("| rows | job peak RSS (MB) | job rows/s | CLI peak RSS (MB) | CLI rows/s |");
+    System.out.println(
+        "| rows | job peak RSS (MB) | job rows/s | CLI peak RSS (MB) | CLI rows/s |");
     System.out.println("|---:|---:|---:|---:|---:|");
     ScoringSpec lr = ScoringSpec.load(home.resolve("sample-data/specs/breast_cancer.yaml"));
     Path first = null;
@@ -234,11 +293,40 @@ public final class TabularBenchmark {
       SparkSession spark = session();
       Path data = generateLr(spark, rows, "lr-" + rows + ".parquet");
       spark.stop();
-      double[] job = child(rows, "run", "--spec", lr.origin(), "--input", data.toString(),
-          "--output", work.resolve("job-" + rows).toString(), "--run-date", "2026-11-24", "--master", "local[" + THREADS + "]");
-      double[] cli = child(rows, "score", "--spec", lr.origin(), "-i", data.toString(),
-          "-o", work.resolve("cli-" + rows + ".parquet").toString(), "--threads", Integer.toString(THREADS));
-      System.out.printf(Locale.ROOT, "| %,d | %.0f | %,.0f | %.0f | %,.0f |%n", rows, job[1], job[0], cli[1], cli[0]);
+      double[] job =
+          child(
+              rows,
+              "run",
+              "--spec",
+              lr.origin(),
+              "--input",
+              data.toString(),
+              "--output",
+              work.resolve("job-" + rows).toString(),
+              "--run-date",
+              "2026-11-24",
+              "--master",
+              "local[" + THREADS + "]");
+      double[] cli =
+          child(
+              rows,
+              "score",
+              "--spec",
+              lr.origin(),
+              "-i",
+              data.toString(),
+              "-o",
+              work.resolve("cli-" + rows + ".parquet").toString(),
+              "--threads",
+              Integer.toString(THREADS));
+      System.out.printf(
+          Locale.ROOT,
+          "| %,d | %.0f | %,.0f | %.0f | %,.0f |%n",
+          rows,
+          job[1],
+          job[0],
+          cli[1],
+          cli[0]);
       if (first == null) {
         first = data;
         firstRows = rows;
@@ -255,10 +343,26 @@ public final class TabularBenchmark {
       int times = (int) (lastRows / firstRows);
       Path many = linked(first, times, "linked");
       long rows = times * firstRows;
-      double[] cli = child(rows, "score", "--spec", lr.origin(), "-i", many.toString(),
-          "-o", work.resolve("cli-linked.parquet").toString(), "--threads", Integer.toString(THREADS));
-      System.out.printf(Locale.ROOT, "| %,d (the %,d-row files linked %d times: their row groups) | | | %.0f | %,.0f |%n",
-          rows, firstRows, times, cli[1], cli[0]);
+      double[] cli =
+          child(
+              rows,
+              "score",
+              "--spec",
+              lr.origin(),
+              "-i",
+              many.toString(),
+              "-o",
+              work.resolve("cli-linked.parquet").toString(),
+              "--threads",
+              Integer.toString(THREADS));
+      System.out.printf(
+          Locale.ROOT,
+          "| %,d (the %,d-row files linked %d times: their row groups) | | | %.0f | %,.0f |%n",
+          rows,
+          firstRows,
+          times,
+          cli[1],
+          cli[0]);
       deleteTree(many);
     }
     if (first != null) {
@@ -302,8 +406,13 @@ public final class TabularBenchmark {
     for (int i = 0; i < names.size(); i++) {
       cols.add(randn(1000 + i).multiply(10).plus(20).cast("double").alias(names.get(i)));
     }
-    spark.range(rows).repartition(8).select(cols.toArray(new org.apache.spark.sql.Column[0]))
-        .write().mode(SaveMode.Overwrite).parquet(out.toString());
+    spark
+        .range(rows)
+        .repartition(8)
+        .select(cols.toArray(new org.apache.spark.sql.Column[0]))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(out.toString());
     return out;
   }
 
@@ -313,8 +422,13 @@ public final class TabularBenchmark {
     for (int i = 0; i < 784; i++) {
       px.add(rand(2000 + i).multiply(255).cast("float"));
     }
-    spark.range(rows).repartition(8).select(col("id"), array(px.toArray(new org.apache.spark.sql.Column[0])).alias("pixels"))
-        .write().mode(SaveMode.Overwrite).parquet(out.toString());
+    spark
+        .range(rows)
+        .repartition(8)
+        .select(col("id"), array(px.toArray(new org.apache.spark.sql.Column[0])).alias("pixels"))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(out.toString());
     return out;
   }
 
@@ -332,7 +446,10 @@ public final class TabularBenchmark {
 
   record Line(String path, double rowsPerSec, String ratio) {}
 
-  /** The limit, raw ONNX Runtime in the naive path's batches, and the spec's job by hand (NaN for the image MLP). */
+  /**
+   * The limit, raw ONNX Runtime in the naive path's batches, and the spec's job by hand (NaN for
+   * the image MLP).
+   */
   record InMemory(double limit, double smallBatches, double byHand) {}
 
   /**
@@ -358,17 +475,20 @@ public final class TabularBenchmark {
    * The in-memory rows of a model's table; returns the limit's rate. Two cores can serve ONNX
    * Runtime two ways: one caller whose session has two intra-op threads, or two callers taking
    * batches in turn, one intra-op thread each. Both are measured and the faster is the limit.
-   * scoring-core runs the second way with {@code concurrency(2)} (what the CLI does), and the
-   * first way for comparison.
+   * scoring-core runs the second way with {@code concurrency(2)} (what the CLI does), and the first
+   * way for comparison.
    */
-  static InMemory inMemory(List<Line> lines, ScoringSpec spec, long rows, int width) throws Exception {
+  static InMemory inMemory(List<Line> lines, ScoringSpec spec, long rows, int width)
+      throws Exception {
     int memRows = (int) Math.min(rows, width == 784 ? 100_000 : 1_000_000);
     float[] mem = memory(memRows, width);
     // In-memory paths: interleaved rounds (see interleaved()); the ratio is the median of each
     // round's ratio, so the machine's drift (20-40% within minutes) cancels out.
-    ColumnBatch cols = width == 784 ? rowMajor(mem, memRows, width, "pixels") : columns(spec, mem, memRows, width);
+    ColumnBatch cols =
+        width == 784 ? rowMajor(mem, memRows, width, "pixels") : columns(spec, mem, memRows, width);
     ColumnBatch array = rowMajor(mem, memRows, width, "features");
-    ScoringSpec rowMajorSpec = width == 784 ? rawOutput(spec, width) : rowMajorRawOutput(spec, width);
+    ScoringSpec rowMajorSpec =
+        width == 784 ? rawOutput(spec, width) : rowMajorRawOutput(spec, width);
     try (RawOrt oneCaller = new RawOrt(spec, width, THREADS);
         RawOrt callers = new RawOrt(spec, width, THREADS, THREADS);
         BatchScorer full = openInMemory(spec, THREADS);
@@ -383,16 +503,18 @@ public final class TabularBenchmark {
       boolean byHand = width != 784;
       float[][] columnArrays = byHand ? columnArrays(spec, cols) : null;
       String[] classes = byHand ? classes(spec) : null;
-      List<Pass> paths = new ArrayList<>(List.of(
-          () -> oneCaller.scoreAll(mem, memRows),
-          () -> callers.scoreAll(mem, memRows),
-          () -> callers.scoreAllKeepingOutputs(mem, memRows),
-          () -> full.score(cols).rowsScored(),
-          () -> plain.score(cols).rowsScored(),
-          () -> rowMajor.score(rowMajorInput).rowsScored(),
-          () -> fullOne.score(cols).rowsScored(),
-          () -> rowMajorOne.score(rowMajorInput).rowsScored(),
-          () -> small.scoreAll(mem, memRows)));
+      List<Pass> paths =
+          new ArrayList<>(
+              List.of(
+                  () -> oneCaller.scoreAll(mem, memRows),
+                  () -> callers.scoreAll(mem, memRows),
+                  () -> callers.scoreAllKeepingOutputs(mem, memRows),
+                  () -> full.score(cols).rowsScored(),
+                  () -> plain.score(cols).rowsScored(),
+                  () -> rowMajor.score(rowMajorInput).rowsScored(),
+                  () -> fullOne.score(cols).rowsScored(),
+                  () -> rowMajorOne.score(rowMajorInput).rowsScored(),
+                  () -> small.scoreAll(mem, memRows)));
       if (byHand) {
         paths.add(() -> callers.scoreAllFromColumns(columnArrays, memRows, classes));
       }
@@ -400,44 +522,114 @@ public final class TabularBenchmark {
       int limit = median(rate[1]) > median(rate[0]) ? 1 : 0;
       double[][] m = summary(rate, limit);
       String[] raw = {
-          "raw ONNX Runtime, one caller, " + THREADS + " intra-op threads, pinned direct input/output tensors (" + memRows + " rows)",
-          "raw ONNX Runtime, " + THREADS + " callers each taking the next batch, 1 intra-op thread each, one shared session"};
+        "raw ONNX Runtime, one caller, "
+            + THREADS
+            + " intra-op threads, pinned direct input/output tensors ("
+            + memRows
+            + " rows)",
+        "raw ONNX Runtime, "
+            + THREADS
+            + " callers each taking the next batch, 1 intra-op thread each, one shared session"
+      };
       for (int i = 0; i < 2; i++) {
-        lines.add(new Line(raw[i], m[i][0], i == limit ? "1.00 (the limit: the faster of the two)" : ratioRange(m[i]) + " of the limit"));
+        lines.add(
+            new Line(
+                raw[i],
+                m[i][0],
+                i == limit
+                    ? "1.00 (the limit: the faster of the two)"
+                    : ratioRange(m[i]) + " of the limit"));
       }
-      lines.add(new Line("raw ONNX Runtime, " + THREADS + " callers, + a NaN check per batch + its outputs kept in result arrays",
-          m[2][0], ratioRange(m[2]) + " of the limit"));
+      lines.add(
+          new Line(
+              "raw ONNX Runtime, "
+                  + THREADS
+                  + " callers, + a NaN check per batch + its outputs kept in result arrays",
+              m[2][0],
+              ratioRange(m[2]) + " of the limit"));
       if (byHand) {
-        lines.add(new Line("raw ONNX Runtime, " + THREADS + " callers, the spec's whole job by hand: the " + width
-            + " columns transposed into the input with the NaN check, label, positive class and class name kept",
-            m[9][0], ratioRange(m[9]) + " of the limit; scoring-core below is " + ratioRange(summary(rate, 9)[3]) + " of it"));
+        lines.add(
+            new Line(
+                "raw ONNX Runtime, "
+                    + THREADS
+                    + " callers, the spec's whole job by hand: the "
+                    + width
+                    + " columns transposed into the input with the NaN check, label, positive class and class name kept",
+                m[9][0],
+                ratioRange(m[9])
+                    + " of the limit; scoring-core below is "
+                    + ratioRange(summary(rate, 9)[3])
+                    + " of it"));
       }
       String cores = ", " + THREADS + " batches at once (concurrency " + THREADS + ", as the CLI)";
-      lines.add(new Line("scoring-core BatchScorer, same in-memory data (" + (width == 784 ? "one array column" : width + " columns") + ")" + cores,
-          m[3][0], ratioRange(m[3]) + " of the limit"));
-      lines.add(new Line("scoring-core, the raw output tensor only (no post-processing)" + cores, m[4][0], ratioRange(m[4]) + " of the limit"));
+      lines.add(
+          new Line(
+              "scoring-core BatchScorer, same in-memory data ("
+                  + (width == 784 ? "one array column" : width + " columns")
+                  + ")"
+                  + cores,
+              m[3][0],
+              ratioRange(m[3]) + " of the limit"));
+      lines.add(
+          new Line(
+              "scoring-core, the raw output tensor only (no post-processing)" + cores,
+              m[4][0],
+              ratioRange(m[4]) + " of the limit"));
       // The raw baseline's layout: the rows as one row-major array column, no transposition.
-      lines.add(new Line("scoring-core, raw output only, the same row-major data as one array column" + cores, m[5][0],
-          ratioRange(m[5]) + " of the limit"));
-      lines.add(new Line("scoring-core BatchScorer, columns, one batch at a time on " + THREADS + " intra-op threads",
-          m[6][0], ratioRange(m[6]) + " of the limit"));
-      lines.add(new Line("scoring-core, raw output, row-major, one batch at a time on " + THREADS + " intra-op threads", m[7][0],
-          ratioRange(m[7]) + " of the limit; " + ratioRange(summary(rate, 0)[7]) + " of raw one caller"));
+      lines.add(
+          new Line(
+              "scoring-core, raw output only, the same row-major data as one array column" + cores,
+              m[5][0],
+              ratioRange(m[5]) + " of the limit"));
+      lines.add(
+          new Line(
+              "scoring-core BatchScorer, columns, one batch at a time on "
+                  + THREADS
+                  + " intra-op threads",
+              m[6][0],
+              ratioRange(m[6]) + " of the limit"));
+      lines.add(
+          new Line(
+              "scoring-core, raw output, row-major, one batch at a time on "
+                  + THREADS
+                  + " intra-op threads",
+              m[7][0],
+              ratioRange(m[7])
+                  + " of the limit; "
+                  + ratioRange(summary(rate, 0)[7])
+                  + " of raw one caller"));
       // What the session-per-partition baseline asks of ONNX Runtime: its small batches.
-      lines.add(new Line("raw ONNX Runtime, " + THREADS + " callers, 1 intra-op thread each, batches of " + NAIVE_BATCH
-          + " (the session-per-partition baseline's model calls)", m[8][0], ratioRange(m[8]) + " of the limit"));
+      lines.add(
+          new Line(
+              "raw ONNX Runtime, "
+                  + THREADS
+                  + " callers, 1 intra-op thread each, batches of "
+                  + NAIVE_BATCH
+                  + " (the session-per-partition baseline's model calls)",
+              m[8][0],
+              ratioRange(m[8]) + " of the limit"));
       return new InMemory(m[limit][0], m[8][0], byHand ? m[9][0] : Double.NaN);
     }
   }
 
   /** The feature columns' arrays, in the spec's order: the hand-written job's input. */
   static float[][] columnArrays(ScoringSpec spec, ColumnBatch cols) {
-    return spec.featureColumns().stream().map(c -> (cols.column(c)).floats()).toArray(float[][]::new);
+    return spec.featureColumns().stream()
+        .map(c -> (cols.column(c)).floats())
+        .toArray(float[][]::new);
   }
 
-  /** The class names the tabular models carry in their metadata, for the hand-written job's class-name output. */
+  /**
+   * The class names the tabular models carry in their metadata, for the hand-written job's
+   * class-name output.
+   */
   static String[] classes(ScoringSpec spec) throws Exception {
-    return io.batchscore.core.Models.inspect(spec.resolvedModelPath()).signature().metadata().custom().get("classes").split(",");
+    return io.batchscore.core.Models.inspect(spec.resolvedModelPath())
+        .signature()
+        .metadata()
+        .custom()
+        .get("classes")
+        .split(",");
   }
 
   /** The stage's and Spark's decode rates, medians of their rounds (rows/s). */
@@ -445,53 +637,144 @@ public final class TabularBenchmark {
 
   /**
    * The stage against the combined bound and the Row API path: decode only, the scan alone, the
-   * stage (column vectors, then internal rows) and the Row API path, timed side by side in
-   * {@link #SPARK_ROUNDS} interleaved rounds after one warm-up round. A rate is its median over
-   * the rounds; a ratio the median of its per-round ratios (its range in brackets), with the bound
-   * of each round computed from that round's decode rate and the in-memory limit {@code raw}.
+   * stage (column vectors, then internal rows) and the Row API path, timed side by side in {@link
+   * #SPARK_ROUNDS} interleaved rounds after one warm-up round. A rate is its median over the
+   * rounds; a ratio the median of its per-round ratios (its range in brackets), with the bound of
+   * each round computed from that round's decode rate and the in-memory limit {@code raw}.
    *
-   * <p>The decode reads what the stage reads: the passthrough columns and the features. A decode
-   * of the features only (6% less time at 10M rows, measured side by side, for the passthrough id
-   * it leaves out) is measured too, and the stage's ratio to its bound printed with it.
+   * <p>The decode reads what the stage reads: the passthrough columns and the features. A decode of
+   * the features only (6% less time at 10M rows, measured side by side, for the passthrough id it
+   * leaves out) is measured too, and the stage's ratio to its bound printed with it.
    *
-   * <p>The rounds also time the stage and the Row API path writing the predictions
-   * alone ({@link #PREDICTIONS_ONLY}), and, given the in-memory rate of the spec's whole job by hand
-   * ({@code byHand}, NaN to skip), the bound with that job in place of the bare model calls.
+   * <p>The rounds also time the stage and the Row API path writing the predictions alone ({@link
+   * #PREDICTIONS_ONLY}), and, given the in-memory rate of the spec's whole job by hand ({@code
+   * byHand}, NaN to skip), the bound with that job in place of the bare model calls.
    */
-  static StageRates stageAgainstBound(List<Line> lines, SparkSession spark, ScoringSpec spec, Path data, long rows, double raw,
+  static StageRates stageAgainstBound(
+      List<Line> lines,
+      SparkSession spark,
+      ScoringSpec spec,
+      Path data,
+      long rows,
+      double raw,
       double byHand)
       throws Exception {
-    org.apache.spark.sql.Column[] features = spec.featureColumns().stream().map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new);
+    org.apache.spark.sql.Column[] features =
+        spec.featureColumns().stream()
+            .map(c -> col("`" + c + "`"))
+            .toArray(org.apache.spark.sql.Column[]::new);
     java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(spec.passthrough());
     names.addAll(spec.featureColumns());
-    org.apache.spark.sql.Column[] read = names.stream().map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new);
-    double[][] r = sparkRounds(SPARK_ROUNDS, List.of(
-        () -> sparkTimed(rows, () -> spark.read().parquet(data.toString()).select(read)
-            .write().format("noop").mode(SaveMode.Overwrite).save()),
-        // The scan alone: its column vectors counted, no rows made of them (what the budget's
-        // decode rate also pays: turning the columns into rows for the noop sink).
-        () -> sparkTimed(rows, () -> columnarCount(spark, data, read)),
-        () -> sparkTimed(rows, () -> scored(spark, spec, data).write().format("noop").mode(SaveMode.Overwrite).save()),
-        () -> {
-          spark.conf().set(SparkScoring.COLUMNAR_CONF, "false");
-          try {
-            return sparkTimed(rows, () -> scored(spark, spec, data).write().format("noop").mode(SaveMode.Overwrite).save());
-          } finally {
-            spark.conf().unset(SparkScoring.COLUMNAR_CONF);
-          }
-        },
-        // The usual ways write the same rows as the stage (passthrough, predictions, model columns).
-        () -> sparkTimed(rows, () -> rowApi(spark, spec, data).write().format("noop").mode(SaveMode.Overwrite).save()),
-        () -> sparkTimed(rows, () -> spark.read().parquet(data.toString()).select(features)
-            .write().format("noop").mode(SaveMode.Overwrite).save()),
-        // The stage's own rows made by Spark from the same input, no model: what any stage that
-        // writes these rows pays besides the model.
-        () -> sparkTimed(rows, () -> ioFloor(spark, spec, data, false, true).write().format("noop").mode(SaveMode.Overwrite).save()),
-        // Both again with the predictions alone (the passthrough and prediction columns, no model
-        // columns: a library user's layout), to show what the job's model columns cost each side.
-        () -> sparkTimed(rows, () -> scored(spark, spec, data, PREDICTIONS_ONLY).write().format("noop").mode(SaveMode.Overwrite).save()),
-        () -> sparkTimed(rows, () -> rowApi(spark, spec, data, PREDICTIONS_ONLY).write().format("noop").mode(SaveMode.Overwrite).save())));
-    double[] decode = r[0], scan = r[1], stage = r[2], stageRows = r[3], rowApi = r[4], featuresOnly = r[5], sameRows = r[6];
+    org.apache.spark.sql.Column[] read =
+        names.stream().map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new);
+    double[][] r =
+        sparkRounds(
+            SPARK_ROUNDS,
+            List.of(
+                () ->
+                    sparkTimed(
+                        rows,
+                        () ->
+                            spark
+                                .read()
+                                .parquet(data.toString())
+                                .select(read)
+                                .write()
+                                .format("noop")
+                                .mode(SaveMode.Overwrite)
+                                .save()),
+                // The scan alone: its column vectors counted, no rows made of them (what the
+                // budget's
+                // decode rate also pays: turning the columns into rows for the noop sink).
+                () -> sparkTimed(rows, () -> columnarCount(spark, data, read)),
+                () ->
+                    sparkTimed(
+                        rows,
+                        () ->
+                            scored(spark, spec, data)
+                                .write()
+                                .format("noop")
+                                .mode(SaveMode.Overwrite)
+                                .save()),
+                () -> {
+                  spark.conf().set(SparkScoring.COLUMNAR_CONF, "false");
+                  try {
+                    return sparkTimed(
+                        rows,
+                        () ->
+                            scored(spark, spec, data)
+                                .write()
+                                .format("noop")
+                                .mode(SaveMode.Overwrite)
+                                .save());
+                  } finally {
+                    spark.conf().unset(SparkScoring.COLUMNAR_CONF);
+                  }
+                },
+                // The usual ways write the same rows as the stage (passthrough, predictions, model
+                // columns).
+                () ->
+                    sparkTimed(
+                        rows,
+                        () ->
+                            rowApi(spark, spec, data)
+                                .write()
+                                .format("noop")
+                                .mode(SaveMode.Overwrite)
+                                .save()),
+                () ->
+                    sparkTimed(
+                        rows,
+                        () ->
+                            spark
+                                .read()
+                                .parquet(data.toString())
+                                .select(features)
+                                .write()
+                                .format("noop")
+                                .mode(SaveMode.Overwrite)
+                                .save()),
+                // The stage's own rows made by Spark from the same input, no model: what any stage
+                // that
+                // writes these rows pays besides the model.
+                () ->
+                    sparkTimed(
+                        rows,
+                        () ->
+                            ioFloor(spark, spec, data, false, true)
+                                .write()
+                                .format("noop")
+                                .mode(SaveMode.Overwrite)
+                                .save()),
+                // Both again with the predictions alone (the passthrough and prediction columns, no
+                // model
+                // columns: a library user's layout), to show what the job's model columns cost each
+                // side.
+                () ->
+                    sparkTimed(
+                        rows,
+                        () ->
+                            scored(spark, spec, data, PREDICTIONS_ONLY)
+                                .write()
+                                .format("noop")
+                                .mode(SaveMode.Overwrite)
+                                .save()),
+                () ->
+                    sparkTimed(
+                        rows,
+                        () ->
+                            rowApi(spark, spec, data, PREDICTIONS_ONLY)
+                                .write()
+                                .format("noop")
+                                .mode(SaveMode.Overwrite)
+                                .save())));
+    double[] decode = r[0],
+        scan = r[1],
+        stage = r[2],
+        stageRows = r[3],
+        rowApi = r[4],
+        featuresOnly = r[5],
+        sameRows = r[6];
     double[] leanStage = r[7], leanRowApi = r[8];
     double[] rowsBound = new double[decode.length];
     for (int i = 0; i < rowsBound.length; i++) {
@@ -504,23 +787,64 @@ public final class TabularBenchmark {
       featuresBound[i] = 1 / (1 / featuresOnly[i] + 1 / raw);
     }
     String rounds = " (median of " + SPARK_ROUNDS + " interleaved rounds)";
-    lines.add(new Line("Spark Parquet decode only: what the stage reads (passthrough " + String.join(", ", spec.passthrough())
-        + " + features) -> noop" + rounds, median(decode), ""));
+    lines.add(
+        new Line(
+            "Spark Parquet decode only: what the stage reads (passthrough "
+                + String.join(", ", spec.passthrough())
+                + " + features) -> noop"
+                + rounds,
+            median(decode),
+            ""));
     lines.add(new Line("combined bound 1/(1/decode + 1/raw), per round", median(bound), ""));
-    lines.add(new Line("for reference: Spark's vectorized scan of the same columns alone, batches counted, no rows made", median(scan),
-        "a stage that made no rows at all could reach 1/(1/scan + 1/raw) = " + String.format(Locale.ROOT, "%,.0f", 1 / (1 / median(scan) + 1 / raw))));
-    lines.add(new Line("for reference: decode of the features only", median(featuresOnly),
-        "its bound: " + String.format(Locale.ROOT, "%,.0f", median(featuresBound))));
-    lines.add(new Line("batchscore Spark scoring stage (scan's column vectors, noop sink)", median(stage),
-        ratioRange(perRound(stage, bound)) + " of bound (" + ratioRange(perRound(stage, featuresBound)) + " of the features-only bound); "
-            + ratio(median(stage), raw) + " of raw"));
-    lines.add(new Line("the same stage reading internal rows (spark.batchscore.columnar=false)", median(stageRows),
-        ratioRange(perRound(stageRows, bound)) + " of bound; columnar is " + ratioRange(perRound(stage, stageRows)) + "x"));
-    lines.add(new Line("Dataset<Row>.mapPartitions + Encoders.row, same scorer, same output rows (noop)", median(rowApi),
-        "ours is " + ratioRange(perRound(stage, rowApi)) + "x; the combined bound is " + ratioRange(perRound(bound, rowApi)) + "x"));
-    lines.add(new Line("for reference: Spark making the stage's output rows (constant predictions, the model columns) from the same input, no model (noop)",
-        median(sameRows), "with the model at the limit, 1/(1/this + 1/raw) = " + String.format(Locale.ROOT, "%,.0f", median(rowsBound))
-            + ", " + ratioRange(perRound(rowsBound, rowApi)) + "x the Row API path; the stage is " + ratioRange(perRound(stage, rowsBound)) + " of it"));
+    lines.add(
+        new Line(
+            "for reference: Spark's vectorized scan of the same columns alone, batches counted, no rows made",
+            median(scan),
+            "a stage that made no rows at all could reach 1/(1/scan + 1/raw) = "
+                + String.format(Locale.ROOT, "%,.0f", 1 / (1 / median(scan) + 1 / raw))));
+    lines.add(
+        new Line(
+            "for reference: decode of the features only",
+            median(featuresOnly),
+            "its bound: " + String.format(Locale.ROOT, "%,.0f", median(featuresBound))));
+    lines.add(
+        new Line(
+            "batchscore Spark scoring stage (scan's column vectors, noop sink)",
+            median(stage),
+            ratioRange(perRound(stage, bound))
+                + " of bound ("
+                + ratioRange(perRound(stage, featuresBound))
+                + " of the features-only bound); "
+                + ratio(median(stage), raw)
+                + " of raw"));
+    lines.add(
+        new Line(
+            "the same stage reading internal rows (spark.batchscore.columnar=false)",
+            median(stageRows),
+            ratioRange(perRound(stageRows, bound))
+                + " of bound; columnar is "
+                + ratioRange(perRound(stage, stageRows))
+                + "x"));
+    lines.add(
+        new Line(
+            "Dataset<Row>.mapPartitions + Encoders.row, same scorer, same output rows (noop)",
+            median(rowApi),
+            "ours is "
+                + ratioRange(perRound(stage, rowApi))
+                + "x; the combined bound is "
+                + ratioRange(perRound(bound, rowApi))
+                + "x"));
+    lines.add(
+        new Line(
+            "for reference: Spark making the stage's output rows (constant predictions, the model columns) from the same input, no model (noop)",
+            median(sameRows),
+            "with the model at the limit, 1/(1/this + 1/raw) = "
+                + String.format(Locale.ROOT, "%,.0f", median(rowsBound))
+                + ", "
+                + ratioRange(perRound(rowsBound, rowApi))
+                + "x the Row API path; the stage is "
+                + ratioRange(perRound(stage, rowsBound))
+                + " of it"));
     if (!Double.isNaN(byHand)) {
       // The model's part as the spec's whole job by hand (transposition, NaN check, its outputs
       // kept), not the limit's bare model calls: what any stage computing these outputs pays.
@@ -528,18 +852,39 @@ public final class TabularBenchmark {
       for (int i = 0; i < handBound.length; i++) {
         handBound[i] = 1 / (1 / decode[i] + 1 / byHand);
       }
-      lines.add(new Line("combined bound with the spec's whole job by hand in place of raw, 1/(1/decode + 1/by hand), per round",
-          median(handBound), "the stage is " + ratioRange(perRound(stage, handBound)) + " of it; it is "
-              + ratioRange(perRound(handBound, rowApi)) + "x the Row API path"));
+      lines.add(
+          new Line(
+              "combined bound with the spec's whole job by hand in place of raw, 1/(1/decode + 1/by hand), per round",
+              median(handBound),
+              "the stage is "
+                  + ratioRange(perRound(stage, handBound))
+                  + " of it; it is "
+                  + ratioRange(perRound(handBound, rowApi))
+                  + "x the Row API path"));
     }
-    lines.add(new Line("the stage writing the predictions alone (passthrough and predictions, no model columns)", median(leanStage),
-        ratioRange(perRound(leanStage, bound)) + " of bound; " + ratioRange(perRound(leanStage, stage)) + "x the job's layout"));
-    lines.add(new Line("Dataset<Row>.mapPartitions + Encoders.row, the same rows without the model columns", median(leanRowApi),
-        "ours is " + ratioRange(perRound(leanStage, leanRowApi)) + "x; the combined bound is " + ratioRange(perRound(bound, leanRowApi)) + "x"));
+    lines.add(
+        new Line(
+            "the stage writing the predictions alone (passthrough and predictions, no model columns)",
+            median(leanStage),
+            ratioRange(perRound(leanStage, bound))
+                + " of bound; "
+                + ratioRange(perRound(leanStage, stage))
+                + "x the job's layout"));
+    lines.add(
+        new Line(
+            "Dataset<Row>.mapPartitions + Encoders.row, the same rows without the model columns",
+            median(leanRowApi),
+            "ours is "
+                + ratioRange(perRound(leanStage, leanRowApi))
+                + "x; the combined bound is "
+                + ratioRange(perRound(bound, leanRowApi))
+                + "x"));
     return new StageRates(median(stage), median(decode));
   }
 
-  /** The stage's layout without the job's model columns (the spec's passthrough, then predictions). */
+  /**
+   * The stage's layout without the job's model columns (the spec's passthrough, then predictions).
+   */
   static final SparkScoring.Layout PREDICTIONS_ONLY = new SparkScoring.Layout(false, false);
 
   /** Interleaved rounds of the Spark rows that are compared with each other. */
@@ -579,29 +924,78 @@ public final class TabularBenchmark {
     return new double[] {median(a), median(q), q[0], q[q.length - 1]};
   }
 
-  /** The floors (see {@link #ioFloor}) and the job, their rows in the table; returns the job's rate. */
-  static double jobAgainstFloors(List<Line> lines, SparkSession spark, ScoringSpec spec, Path data, long rows, double raw)
+  /**
+   * The floors (see {@link #ioFloor}) and the job, their rows in the table; returns the job's rate.
+   */
+  static double jobAgainstFloors(
+      List<Line> lines, SparkSession spark, ScoringSpec spec, Path data, long rows, double raw)
       throws Exception {
     String out = work.resolve("floor").toString();
-    double[][] r = sparkRounds(SPARK_ROUNDS, List.of(
-        () -> sparkTimed(rows, () -> ioFloor(spark, spec, data, false, false).write().mode(SaveMode.Overwrite).parquet(out)),
-        () -> sparkTimed(rows, () -> ioFloor(spark, spec, data, false, true).write().mode(SaveMode.Overwrite).parquet(out)),
-        () -> sparkTimed(rows, () -> ioFloor(spark, spec, data, true, true).write().mode(SaveMode.Overwrite).parquet(out)),
-        () -> sparkTimed(rows, () -> runJob(spark, spec, data))));
+    double[][] r =
+        sparkRounds(
+            SPARK_ROUNDS,
+            List.of(
+                () ->
+                    sparkTimed(
+                        rows,
+                        () ->
+                            ioFloor(spark, spec, data, false, false)
+                                .write()
+                                .mode(SaveMode.Overwrite)
+                                .parquet(out)),
+                () ->
+                    sparkTimed(
+                        rows,
+                        () ->
+                            ioFloor(spark, spec, data, false, true)
+                                .write()
+                                .mode(SaveMode.Overwrite)
+                                .parquet(out)),
+                () ->
+                    sparkTimed(
+                        rows,
+                        () ->
+                            ioFloor(spark, spec, data, true, true)
+                                .write()
+                                .mode(SaveMode.Overwrite)
+                                .parquet(out)),
+                () -> sparkTimed(rows, () -> runJob(spark, spec, data))));
     double[] pruned = r[0], floor = r[1], floorReal = r[2], job = r[3];
     String rounds = " (median of " + SPARK_ROUNDS + " interleaved rounds)";
-    lines.add(new Line("the floor with the unused features pruned from the scan by Spark (id only)", median(pruned), ""));
-    lines.add(new Line("I/O floor: read the same input (features too), write the same output columns, no scoring (constants)" + rounds,
-        median(floor), ""));
-    lines.add(new Line("I/O floor with random values of the same types in the prediction columns", median(floorReal), ""));
-    lines.add(new Line("batchscore job end to end (Parquet out, report, commit)", median(job),
-        "wall " + ratioRange(perRound(floor, job)) + "x the constant floor, " + ratioRange(perRound(floorReal, job))
-            + "x the random-value floor (" + ratioRange(perRound(pruned, job)) + "x the pruned floor)"
-            + (Double.isNaN(raw) ? "" : "; " + ratio(median(job), raw) + " of raw")));
+    lines.add(
+        new Line(
+            "the floor with the unused features pruned from the scan by Spark (id only)",
+            median(pruned),
+            ""));
+    lines.add(
+        new Line(
+            "I/O floor: read the same input (features too), write the same output columns, no scoring (constants)"
+                + rounds,
+            median(floor),
+            ""));
+    lines.add(
+        new Line(
+            "I/O floor with random values of the same types in the prediction columns",
+            median(floorReal),
+            ""));
+    lines.add(
+        new Line(
+            "batchscore job end to end (Parquet out, report, commit)",
+            median(job),
+            "wall "
+                + ratioRange(perRound(floor, job))
+                + "x the constant floor, "
+                + ratioRange(perRound(floorReal, job))
+                + "x the random-value floor ("
+                + ratioRange(perRound(pruned, job))
+                + "x the pruned floor)"
+                + (Double.isNaN(raw) ? "" : "; " + ratio(median(job), raw) + " of raw")));
     return median(job);
   }
 
-  static void model(SparkSession spark, String title, ScoringSpec spec, Path data, long rows, int width) throws Exception {
+  static void model(
+      SparkSession spark, String title, ScoringSpec spec, Path data, long rows, int width)
+      throws Exception {
     System.out.println("### " + title + ", " + rows + " rows");
     System.out.println();
     System.out.println("| path | rows/s | ratio |");
@@ -614,14 +1008,47 @@ public final class TabularBenchmark {
     double stage = measured.stage();
     long udfRows = Math.min(rows, width == 784 ? 20_000 : 200_000);
     Path udfData = head(spark, data, udfRows);
-    double udf = sparkTimed(udfRows, () -> udf(spark, sparkSpec, udfData).write().format("noop").mode(SaveMode.Overwrite).save());
-    lines.add(new Line("row-at-a-time UDF, cached session, same output rows (" + udfRows + " rows in " + THREADS + " files, 1 run)", udf,
-        "ours is " + ratio(stage, udf) + "x"));
-    double perPartition = sparkTimed(rows, () -> sessionPerPartition(spark, sparkSpec, data).write().format("noop").mode(SaveMode.Overwrite).save());
+    double udf =
+        sparkTimed(
+            udfRows,
+            () ->
+                udf(spark, sparkSpec, udfData)
+                    .write()
+                    .format("noop")
+                    .mode(SaveMode.Overwrite)
+                    .save());
+    lines.add(
+        new Line(
+            "row-at-a-time UDF, cached session, same output rows ("
+                + udfRows
+                + " rows in "
+                + THREADS
+                + " files, 1 run)",
+            udf,
+            "ours is " + ratio(stage, udf) + "x"));
+    double perPartition =
+        sparkTimed(
+            rows,
+            () ->
+                sessionPerPartition(spark, sparkSpec, data)
+                    .write()
+                    .format("noop")
+                    .mode(SaveMode.Overwrite)
+                    .save());
     double bound = 1 / (1 / measured.decode() + 1 / raw);
-    lines.add(new Line("new session per partition, batches of " + NAIVE_BATCH + ", same output rows (1 run)", perPartition,
-        "ours is " + ratio(stage, perPartition) + "x; the combined bound is " + ratio(bound, perPartition) + "x; raw ONNX Runtime in batches of "
-            + NAIVE_BATCH + " is " + ratio(mem.smallBatches(), raw) + " of the limit"));
+    lines.add(
+        new Line(
+            "new session per partition, batches of " + NAIVE_BATCH + ", same output rows (1 run)",
+            perPartition,
+            "ours is "
+                + ratio(stage, perPartition)
+                + "x; the combined bound is "
+                + ratio(bound, perPartition)
+                + "x; raw ONNX Runtime in batches of "
+                + NAIVE_BATCH
+                + " is "
+                + ratio(mem.smallBatches(), raw)
+                + " of the limit"));
 
     jobAgainstFloors(lines, spark, sparkSpec, data, rows, raw);
 
@@ -634,10 +1061,22 @@ public final class TabularBenchmark {
    * splits its time into a fixed cost (JVM start, setup, JIT compilation) and a cost per row:
    * per-row rate = 3 x rows / (t(4x) - t(1x)), fixed cost = t(1x) - rows / per-row rate.
    */
-  static void cliRows(List<Line> lines, ScoringSpec spec, Path data, long rows, int width, double raw) throws Exception {
+  static void cliRows(
+      List<Line> lines, ScoringSpec spec, Path data, long rows, int width, double raw)
+      throws Exception {
     double[] cli = cli(spec, data, rows, width);
-    lines.add(new Line("batchscore CLI score, whole process incl. JVM start (peak RSS " + (long) cli[1] + " MB)", cli[0], ratio(cli[0], raw) + " of raw"));
-    lines.add(new Line("batchscore CLI score, as it reports itself (after JVM start)", cli[2], ratio(cli[2], raw) + " of raw"));
+    lines.add(
+        new Line(
+            "batchscore CLI score, whole process incl. JVM start (peak RSS "
+                + (long) cli[1]
+                + " MB)",
+            cli[0],
+            ratio(cli[0], raw) + " of raw"));
+    lines.add(
+        new Line(
+            "batchscore CLI score, as it reports itself (after JVM start)",
+            cli[2],
+            ratio(cli[2], raw) + " of raw"));
     if (width == 784) {
       return;
     }
@@ -647,15 +1086,37 @@ public final class TabularBenchmark {
     double t1 = rows / cli[0];
     double t4 = 4.0 * rows / cli4[0];
     double perRow = 3.0 * rows / (t4 - t1);
-    lines.add(new Line(String.format(Locale.ROOT, "batchscore CLI score, the same files 4 times (%,d rows), whole process", 4 * rows), cli4[0], ratio(cli4[0], raw) + " of raw"));
-    lines.add(new Line(String.format(Locale.ROOT, "the CLI per row beyond its fixed cost (%.2f s: JVM start, setup, JIT)", t1 - rows / perRow), perRow, ratio(perRow, raw) + " of raw"));
+    lines.add(
+        new Line(
+            String.format(
+                Locale.ROOT,
+                "batchscore CLI score, the same files 4 times (%,d rows), whole process",
+                4 * rows),
+            cli4[0],
+            ratio(cli4[0], raw) + " of raw"));
+    lines.add(
+        new Line(
+            String.format(
+                Locale.ROOT,
+                "the CLI per row beyond its fixed cost (%.2f s: JVM start, setup, JIT)",
+                t1 - rows / perRow),
+            perRow,
+            ratio(perRow, raw) + " of raw"));
     // What every run pays however small its input: the 569-row sample (the same feature columns).
     Path sample = home.resolve("sample-data/data/breast_cancer.parquet");
     double[] tiny = cli(spec, sample, 569, width);
     double floor = 569 / tiny[0];
-    lines.add(new Line(String.format(Locale.ROOT, "the CLI on the 569-row sample, whole process: %.2f s; so at %,d rows no CLI can pass"
-        + " t(raw) / (t(raw) + %.2f s) of raw", floor, rows, floor), rows / (rows / raw + floor),
-        ratio(rows / (rows / raw + floor), raw) + " of raw (a ceiling, computed)"));
+    lines.add(
+        new Line(
+            String.format(
+                Locale.ROOT,
+                "the CLI on the 569-row sample, whole process: %.2f s; so at %,d rows no CLI can pass"
+                    + " t(raw) / (t(raw) + %.2f s) of raw",
+                floor,
+                rows,
+                floor),
+            rows / (rows / raw + floor),
+            ratio(rows / (rows / raw + floor), raw) + " of raw (a ceiling, computed)"));
   }
 
   static String ratio(double a, double b) {
@@ -724,7 +1185,9 @@ public final class TabularBenchmark {
     return rate;
   }
 
-  /** Per path: median rate, then the median, lowest and highest per-round ratio to path {@code ref}. */
+  /**
+   * Per path: median rate, then the median, lowest and highest per-round ratio to path {@code ref}.
+   */
   static double[][] summary(double[][] rate, int ref) {
     double[][] out = new double[rate.length][];
     for (int i = 0; i < rate.length; i++) {
@@ -750,11 +1213,17 @@ public final class TabularBenchmark {
 
   /** {@code batchesAtOnce} batches at once, THREADS / batchesAtOnce intra-op threads each. */
   static BatchScorer openInMemory(ScoringSpec spec, int batchesAtOnce) throws Exception {
-    ScoringSpec s = inMemory(spec).toBuilder().session(SessionConfig.DEFAULTS.withIntraOpThreads(THREADS / batchesAtOnce)).build();
-    return BatchScorer.open(ScoringPlan.bind(s, null), ScorerOptions.builder().concurrency(batchesAtOnce).build());
+    ScoringSpec s =
+        inMemory(spec).toBuilder()
+            .session(SessionConfig.DEFAULTS.withIntraOpThreads(THREADS / batchesAtOnce))
+            .build();
+    return BatchScorer.open(
+        ScoringPlan.bind(s, null), ScorerOptions.builder().concurrency(batchesAtOnce).build());
   }
 
-  /** The row-major data as the spec's input columns, one per feature (what a columnar reader makes). */
+  /**
+   * The row-major data as the spec's input columns, one per feature (what a columnar reader makes).
+   */
   static ColumnBatch columns(ScoringSpec spec, float[] data, int rows, int width) {
     return columns(spec, data, rows, width, false);
   }
@@ -764,7 +1233,8 @@ public final class TabularBenchmark {
     return columns(spec, data, rows, width, true);
   }
 
-  private static ColumnBatch columns(ScoringSpec spec, float[] data, int rows, int width, boolean asDouble) {
+  private static ColumnBatch columns(
+      ScoringSpec spec, float[] data, int rows, int width, boolean asDouble) {
     ColumnBatch.Builder bl = ColumnBatch.builder(rows);
     List<String> names = spec.inputs().get(0).columns();
     for (int c = 0; c < width; c++) {
@@ -777,31 +1247,47 @@ public final class TabularBenchmark {
           f[i] = data[i * width + c];
         }
       }
-      bl.add(names.get(c), asDouble ? io.batchscore.core.column.Column.ofDoubles(d) : Column.ofFloats(f));
+      bl.add(
+          names.get(c),
+          asDouble ? io.batchscore.core.column.Column.ofDoubles(d) : Column.ofFloats(f));
     }
     return bl.build();
   }
 
   /** The row-major data as one array column of {@code width} floats a row (no copy). */
   static ColumnBatch rowMajor(float[] data, int rows, int width, String name) {
-    return ColumnBatch.builder(rows).add(name, Column.ofArrays(Column.ofFloats(data), width, rows)).build();
+    return ColumnBatch.builder(rows)
+        .add(name, Column.ofArrays(Column.ofFloats(data), width, rows))
+        .build();
   }
 
   /** The spec as the in-memory paths run it: no passthrough, THREADS intra-op threads. */
   static ScoringSpec inMemory(ScoringSpec spec) throws io.batchscore.core.spec.SpecException {
-    return spec.toBuilder().clearPassthrough().session(SessionConfig.DEFAULTS.withIntraOpThreads(THREADS)).build();
+    return spec.toBuilder()
+        .clearPassthrough()
+        .session(SessionConfig.DEFAULTS.withIntraOpThreads(THREADS))
+        .build();
   }
 
   /** The spec's output as the raw tensor, no post-processing. */
-  static ScoringSpec rawOutput(ScoringSpec spec, int width) throws io.batchscore.core.spec.SpecException {
-    return spec.toBuilder().clearOutputs()
-        .output(io.batchscore.core.spec.OutputBinding.of(width == 784 ? "logits" : "output_probability", "out")).build();
+  static ScoringSpec rawOutput(ScoringSpec spec, int width)
+      throws io.batchscore.core.spec.SpecException {
+    return spec.toBuilder()
+        .clearOutputs()
+        .output(
+            io.batchscore.core.spec.OutputBinding.of(
+                width == 784 ? "logits" : "output_probability", "out"))
+        .build();
   }
 
   /** The spec fed from one row-major array column {@code features}, raw output. */
-  static ScoringSpec rowMajorRawOutput(ScoringSpec spec, int width) throws io.batchscore.core.spec.SpecException {
-    return rawOutput(spec, width).toBuilder().clearInputs()
-        .input(io.batchscore.core.spec.InputBinding.ofColumn(spec.inputs().get(0).input(), "features")).build();
+  static ScoringSpec rowMajorRawOutput(ScoringSpec spec, int width)
+      throws io.batchscore.core.spec.SpecException {
+    return rawOutput(spec, width).toBuilder()
+        .clearInputs()
+        .input(
+            io.batchscore.core.spec.InputBinding.ofColumn(spec.inputs().get(0).input(), "features"))
+        .build();
   }
 
   // ------------------------------------------------------------------ Spark paths
@@ -810,9 +1296,11 @@ public final class TabularBenchmark {
     return scored(spark, spec, data, SparkScoring.Layout.JOB);
   }
 
-  static Dataset<Row> scored(SparkSession spark, ScoringSpec spec, Path data, SparkScoring.Layout layout) {
+  static Dataset<Row> scored(
+      SparkSession spark, ScoringSpec spec, Path data, SparkScoring.Layout layout) {
     try {
-      return SparkScoring.prepare(spark, spark.read().parquet(data.toString()), spec, layout).scored();
+      return SparkScoring.prepare(spark, spark.read().parquet(data.toString()), spec, layout)
+          .scored();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -820,7 +1308,9 @@ public final class TabularBenchmark {
 
   /** Spark's vectorized scan of the features, its batches counted: no rows are made of them. */
   static void columnarCount(SparkSession spark, Path data, org.apache.spark.sql.Column[] features) {
-    var source = io.batchscore.spark.SparkInternals.columnarSource(spark.read().parquet(data.toString()).select(features));
+    var source =
+        io.batchscore.spark.SparkInternals.columnarSource(
+            spark.read().parquet(data.toString()).select(features));
     if (source == null) {
       throw new IllegalStateException("the scan of " + data + " is not vectorized");
     }
@@ -828,30 +1318,45 @@ public final class TabularBenchmark {
   }
 
   /**
-   * Spark reading the job's input and writing the job's output columns, with no scoring. The
-   * model columns hold the job's values (its model's name, version and hash). With
-   * {@code realistic} false the prediction columns are constants (which Parquet dictionary-encodes
-   * to almost nothing); with true they hold seeded random values of the same types and about the
-   * same entropy as real predictions (a float per row, one of two labels), so the write costs
-   * what the job's does. With {@code readFeatures} the features are read too: the first
-   * floating-point prediction column adds {@code coalesce(the features) * 0} to its value.
-   * Without a use, Spark prunes them from the scan and the floor would skip the decode the job
-   * cannot skip (the pruned floor, printed for reference).
+   * Spark reading the job's input and writing the job's output columns, with no scoring. The model
+   * columns hold the job's values (its model's name, version and hash). With {@code realistic}
+   * false the prediction columns are constants (which Parquet dictionary-encodes to almost
+   * nothing); with true they hold seeded random values of the same types and about the same entropy
+   * as real predictions (a float per row, one of two labels), so the write costs what the job's
+   * does. With {@code readFeatures} the features are read too: the first floating-point prediction
+   * column adds {@code coalesce(the features) * 0} to its value. Without a use, Spark prunes them
+   * from the scan and the floor would skip the decode the job cannot skip (the pruned floor,
+   * printed for reference).
    */
-  static Dataset<Row> ioFloor(SparkSession spark, ScoringSpec spec, Path data, boolean realistic, boolean readFeatures) {
+  static Dataset<Row> ioFloor(
+      SparkSession spark, ScoringSpec spec, Path data, boolean realistic, boolean readFeatures) {
     Dataset<Row> in = spark.read().parquet(data.toString());
     SameOutput same = SameOutput.of(spark, spec, data);
-    Map<String, String> model = Map.of("model_name", same.modelName(), "model_version", same.modelVersion(),
-        "model_sha256", same.modelSha());
+    Map<String, String> model =
+        Map.of(
+            "model_name",
+            same.modelName(),
+            "model_version",
+            same.modelVersion(),
+            "model_sha256",
+            same.modelSha());
     List<org.apache.spark.sql.Column> cols = new ArrayList<>();
-    org.apache.spark.sql.Column touch = org.apache.spark.sql.functions.coalesce(
-        spec.featureColumns().stream().map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new))
-        .multiply(0);
+    org.apache.spark.sql.Column touch =
+        org.apache
+            .spark
+            .sql
+            .functions
+            .coalesce(
+                spec.featureColumns().stream()
+                    .map(c -> col("`" + c + "`"))
+                    .toArray(org.apache.spark.sql.Column[]::new))
+            .multiply(0);
     int seed = 0;
     for (var f : same.schema().fields()) {
       seed++;
       org.apache.spark.sql.Column r = rand(9000 + seed);
-      boolean floating = f.dataType() == DataTypes.FloatType || f.dataType() == DataTypes.DoubleType;
+      boolean floating =
+          f.dataType() == DataTypes.FloatType || f.dataType() == DataTypes.DoubleType;
       if (readFeatures && floating && touch != null && !f.name().startsWith("model_")) {
         org.apache.spark.sql.Column v = realistic ? r : lit(0);
         cols.add(v.plus(touch).cast(f.dataType()).alias(f.name()));
@@ -859,16 +1364,30 @@ public final class TabularBenchmark {
       } else if (List.of(in.columns()).contains(f.name())) {
         cols.add(col(f.name()));
       } else if (f.dataType() instanceof org.apache.spark.sql.types.ArrayType) {
-        cols.add(array(lit(0f), lit(1f), lit(2f), lit(3f), lit(4f), lit(5f), lit(6f), lit(7f), lit(8f), lit(9f)).alias(f.name()));
+        cols.add(
+            array(
+                    lit(0f), lit(1f), lit(2f), lit(3f), lit(4f), lit(5f), lit(6f), lit(7f), lit(8f),
+                    lit(9f))
+                .alias(f.name()));
       } else if (f.dataType() == DataTypes.TimestampType) {
         cols.add(org.apache.spark.sql.functions.current_timestamp().alias(f.name()));
       } else if (model.containsKey(f.name())) {
         // The job's own values (the 64-character hash, not a short constant)
         cols.add(lit(model.get(f.name())).alias(f.name()));
       } else if (!realistic) {
-        cols.add(lit(f.dataType() == DataTypes.StringType ? "constant" : "0").cast(f.dataType()).alias(f.name()));
+        cols.add(
+            lit(f.dataType() == DataTypes.StringType ? "constant" : "0")
+                .cast(f.dataType())
+                .alias(f.name()));
       } else if (f.dataType() == DataTypes.StringType) {
-        cols.add(org.apache.spark.sql.functions.when(r.gt(0.5), lit("benign")).otherwise(lit("malignant")).alias(f.name()));
+        cols.add(
+            org.apache
+                .spark
+                .sql
+                .functions
+                .when(r.gt(0.5), lit("benign"))
+                .otherwise(lit("malignant"))
+                .alias(f.name()));
       } else if (f.dataType() == DataTypes.FloatType || f.dataType() == DataTypes.DoubleType) {
         cols.add(r.cast(f.dataType()).alias(f.name()));
       } else {
@@ -892,13 +1411,20 @@ public final class TabularBenchmark {
   }
 
   /**
-   * What the stage writes, so that every baseline writes the same: the spec's passthrough
-   * columns, its prediction columns and the model columns, with the stage's schema (a baseline
-   * writing an id and one score, or one count per partition, does less output work than the stage
-   * it is compared with).
+   * What the stage writes, so that every baseline writes the same: the spec's passthrough columns,
+   * its prediction columns and the model columns, with the stage's schema (a baseline writing an id
+   * and one score, or one count per partition, does less output work than the stage it is compared
+   * with).
    */
-  record SameOutput(StructType schema, List<String> passthrough, List<String> predictions,
-      String modelName, String modelVersion, String modelSha, boolean modelColumns) implements java.io.Serializable {
+  record SameOutput(
+      StructType schema,
+      List<String> passthrough,
+      List<String> predictions,
+      String modelName,
+      String modelVersion,
+      String modelSha,
+      boolean modelColumns)
+      implements java.io.Serializable {
 
     /**
      * Found once per spec and input, outside the timed runs: otherwise every baseline query (the
@@ -909,20 +1435,32 @@ public final class TabularBenchmark {
       return of(spark, spec, data, SparkScoring.Layout.JOB);
     }
 
-    static SameOutput of(SparkSession spark, ScoringSpec spec, Path data, SparkScoring.Layout layout) {
-      return KNOWN.computeIfAbsent(spec.toJson() + "|" + data + "|" + layout, k -> {
-        try {
-          SparkScoring.Prepared p = SparkScoring.prepare(spark, spark.read().parquet(data.toString()), spec, layout);
-          return new SameOutput(p.scored().schema(), spec.passthrough(),
-              p.plan().outputColumns().stream().map(io.batchscore.core.OutputColumn::name).toList(),
-              spec.name(), p.plan().modelVersion(), p.plan().model().sha256(), layout.modelColumns());
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+    static SameOutput of(
+        SparkSession spark, ScoringSpec spec, Path data, SparkScoring.Layout layout) {
+      return KNOWN.computeIfAbsent(
+          spec.toJson() + "|" + data + "|" + layout,
+          k -> {
+            try {
+              SparkScoring.Prepared p =
+                  SparkScoring.prepare(spark, spark.read().parquet(data.toString()), spec, layout);
+              return new SameOutput(
+                  p.scored().schema(),
+                  spec.passthrough(),
+                  p.plan().outputColumns().stream()
+                      .map(io.batchscore.core.OutputColumn::name)
+                      .toList(),
+                  spec.name(),
+                  p.plan().modelVersion(),
+                  p.plan().model().sha256(),
+                  layout.modelColumns());
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
     }
 
-    private static final Map<String, SameOutput> KNOWN = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, SameOutput> KNOWN =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The prediction columns' part of the schema (what a UDF returns). */
     StructType predictionSchema() {
@@ -964,7 +1502,8 @@ public final class TabularBenchmark {
   }
 
   /** The Row API path writing the rows the stage writes in {@code layout}. */
-  static Dataset<Row> rowApi(SparkSession spark, ScoringSpec spec, Path data, SparkScoring.Layout layout) {
+  static Dataset<Row> rowApi(
+      SparkSession spark, ScoringSpec spec, Path data, SparkScoring.Layout layout) {
     Dataset<Row> in = spark.read().parquet(data.toString());
     SameOutput same = SameOutput.of(spark, spec, data, layout);
     String json = spec.toJson();
@@ -972,19 +1511,33 @@ public final class TabularBenchmark {
     boolean array = feats.size() == 1;
     int[] pass = same.passthroughIndex(in.schema());
     int[] featureIndex = feats.stream().mapToInt(in.schema()::fieldIndex).toArray();
-    return in.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
-      ScoringSpec s = ScoringSpec.parse(json, "bench", null);
-      BatchScorer scorer = BatchScorer.open(ScoringPlan.bind(s, null), ScorerOptions.builder().callerHandlesPassthrough().build());
-      return scoredRows(rows, scorer, s.batchSize(), same, pass, feats, featureIndex, array);
-    }, Encoders.row(same.schema()));
+    return in.mapPartitions(
+        (MapPartitionsFunction<Row, Row>)
+            rows -> {
+              ScoringSpec s = ScoringSpec.parse(json, "bench", null);
+              BatchScorer scorer =
+                  BatchScorer.open(
+                      ScoringPlan.bind(s, null),
+                      ScorerOptions.builder().callerHandlesPassthrough().build());
+              return scoredRows(
+                  rows, scorer, s.batchSize(), same, pass, feats, featureIndex, array);
+            },
+        Encoders.row(same.schema()));
   }
 
   /**
    * The Row-based baselines' loop: {@code batch} input rows at a time into the scorer, and out the
    * stage's rows for them; closes the scorer at the end.
    */
-  static Iterator<Row> scoredRows(Iterator<Row> rows, BatchScorer scorer, int batch, SameOutput same, int[] pass,
-      List<String> feats, int[] featureIndex, boolean array) {
+  static Iterator<Row> scoredRows(
+      Iterator<Row> rows,
+      BatchScorer scorer,
+      int batch,
+      SameOutput same,
+      int[] pass,
+      List<String> feats,
+      int[] featureIndex,
+      boolean array) {
     List<Row> outRows = new ArrayList<>();
     List<Row> buf = new ArrayList<>(batch);
     return new Iterator<Row>() {
@@ -1020,7 +1573,8 @@ public final class TabularBenchmark {
    * A batch from Spark Rows, as the Row-based baselines build it (boxing per value; the field
    * positions looked up once, as a careful user would).
    */
-  static ColumnBatch fromRows(List<Row> buf, List<String> feats, int[] featureIndex, boolean array) {
+  static ColumnBatch fromRows(
+      List<Row> buf, List<String> feats, int[] featureIndex, boolean array) {
     ColumnBatch.Builder bl = ColumnBatch.builder(buf.size());
     if (array) {
       float[] flat = new float[buf.size() * 784];
@@ -1059,25 +1613,36 @@ public final class TabularBenchmark {
     List<String> feats = spec.featureColumns();
     boolean array = feats.size() == 1;
     List<String> predictions = same.predictions();
-    spark.udf().register("score1", (UDF1<scala.collection.Seq<Object>, Row>) seq -> {
-      BatchScorer s = UdfScorers.get(json);
-      float[] v = new float[seq.size()];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = ((Number) seq.apply(i)).floatValue();
-      }
-      ColumnBatch b = array
-          ? ColumnBatch.builder(1).add(feats.get(0), Column.ofArrays(Column.ofFloats(v), v.length, 1)).build()
-          : single(feats, v);
-      ColumnBatch out = s.score(b).columns();
-      Object[] r = new Object[predictions.size()];
-      for (int i = 0; i < r.length; i++) {
-        r[i] = out.column(predictions.get(i)).get(0);
-      }
-      return RowFactory.create(r);
-    }, same.predictionSchema());
+    spark
+        .udf()
+        .register(
+            "score1",
+            (UDF1<scala.collection.Seq<Object>, Row>)
+                seq -> {
+                  BatchScorer s = UdfScorers.get(json);
+                  float[] v = new float[seq.size()];
+                  for (int i = 0; i < v.length; i++) {
+                    v[i] = ((Number) seq.apply(i)).floatValue();
+                  }
+                  ColumnBatch b =
+                      array
+                          ? ColumnBatch.builder(1)
+                              .add(feats.get(0), Column.ofArrays(Column.ofFloats(v), v.length, 1))
+                              .build()
+                          : single(feats, v);
+                  ColumnBatch out = s.score(b).columns();
+                  Object[] r = new Object[predictions.size()];
+                  for (int i = 0; i < r.length; i++) {
+                    r[i] = out.column(predictions.get(i)).get(0);
+                  }
+                  return RowFactory.create(r);
+                },
+            same.predictionSchema());
     Dataset<Row> in = spark.read().parquet(data.toString());
-    org.apache.spark.sql.Column arg = array ? col(feats.get(0))
-        : array(feats.stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
+    org.apache.spark.sql.Column arg =
+        array
+            ? col(feats.get(0))
+            : array(feats.stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
     List<org.apache.spark.sql.Column> cols = new ArrayList<>();
     same.passthrough().forEach(p -> cols.add(col(p)));
     cols.add(org.apache.spark.sql.functions.callUDF("score1", arg).alias("s"));
@@ -1088,15 +1653,24 @@ public final class TabularBenchmark {
     out.add(lit(same.modelVersion()).alias("model_version"));
     out.add(lit(same.modelSha()).alias("model_sha256"));
     out.add(org.apache.spark.sql.functions.current_timestamp().alias("scored_at"));
-    return in.select(cols.toArray(new org.apache.spark.sql.Column[0])).select(out.toArray(new org.apache.spark.sql.Column[0]));
+    return in.select(cols.toArray(new org.apache.spark.sql.Column[0]))
+        .select(out.toArray(new org.apache.spark.sql.Column[0]));
   }
 
-  /** The first {@code rows} rows of the data in a file of their own, in two parts (one per core). */
+  /**
+   * The first {@code rows} rows of the data in a file of their own, in two parts (one per core).
+   */
   static Path head(SparkSession spark, Path data, long rows) {
     Path out = work.resolve("head-" + rows + ".parquet");
     if (!Files.exists(out)) {
-      spark.read().parquet(data.toString()).limit((int) rows).repartition(THREADS)
-          .write().mode(SaveMode.Overwrite).parquet(out.toString());
+      spark
+          .read()
+          .parquet(data.toString())
+          .limit((int) rows)
+          .repartition(THREADS)
+          .write()
+          .mode(SaveMode.Overwrite)
+          .parquet(out.toString());
     }
     return out;
   }
@@ -1111,12 +1685,14 @@ public final class TabularBenchmark {
 
   /** Per-thread scorers for the UDF baseline (sessions shared through the global cache). */
   static final class UdfScorers {
-    static final ThreadLocal<Map<String, BatchScorer>> LOCAL = ThreadLocal.withInitial(java.util.HashMap::new);
+    static final ThreadLocal<Map<String, BatchScorer>> LOCAL =
+        ThreadLocal.withInitial(java.util.HashMap::new);
 
     static BatchScorer get(String json) throws Exception {
       BatchScorer s = LOCAL.get().get(json);
       if (s == null) {
-        ScoringSpec spec = ScoringSpec.parse(json, "udf", null).toBuilder().clearPassthrough().build();
+        ScoringSpec spec =
+            ScoringSpec.parse(json, "udf", null).toBuilder().clearPassthrough().build();
         s = BatchScorer.open(ScoringPlan.bind(spec, null), ScorerOptions.defaults());
         LOCAL.get().put(json, s);
       }
@@ -1125,8 +1701,8 @@ public final class TabularBenchmark {
   }
 
   /**
-   * A fresh, uncached session per partition and small batches ({@link #NAIVE_BATCH}): the DJL
-   * Spark / SynapseML way, writing the same rows as the stage.
+   * A fresh, uncached session per partition and small batches ({@link #NAIVE_BATCH}): the DJL Spark
+   * / SynapseML way, writing the same rows as the stage.
    */
   static Dataset<Row> sessionPerPartition(SparkSession spark, ScoringSpec spec, Path data) {
     ScoringSpec small;
@@ -1143,42 +1719,72 @@ public final class TabularBenchmark {
     SameOutput same = SameOutput.of(spark, spec, data);
     int[] pass = same.passthroughIndex(in.schema());
     int[] featureIndex = feats.stream().mapToInt(in.schema()::fieldIndex).toArray();
-    return in.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
-      // A session of the partition's own, as SynapseML's and DJL's loaders make: a session
-      // option no other partition uses gives it a cache key of its own (ONNX Runtime ignores
-      // the entry), and idle sessions past the cache's bound are closed.
-      ScoringSpec s = ScoringSpec.parse(json, "pp", null);
-      s = s.toBuilder().session(new SessionConfig(s.session().intraOpThreads(), s.session().interOpThreads(),
-          s.session().optimization(), s.session().parallelExecution(), s.session().cudaOptions(),
-          Map.of("batchscore.benchmark.partition", java.util.UUID.randomUUID().toString()))).build();
-      BatchScorer scorer = BatchScorer.open(ScoringPlan.bind(s, Models.inspect(ModelSource.of(Path.of(model))), null),
-          ModelSource.of(Path.of(model)), ScorerOptions.builder().callerHandlesPassthrough().build());
-      return scoredRows(rows, scorer, NAIVE_BATCH, same, pass, feats, featureIndex, array);
-    }, Encoders.row(same.schema()));
+    return in.mapPartitions(
+        (MapPartitionsFunction<Row, Row>)
+            rows -> {
+              // A session of the partition's own, as SynapseML's and DJL's loaders make: a session
+              // option no other partition uses gives it a cache key of its own (ONNX Runtime
+              // ignores
+              // the entry), and idle sessions past the cache's bound are closed.
+              ScoringSpec s = ScoringSpec.parse(json, "pp", null);
+              s =
+                  s.toBuilder()
+                      .session(
+                          new SessionConfig(
+                              s.session().intraOpThreads(),
+                              s.session().interOpThreads(),
+                              s.session().optimization(),
+                              s.session().parallelExecution(),
+                              s.session().cudaOptions(),
+                              Map.of(
+                                  "batchscore.benchmark.partition",
+                                  java.util.UUID.randomUUID().toString())))
+                      .build();
+              BatchScorer scorer =
+                  BatchScorer.open(
+                      ScoringPlan.bind(s, Models.inspect(ModelSource.of(Path.of(model))), null),
+                      ModelSource.of(Path.of(model)),
+                      ScorerOptions.builder().callerHandlesPassthrough().build());
+              return scoredRows(rows, scorer, NAIVE_BATCH, same, pass, feats, featureIndex, array);
+            },
+        Encoders.row(same.schema()));
   }
 
   // ------------------------------------------------------------------ CLI
 
   /**
-   * bin/batchscore score on the same data, as a child process: whole-process rows/s, peak RSS
-   * (MB), and the rows/s the CLI reports for itself (from its start, after JVM start-up).
+   * bin/batchscore score on the same data, as a child process: whole-process rows/s, peak RSS (MB),
+   * and the rows/s the CLI reports for itself (from its start, after JVM start-up).
    */
   static double[] cli(ScoringSpec spec, Path data, long rows, int width) throws Exception {
     double[] best = {0, 0, 0};
     // Best of two: after a build, the first run also records bin/batchscore's class archive.
     for (int round = 0; round < 2; round++) {
       double[] r = cliOnce(spec, data, rows, work.resolve("cli-out-" + round + ".parquet"));
-      best = new double[] {Math.max(best[0], r[0]), Math.max(best[1], r[1]), Math.max(best[2], r[2])};
+      best =
+          new double[] {Math.max(best[0], r[0]), Math.max(best[1], r[1]), Math.max(best[2], r[2])};
     }
     return best;
   }
 
   /** One {@code bin/batchscore score}: whole-process rows/s, peak RSS (MB), its own rows/s. */
   static double[] cliOnce(ScoringSpec spec, Path data, long rows, Path out) throws Exception {
-    double[] r = child(rows, "score", "--spec", spec.origin(), "-i", data.toString(),
-        "-o", out.toString(), "--overwrite", "--threads", Integer.toString(THREADS));
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(([0-9,]+) rows/s\\)")
-        .matcher(Files.readString(work.resolve("child.log")));
+    double[] r =
+        child(
+            rows,
+            "score",
+            "--spec",
+            spec.origin(),
+            "-i",
+            data.toString(),
+            "-o",
+            out.toString(),
+            "--overwrite",
+            "--threads",
+            Integer.toString(THREADS));
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\(([0-9,]+) rows/s\\)")
+            .matcher(Files.readString(work.resolve("child.log")));
     double own = m.find() ? Double.parseDouble(m.group(1).replace(",", "")) : 0;
     return new double[] {r[0], r[1], own};
   }
@@ -1188,14 +1794,19 @@ public final class TabularBenchmark {
     List<String> cmd = new ArrayList<>();
     cmd.add(home.resolve("bin/batchscore").toString());
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(work.resolve("child.log").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("child.log").toFile());
     // Memory mode: the heap committed and touched up front, so peak RSS measures what grows
     // outside it (native sessions, direct buffers, metaspace); -Xms alone commits pages that a
     // longer run then touches, which read as growth.
-    pb.environment().put("BATCHSCORE_JAVA_OPTS",
-        (fixedHeap ? "-Xms" + childHeap + " -XX:+AlwaysPreTouch " : "") + "-Xmx" + childHeap);
-    if (fixedHeap) { // memory mode: the same JVM at every row count (no run records a class archive)
+    pb.environment()
+        .put(
+            "BATCHSCORE_JAVA_OPTS",
+            (fixedHeap ? "-Xms" + childHeap + " -XX:+AlwaysPreTouch " : "") + "-Xmx" + childHeap);
+    if (fixedHeap) { // memory mode: the same JVM at every row count (no run records a class
+      // archive)
       pb.environment().put("BATCHSCORE_CDS", "off");
     }
     long t0 = System.nanoTime();
@@ -1206,7 +1817,8 @@ public final class TabularBenchmark {
     }
     double secs = (System.nanoTime() - t0) / 1e9;
     if (p.exitValue() != 0) {
-      throw new IllegalStateException("bin/batchscore " + args[0] + " failed: " + Files.readString(work.resolve("child.log")));
+      throw new IllegalStateException(
+          "bin/batchscore " + args[0] + " failed: " + Files.readString(work.resolve("child.log")));
     }
     return new double[] {rows / secs, peak / 1024.0};
   }
@@ -1217,7 +1829,8 @@ public final class TabularBenchmark {
    */
   static long rssKb(long pid) {
     long sum = rssOf(pid);
-    for (ProcessHandle h : ProcessHandle.of(pid).map(ph -> ph.descendants().toList()).orElse(List.of())) {
+    for (ProcessHandle h :
+        ProcessHandle.of(pid).map(ph -> ph.descendants().toList()).orElse(List.of())) {
       sum += rssOf(h.pid());
     }
     return sum;

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.batchscore.spark.job.ExitCodes;
+import io.batchscore.core.Models;
 import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ModelMetadata;
-import io.batchscore.core.Models;
 import io.batchscore.core.model.ValueInfo;
+import io.batchscore.spark.job.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -41,11 +41,14 @@ final class InspectCommand implements Callable<Integer> {
     if (json) {
       ObjectNode root = toJson(info);
       root.putPOJO("externalData", weights);
-      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
+      out.println(
+          new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
     } else {
       ModelMetadata m = info.signature().metadata();
       out.printf("model:    %s%n", info.source());
-      out.printf("sha256:   %s%s%n", info.sha256(), weights.isEmpty() ? "" : " (of the model and its weight files)");
+      out.printf(
+          "sha256:   %s%s%n",
+          info.sha256(), weights.isEmpty() ? "" : " (of the model and its weight files)");
       if (!weights.isEmpty()) {
         out.printf("weights:  %s%n", String.join(", ", weights));
       }
@@ -68,11 +71,13 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   /** The model's external weight files, relative to its folder; empty for most models. */
-  private static List<String> weightFiles(Path model) throws io.batchscore.core.model.ModelLoadException {
+  private static List<String> weightFiles(Path model)
+      throws io.batchscore.core.model.ModelLoadException {
     Path m = model.toAbsolutePath().normalize();
     List<Path> files = io.batchscore.core.model.ModelSource.of(m).files();
     return files.subList(1, files.size()).stream()
-        .map(f -> m.getParent().relativize(f).toString()).toList();
+        .map(f -> m.getParent().relativize(f).toString())
+        .toList();
   }
 
   private static void printValues(PrintWriter out, String title, Collection<ValueInfo> values) {

@@ -19,12 +19,17 @@ import java.util.Map;
 final class LocalInput {
   private LocalInput() {}
 
-  /** Whether opening {@code file} needs the model's signature: a CSV file takes its features' types from it. */
+  /**
+   * Whether opening {@code file} needs the model's signature: a CSV file takes its features' types
+   * from it.
+   */
   static boolean needsSignature(Path file, String format) {
     return Formats.of(format, file) == Formats.CSV;
   }
 
-  /** @param sig the model's signature; only a CSV input needs it (may be null otherwise) */
+  /**
+   * @param sig the model's signature; only a CSV input needs it (may be null otherwise)
+   */
   static TableReader open(Path file, String format, ScoringSpec spec, ModelSignature sig)
       throws IOException {
     List<String> wanted = new ArrayList<>(spec.featureColumns());

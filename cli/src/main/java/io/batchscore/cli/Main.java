@@ -1,11 +1,10 @@
 package io.batchscore.cli;
 
 import io.batchscore.spark.job.JobErrors;
-import java.io.PrintWriter;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine;
 
 /** The {@code batchscore} command. */
 @Command(

@@ -3,7 +3,9 @@ package io.batchscore.cli;
 import io.batchscore.cli.io.TableReader;
 import java.io.PrintWriter;
 
-/** A one-line progress bar on stderr, redrawn at most five times a second; off when not a terminal. */
+/**
+ * A one-line progress bar on stderr, redrawn at most five times a second; off when not a terminal.
+ */
 final class Progress {
   private final PrintWriter err;
   private final boolean on;

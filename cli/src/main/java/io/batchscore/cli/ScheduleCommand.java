@@ -18,15 +18,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
- * {@code batchscore schedule}: the Spark job (embedded) at each tick of a cron expression, for
- * the run date due. Runs never overlap; missed ticks are caught up by policy; every outcome goes
- * to a JSON-lines history; SIGTERM stops it without leaving a half-written date.
+ * {@code batchscore schedule}: the Spark job (embedded) at each tick of a cron expression, for the
+ * run date due. Runs never overlap; missed ticks are caught up by policy; every outcome goes to a
+ * JSON-lines history; SIGTERM stops it without leaving a half-written date.
  */
 @Command(
     name = "schedule",
@@ -38,34 +38,60 @@ import picocli.CommandLine;
 final class ScheduleCommand implements Callable<Integer> {
   /** How long SIGTERM waits for the run in progress to stop and clean up. */
   static final int STOP_GRACE_SECONDS = 25;
+
   /** Above Spark's shutdown hook (40 in Hadoop's manager), so ours runs first. */
   static final int STOP_HOOK_PRIORITY = 100;
 
   @Mixin JobOptions options = new JobOptions();
 
-  @Option(names = "--cron", required = true, paramLabel = "EXPR",
+  @Option(
+      names = "--cron",
+      required = true,
+      paramLabel = "EXPR",
       description = "Cron expression: 'min hour dom month dow', or with seconds first (6 fields).")
   String cron;
 
-  @Option(names = "--zone", paramLabel = "ZONE", description = "Time zone of the cron expression (default: this machine's).")
+  @Option(
+      names = "--zone",
+      paramLabel = "ZONE",
+      description = "Time zone of the cron expression (default: this machine's).")
   String zone;
 
-  @Option(names = "--run-date-offset", defaultValue = "-1", paramLabel = "DAYS",
+  @Option(
+      names = "--run-date-offset",
+      defaultValue = "-1",
+      paramLabel = "DAYS",
       description = "Days added to a tick's date to get its run date (default: ${DEFAULT-VALUE}).")
   int runDateOffset;
 
-  @Option(names = "--catch-up", defaultValue = "all", paramLabel = "POLICY",
-      description = "Missed ticks after downtime: all (each missed run date, oldest first), latest, none. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--catch-up",
+      defaultValue = "all",
+      paramLabel = "POLICY",
+      description =
+          "Missed ticks after downtime: all (each missed run date, oldest first), latest, none. Default: ${DEFAULT-VALUE}.")
   String catchUp;
 
-  @Option(names = "--max-catch-up", defaultValue = "31", paramLabel = "N", description = "At most N missed run dates are caught up (the latest N).")
+  @Option(
+      names = "--max-catch-up",
+      defaultValue = "31",
+      paramLabel = "N",
+      description = "At most N missed run dates are caught up (the latest N).")
   int maxCatchUp;
 
-  @Option(names = "--state-dir", defaultValue = "batchscore-schedule", paramLabel = "DIR",
-      description = "Holds history.jsonl (every outcome) and schedule.lock (one scheduler at a time).")
+  @Option(
+      names = "--state-dir",
+      defaultValue = "batchscore-schedule",
+      paramLabel = "DIR",
+      description =
+          "Holds history.jsonl (every outcome) and schedule.lock (one scheduler at a time).")
   Path stateDir;
 
-  @Option(names = "--max-ticks", hidden = true, defaultValue = "0", description = "Stop after N ticks (tests).")
+  @Option(
+      names = "--max-ticks",
+      hidden = true,
+      defaultValue = "0",
+      description = "Stop after N ticks (tests).")
   int maxTicks;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec commandSpec;
@@ -73,7 +99,8 @@ final class ScheduleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (options.runDate != null) {
-      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--run-date is set by the schedule; leave it out");
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(), "--run-date is set by the schedule; leave it out");
     }
     options.runDate = LocalDate.now();
     String problem = options.check();
@@ -92,7 +119,8 @@ final class ScheduleCommand implements Callable<Integer> {
     PrintWriter out = commandSpec.commandLine().getOut();
     SparkSession spark =
         io.batchscore.spark.job.EmbeddedSpark.builder(
-                options.master != null ? options.master : "local[*]", "batchscore schedule " + cron,
+                options.master != null ? options.master : "local[*]",
+                "batchscore schedule " + cron,
                 options.sparkUi)
             .getOrCreate();
     Scheduler.Job job =
@@ -106,7 +134,8 @@ final class ScheduleCommand implements Callable<Integer> {
             options.runDate = runDate;
             try {
               JobResult r = JobRunner.run(options, spark, cancelled::get);
-              return new Scheduler.Outcome(ExitCodes.OK, r.rowsScored() + " rows scored -> " + r.partition());
+              return new Scheduler.Outcome(
+                  ExitCodes.OK, r.rowsScored() + " rows scored -> " + r.partition());
             } catch (Exception | Error e) {
               return new Scheduler.Outcome(JobErrors.exitCode(e), JobErrors.message(e));
             }
@@ -120,8 +149,16 @@ final class ScheduleCommand implements Callable<Integer> {
         };
     RunHistory history = new RunHistory(stateDir.resolve("history.jsonl"));
     Scheduler scheduler =
-        new Scheduler(expr, z, Clock.system(z), t -> t.toLocalDate().plusDays(runDateOffset), job,
-            history, stateDir.resolve("schedule.lock"), policy, maxCatchUp);
+        new Scheduler(
+            expr,
+            z,
+            Clock.system(z),
+            t -> t.toLocalDate().plusDays(runDateOffset),
+            job,
+            history,
+            stateDir.resolve("schedule.lock"),
+            policy,
+            maxCatchUp);
     CountDownLatch done = new CountDownLatch(1);
     Thread hook =
         new Thread(
@@ -147,7 +184,8 @@ final class ScheduleCommand implements Callable<Integer> {
     out.flush();
     try {
       int failures = scheduler.runUntilStopped(maxTicks);
-      out.printf("schedule stopped; %d failed run(s) this session, see %s%n", failures, history.file());
+      out.printf(
+          "schedule stopped; %d failed run(s) this session, see %s%n", failures, history.file());
       out.flush();
       return ExitCodes.OK;
     } catch (Scheduler.LockedException e) {

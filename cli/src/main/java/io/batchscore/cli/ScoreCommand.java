@@ -38,10 +38,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code batchscore score}: scores a local Parquet or CSV file without Spark, streaming it in
@@ -66,7 +66,11 @@ final class ScoreCommand implements Callable<Integer> {
 
   /** The common case without a spec file. */
   static final class Quick {
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model (.onnx), when no --spec.")
+    @Option(
+        names = "--model",
+        required = true,
+        paramLabel = "FILE",
+        description = "Model (.onnx), when no --spec.")
     Path model;
 
     @Option(
@@ -80,43 +84,77 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(
         names = "--output-column",
         paramLabel = "OUTPUT=COLUMN",
-        description = "Write model output OUTPUT as COLUMN (repeatable; default: every output by its name).")
+        description =
+            "Write model output OUTPUT as COLUMN (repeatable; default: every output by its name).")
     Map<String, String> outputs = new LinkedHashMap<>();
 
-    @Option(names = "--passthrough", split = ",", paramLabel = "COLS", description = "Columns copied to the output.")
+    @Option(
+        names = "--passthrough",
+        split = ",",
+        paramLabel = "COLS",
+        description = "Columns copied to the output.")
     List<String> passthrough = new ArrayList<>();
   }
 
-  @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE", description = "Parquet file or folder of part files, or CSV.")
+  @Option(
+      names = {"-i", "--input"},
+      required = true,
+      paramLabel = "FILE",
+      description = "Parquet file or folder of part files, or CSV.")
   Path input;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Output file (.parquet or .csv).")
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      paramLabel = "FILE",
+      description = "Output file (.parquet or .csv).")
   Path output;
 
-  @Option(names = "--input-format", paramLabel = "parquet|csv", description = "Default: from the file name.")
+  @Option(
+      names = "--input-format",
+      paramLabel = "parquet|csv",
+      description = "Default: from the file name.")
   String inputFormat;
 
-  @Option(names = "--output-format", paramLabel = "parquet|csv", description = "Default: from the file name.")
+  @Option(
+      names = "--output-format",
+      paramLabel = "parquet|csv",
+      description = "Default: from the file name.")
   String outputFormat;
 
-  @Option(names = "--batch-size", paramLabel = "N", description = "Rows per batch (default: the spec's).")
+  @Option(
+      names = "--batch-size",
+      paramLabel = "N",
+      description = "Rows per batch (default: the spec's).")
   Integer batchSize;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Cores to score on (default: all; the CLI runs alone).")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Cores to score on (default: all; the CLI runs alone).")
   Integer threads;
 
-  @Option(names = "--concurrency", paramLabel = "N",
-      description = "Batches scored at once, each with threads/N intra-op threads when the spec sets none"
-          + " (default: one per core on a CPU; always 1 on a GPU).")
+  @Option(
+      names = "--concurrency",
+      paramLabel = "N",
+      description =
+          "Batches scored at once, each with threads/N intra-op threads when the spec sets none"
+              + " (default: one per core on a CPU; always 1 on a GPU).")
   Integer concurrency;
 
-  @Option(names = "--nulls", paramLabel = "fail|skip|fill", description = "Override the spec's null policy.")
+  @Option(
+      names = "--nulls",
+      paramLabel = "fail|skip|fill",
+      description = "Override the spec's null policy.")
   String nulls;
 
   @Option(names = "--overwrite", description = "Replace the output file if it exists.")
   boolean overwrite;
 
-  @Option(names = "--progress", negatable = true, description = "Progress bar on stderr (default: when stderr is a terminal).")
+  @Option(
+      names = "--progress",
+      negatable = true,
+      description = "Progress bar on stderr (default: when stderr is a terminal).")
   Boolean progress;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec commandSpec;
@@ -127,8 +165,12 @@ final class ScoreCommand implements Callable<Integer> {
     ScoringSpec spec = spec();
     Path target = output.toAbsolutePath().normalize();
     if (target.getFileName() == null || Files.isDirectory(target)) {
-      throw new OutputConflictException("-o " + output + " is a folder; the output is one file:"
-          + " give its name, for example " + target.resolve("scores.parquet"));
+      throw new OutputConflictException(
+          "-o "
+              + output
+              + " is a folder; the output is one file:"
+              + " give its name, for example "
+              + target.resolve("scores.parquet"));
     }
     if (Files.exists(target) && !overwrite) {
       throw new OutputConflictException(output + " exists; pass --overwrite to replace it");
@@ -139,22 +181,28 @@ final class ScoreCommand implements Callable<Integer> {
     // on MiniLM over 8,192 texts, for ~150 MB more of activations).
     int batchesAtOnce = concurrency != null ? concurrency : share;
     if (batchesAtOnce < 1 || share < 1) {
-      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--threads and --concurrency must be at least 1");
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(), "--threads and --concurrency must be at least 1");
     }
     ScorerOptions opts = ScorerOptions.builder().cpuShare(share).concurrency(batchesAtOnce).build();
 
     // A Parquet input (Parquet's classes, every file's footer) opens while ONNX Runtime loads its
     // library and reads the model: neither needs the other. A CSV reader needs the model's input
     // types.
-    OpenAhead<TableReader> early = LocalInput.needsSignature(input, inputFormat)
-        ? null
-        : OpenAhead.start("batchscore-open-input", () -> LocalInput.open(input, inputFormat, spec, null));
+    OpenAhead<TableReader> early =
+        LocalInput.needsSignature(input, inputFormat)
+            ? null
+            : OpenAhead.start(
+                "batchscore-open-input", () -> LocalInput.open(input, inputFormat, spec, null));
     try {
       // The model first: one that cannot load is reported before a missing input.
       ModelSource source = ModelSource.of(spec.resolvedModelPath());
       source.checkPin(spec.modelSha256());
       ModelInfo model = flagsModel != null ? flagsModel : Models.inspect(source);
-      try (TableReader reader = early != null ? early.take() : LocalInput.open(input, inputFormat, spec, model.signature())) {
+      try (TableReader reader =
+          early != null
+              ? early.take()
+              : LocalInput.open(input, inputFormat, spec, model.signature())) {
         ScoringPlan plan = ScoringPlan.bind(spec, model, reader.schema());
         try (BatchScorer scorer = BatchScorer.open(plan, source, opts)) {
           return score(plan, scorer, reader, start, target);
@@ -167,13 +215,18 @@ final class ScoreCommand implements Callable<Integer> {
     }
   }
 
-  private int score(ScoringPlan plan, BatchScorer scorer, TableReader reader, long start, Path target)
+  private int score(
+      ScoringPlan plan, BatchScorer scorer, TableReader reader, long start, Path target)
       throws IOException {
     List<ParquetTableWriter.OutputField> fields = new ArrayList<>();
     for (String p : plan.passthrough()) {
       ColumnType t = reader.schema().type(p);
-      fields.add(new ParquetTableWriter.OutputField(
-          p, t, reader instanceof ParquetTableReader pr ? pr.parquetSchema().getType(p) : null, true));
+      fields.add(
+          new ParquetTableWriter.OutputField(
+              p,
+              t,
+              reader instanceof ParquetTableReader pr ? pr.parquetSchema().getType(p) : null,
+              true));
     }
     for (OutputColumn c : plan.outputColumns()) {
       fields.add(new ParquetTableWriter.OutputField(c.name(), c.type(), null, false));
@@ -196,8 +249,14 @@ final class ScoreCommand implements Callable<Integer> {
     }
   }
 
-  private int scoreTo(BatchScorer scorer, TableReader reader, long start,
-      List<ParquetTableWriter.OutputField> fields, Path target, TempOutput out) throws IOException {
+  private int scoreTo(
+      BatchScorer scorer,
+      TableReader reader,
+      long start,
+      List<ParquetTableWriter.OutputField> fields,
+      Path target,
+      TempOutput out)
+      throws IOException {
     Path tmp = out.path();
     Progress bar = new Progress(commandSpec.commandLine().getErr(), progress, reader);
     long rowsIn = 0;
@@ -212,9 +271,13 @@ final class ScoreCommand implements Callable<Integer> {
     ReadAhead ahead = new ReadAhead(reader, scorer.rowsPerCall());
     // ... and written on another while the next is scored; that thread also opens the writer,
     // while the first batch is read and scored.
-    WriteBehind behind = new WriteBehind(() -> csv
-        ? new CsvTableWriter(tmp, fields.stream().map(ParquetTableWriter.OutputField::name).toList())
-        : new ParquetTableWriter(tmp, fields));
+    WriteBehind behind =
+        new WriteBehind(
+            () ->
+                csv
+                    ? new CsvTableWriter(
+                        tmp, fields.stream().map(ParquetTableWriter.OutputField::name).toList())
+                    : new ParquetTableWriter(tmp, fields));
     try {
       ColumnBatch batch;
       long t0 = System.nanoTime();
@@ -258,11 +321,19 @@ final class ScoreCommand implements Callable<Integer> {
     double secs = (System.nanoTime() - start) / 1e9;
     long rej = rejected.values().stream().mapToLong(Long::longValue).sum();
     PrintWriter print = commandSpec.commandLine().getOut();
-    print.printf("scored %,d of %,d rows in %.2f s (%,.0f rows/s) on %s, %,d rejected%s -> %s%n",
-        scored, rowsIn, secs, scored / Math.max(secs, 1e-9), scorer.device(), rej,
-        rejected.isEmpty() ? "" : " " + rejected, output);
-    print.printf("  time: setup %.2f s, waiting for input %.2f s, score %.2f s, waiting for output %.2f s"
-        + " (reading and writing run beside scoring)%n",
+    print.printf(
+        "scored %,d of %,d rows in %.2f s (%,.0f rows/s) on %s, %,d rejected%s -> %s%n",
+        scored,
+        rowsIn,
+        secs,
+        scored / Math.max(secs, 1e-9),
+        scorer.device(),
+        rej,
+        rejected.isEmpty() ? "" : " " + rejected,
+        output);
+    print.printf(
+        "  time: setup %.2f s, waiting for input %.2f s, score %.2f s, waiting for output %.2f s"
+            + " (reading and writing run beside scoring)%n",
         (secs * 1e9 - read - scoring - write) / 1e9, read / 1e9, scoring / 1e9, write / 1e9);
     print.flush();
     return ExitCodes.OK;
@@ -277,12 +348,18 @@ final class ScoreCommand implements Callable<Integer> {
       b = ScoringSpec.load(source.spec).toBuilder();
     } else {
       Quick q = source.quick;
-      b = ScoringSpec.builder().model(q.model.toAbsolutePath().toString()).origin("command-line flags");
+      b =
+          ScoringSpec.builder()
+              .model(q.model.toAbsolutePath().toString())
+              .origin("command-line flags");
       ModelInfo info = Models.inspect(q.model);
       flagsModel = info;
       if (info.signature().inputs().size() != 1) {
-        throw new SpecException("command-line flags", "--features feeds one input, but the model has "
-            + info.signature().inputs().keySet() + "; write a spec (--spec) for several inputs");
+        throw new SpecException(
+            "command-line flags",
+            "--features feeds one input, but the model has "
+                + info.signature().inputs().keySet()
+                + "; write a spec (--spec) for several inputs");
       }
       String in = info.signature().inputs().keySet().iterator().next();
       List<String> cols = expand(q.features);
@@ -301,7 +378,8 @@ final class ScoreCommand implements Callable<Integer> {
       try {
         b.nullPolicy(NullPolicy.parse(nulls));
       } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(commandSpec.commandLine(), "--nulls must be fail, skip or fill");
+        throw new CommandLine.ParameterException(
+            commandSpec.commandLine(), "--nulls must be fail, skip or fill");
       }
     }
     return b.build();
@@ -310,7 +388,8 @@ final class ScoreCommand implements Callable<Integer> {
   /** px{0..3} -> px0, px1, px2, px3. */
   static List<String> expand(List<String> cols) {
     List<String> out = new ArrayList<>();
-    java.util.regex.Pattern range = java.util.regex.Pattern.compile("^(.*)\\{(\\d+)\\.\\.(\\d+)\\}(.*)$");
+    java.util.regex.Pattern range =
+        java.util.regex.Pattern.compile("^(.*)\\{(\\d+)\\.\\.(\\d+)\\}(.*)$");
     for (String c : cols) {
       java.util.regex.Matcher m = range.matcher(c);
       if (m.matches()) {

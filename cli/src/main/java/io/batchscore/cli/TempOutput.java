@@ -14,15 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hidden file an output is written to before it is renamed into place: {@code .NAME.batchscore-UUID}
- * beside the target, with a lock file {@code .NAME.batchscore-UUID.lock} that the run holds (an OS
- * file lock) for as long as it lives.
+ * The hidden file an output is written to before it is renamed into place: {@code
+ * .NAME.batchscore-UUID} beside the target, with a lock file {@code .NAME.batchscore-UUID.lock}
+ * that the run holds (an OS file lock) for as long as it lives.
  *
  * <p>A run killed with -9 cannot delete its file, so each new run into the same folder first
- * removes the hidden files of earlier runs for the same name whose lock nobody holds: the
- * operating system drops a lock when its process dies, and a run that is still writing keeps
- * its own. The lock file is created before the hidden file, so a hidden file without one is
- * always stale.
+ * removes the hidden files of earlier runs for the same name whose lock nobody holds: the operating
+ * system drops a lock when its process dies, and a run that is still writing keeps its own. The
+ * lock file is created before the hidden file, so a hidden file without one is always stale.
  */
 final class TempOutput implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TempOutput.class);
@@ -49,11 +48,13 @@ final class TempOutput implements AutoCloseable {
     try {
       return claim(target);
     } catch (java.nio.file.NotDirectoryException e) {
-      throw new IOException("cannot write " + target + ": " + target.getParent() + " is not a folder", e);
+      throw new IOException(
+          "cannot write " + target + ": " + target.getParent() + " is not a folder", e);
     } catch (java.nio.file.NoSuchFileException e) {
       throw new IOException("cannot write " + target + ": no folder " + target.getParent(), e);
     } catch (java.nio.file.AccessDeniedException e) {
-      throw new IOException("cannot write " + target + ": permission denied in " + target.getParent(), e);
+      throw new IOException(
+          "cannot write " + target + ": permission denied in " + target.getParent(), e);
     }
   }
 
@@ -63,7 +64,8 @@ final class TempOutput implements AutoCloseable {
     removeStale(dir, prefix);
     String id = UUID.randomUUID().toString();
     Path lockFile = dir.resolve(prefix + id + LOCK);
-    FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = ch.lock();
@@ -111,10 +113,13 @@ final class TempOutput implements AutoCloseable {
   }
 
   private static void removeStale(Path dir, String prefix) throws IOException {
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, f -> {
-      String n = f.getFileName().toString();
-      return n.startsWith(prefix) && !n.endsWith(LOCK);
-    })) {
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(
+            dir,
+            f -> {
+              String n = f.getFileName().toString();
+              return n.startsWith(prefix) && !n.endsWith(LOCK);
+            })) {
       for (Path f : files) {
         Path lockFile = f.resolveSibling(f.getFileName() + LOCK);
         if (unheld(lockFile)) {
@@ -127,12 +132,19 @@ final class TempOutput implements AutoCloseable {
     // Lock files whose hidden file is gone (a run killed between the two deletes), once they are
     // a minute old: a new run creates and locks its lock file a moment before its hidden file.
     long minuteAgo = System.currentTimeMillis() - 60_000;
-    try (DirectoryStream<Path> locks = Files.newDirectoryStream(dir, f -> {
-      String n = f.getFileName().toString();
-      return n.startsWith(prefix) && n.endsWith(LOCK);
-    })) {
+    try (DirectoryStream<Path> locks =
+        Files.newDirectoryStream(
+            dir,
+            f -> {
+              String n = f.getFileName().toString();
+              return n.startsWith(prefix) && n.endsWith(LOCK);
+            })) {
       for (Path l : locks) {
-        Path f = l.resolveSibling(l.getFileName().toString().substring(0, l.getFileName().toString().length() - LOCK.length()));
+        Path f =
+            l.resolveSibling(
+                l.getFileName()
+                    .toString()
+                    .substring(0, l.getFileName().toString().length() - LOCK.length()));
         if (!Files.exists(f) && Files.getLastModifiedTime(l).toMillis() < minuteAgo && unheld(l)) {
           Files.deleteIfExists(l);
         }

@@ -9,26 +9,37 @@ import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.spark.job.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
-/** {@code batchscore validate}: checks a spec against its model and an input file; scores nothing. */
+/**
+ * {@code batchscore validate}: checks a spec against its model and an input file; scores nothing.
+ */
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
-    description = "Check a spec against its model and (optionally) an input file's schema; list every problem.")
+    description =
+        "Check a spec against its model and (optionally) an input file's schema; list every problem.")
 final class ValidateCommand implements Callable<Integer> {
-  @Option(names = "--spec", required = true, paramLabel = "FILE", description = "Scoring spec (YAML or JSON).")
+  @Option(
+      names = "--spec",
+      required = true,
+      paramLabel = "FILE",
+      description = "Scoring spec (YAML or JSON).")
   Path spec;
 
-  @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Parquet or CSV file whose columns to check.")
+  @Option(
+      names = {"-i", "--input"},
+      paramLabel = "FILE",
+      description = "Parquet or CSV file whose columns to check.")
   Path input;
 
-  @Option(names = "--input-format", paramLabel = "parquet|csv", description = "Default: from the file name.")
+  @Option(
+      names = "--input-format",
+      paramLabel = "parquet|csv",
+      description = "Default: from the file name.")
   String inputFormat;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec commandSpec;
@@ -47,8 +58,12 @@ final class ValidateCommand implements Callable<Integer> {
       ScoringPlan.bind(s, model, null);
     }
     PrintWriter out = commandSpec.commandLine().getOut();
-    out.printf("spec %s fits model %s (sha256 %s)%s%n", spec, s.resolvedModelPath(),
-        model.sha256().substring(0, 12), input == null ? "" : " and input " + input);
+    out.printf(
+        "spec %s fits model %s (sha256 %s)%s%n",
+        spec,
+        s.resolvedModelPath(),
+        model.sha256().substring(0, 12),
+        input == null ? "" : " and input " + input);
     out.flush();
     return ExitCodes.OK;
   }

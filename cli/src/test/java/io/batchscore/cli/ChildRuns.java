@@ -33,9 +33,12 @@ final class ChildRuns {
     Path in = dir.resolve("big.parquet");
     ColumnBatch sample;
     List<ParquetTableWriter.OutputField> fields = new ArrayList<>();
-    try (ParquetTableReader r = new ParquetTableReader(TestData.sample("data/breast_cancer.parquet"), null)) {
+    try (ParquetTableReader r =
+        new ParquetTableReader(TestData.sample("data/breast_cancer.parquet"), null)) {
       sample = r.next(10_000);
-      r.parquetSchema().getFields().forEach(t -> fields.add(new ParquetTableWriter.OutputField(t.getName(), null, t, true)));
+      r.parquetSchema()
+          .getFields()
+          .forEach(t -> fields.add(new ParquetTableWriter.OutputField(t.getName(), null, t, true)));
     }
     try (ParquetTableWriter w = new ParquetTableWriter(in, fields)) {
       for (int c = 0; c < copies; c++) {
@@ -46,9 +49,13 @@ final class ChildRuns {
         ColumnBatch.Builder b = ColumnBatch.builder(sample.rowCount());
         double shift = distinct ? c * 1e-7 : 0;
         for (var e : sample.columns().entrySet()) {
-          b.add(e.getKey(), e.getKey().equals("id") ? Column.ofLongs(ids)
-              : e.getValue().type().equals(ColumnType.scalar(ElementType.DOUBLE)) && shift != 0
-                  ? shifted(e.getValue(), shift) : e.getValue());
+          b.add(
+              e.getKey(),
+              e.getKey().equals("id")
+                  ? Column.ofLongs(ids)
+                  : e.getValue().type().equals(ColumnType.scalar(ElementType.DOUBLE)) && shift != 0
+                      ? shifted(e.getValue(), shift)
+                      : e.getValue());
         }
         w.write(b.build());
       }
@@ -83,9 +90,14 @@ final class ChildRuns {
   /** A thread dump of the process, which is then killed: for a failure message. */
   static String threadDump(Process p) {
     try {
-      Process j = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
-          Long.toString(p.pid())).redirectErrorStream(true).start();
-      String dump = new String(j.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      Process j =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                  Long.toString(p.pid()))
+              .redirectErrorStream(true)
+              .start();
+      String dump =
+          new String(j.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       p.destroyForcibly();
       return dump;
     } catch (IOException e) {
@@ -99,7 +111,10 @@ final class ChildRuns {
       Path staging = out.resolve("_staging");
       if (Files.isDirectory(staging)) {
         try (Stream<Path> s = Files.walk(staging)) {
-          if (s.anyMatch(f -> f.getFileName().toString().startsWith("part-") || f.getFileName().toString().startsWith("_temporary"))) {
+          if (s.anyMatch(
+              f ->
+                  f.getFileName().toString().startsWith("part-")
+                      || f.getFileName().toString().startsWith("_temporary"))) {
             return;
           }
         }

@@ -2,8 +2,8 @@ package io.batchscore.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.batchscore.spark.SparkTestSession;
 import io.batchscore.core.TestData;
+import io.batchscore.spark.SparkTestSession;
 import io.batchscore.spark.job.JobOptions;
 import io.batchscore.spark.job.JobRunner;
 import java.nio.file.Path;
@@ -32,11 +32,20 @@ class CliMatchesSparkJobTest {
     } finally {
       spark.stop();
     }
-    Map<Long, Float> job = ScoreCommandTest.column(tmp.resolve("job/run_date=2026-11-24"), "p_benign");
+    Map<Long, Float> job =
+        ScoreCommandTest.column(tmp.resolve("job/run_date=2026-11-24"), "p_benign");
     assertEquals(569, job.size());
     for (String input : new String[] {"data/breast_cancer.parquet", "data/breast_cancer.csv"}) {
       Path out = tmp.resolve(input.replace('/', '_') + ".out.parquet");
-      CliRunner.Result r = CliRunner.run("score", "--spec", spec, "-i", TestData.sample(input).toString(), "-o", out.toString());
+      CliRunner.Result r =
+          CliRunner.run(
+              "score",
+              "--spec",
+              spec,
+              "-i",
+              TestData.sample(input).toString(),
+              "-o",
+              out.toString());
       assertEquals(0, r.code(), r.err());
       assertEquals(job, ScoreCommandTest.column(out, "p_benign"), input);
     }

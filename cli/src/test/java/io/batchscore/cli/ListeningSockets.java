@@ -44,9 +44,10 @@ final class ListeningSockets {
         }
         String[] addr = f[1].split(":");
         String hex = addr[0];
-        boolean loopback = hex.equals("0100007F") // 127.0.0.1
-            || hex.equals("00000000000000000000000001000000") // ::1
-            || hex.equals("0000000000000000FFFF00000100007F"); // ::ffff:127.0.0.1
+        boolean loopback =
+            hex.equals("0100007F") // 127.0.0.1
+                || hex.equals("00000000000000000000000001000000") // ::1
+                || hex.equals("0000000000000000FFFF00000100007F"); // ::ffff:127.0.0.1
         out.add(new Socket(hex, Integer.parseInt(addr[1], 16), loopback));
       }
     }

@@ -10,13 +10,16 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The packages of all three modules (this module's classpath has them all): no package cycles,
- * and each layer depends only on the layers below it. Run alone with {@code mvn -B -q install
+ * The packages of all three modules (this module's classpath has them all): no package cycles, and
+ * each layer depends only on the layers below it. Run alone with {@code mvn -B -q install
  * -DskipTests && mvn -B -q -pl cli test -Dtest=PackageDependenciesTest}.
  */
 @AnalyzeClasses(
     packages = "io.batchscore",
-    importOptions = {ImportOption.DoNotIncludeTests.class, PackageDependenciesTest.NoTestJars.class})
+    importOptions = {
+      ImportOption.DoNotIncludeTests.class,
+      PackageDependenciesTest.NoTestJars.class
+    })
 class PackageDependenciesTest {
   /** The other modules' test classes come to this classpath in their test jars. */
   static final class NoTestJars implements ImportOption {
@@ -32,25 +35,42 @@ class PackageDependenciesTest {
 
   @ArchTest
   static final ArchRule scoringCoreKnowsNothingOfSparkOrTheCli =
-      noClasses().that().resideInAPackage("io.batchscore.core..")
-          .should().dependOnClassesThat()
-          .resideInAnyPackage("io.batchscore.spark..", "io.batchscore.cli..", "org.apache.spark..",
-              "scala..", "picocli..");
+      noClasses()
+          .that()
+          .resideInAPackage("io.batchscore.core..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.batchscore.spark..",
+              "io.batchscore.cli..",
+              "org.apache.spark..",
+              "scala..",
+              "picocli..");
 
   @ArchTest
   static final ArchRule theEngineInterfaceNamesNoImplementation =
-      noClasses().that().resideInAPackage("io.batchscore.core.engine")
-          .should().dependOnClassesThat()
+      noClasses()
+          .that()
+          .resideInAPackage("io.batchscore.core.engine")
+          .should()
+          .dependOnClassesThat()
           .resideInAnyPackage("io.batchscore.core.engine.ort..", "io.batchscore.core.engine.djl..");
 
   @ArchTest
   static final ArchRule onlyScoringCoreUsesTheEngines =
-      noClasses().that().resideOutsideOfPackage("io.batchscore.core..")
-          .should().dependOnClassesThat().resideInAPackage("io.batchscore.core.engine..");
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("io.batchscore.core..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.batchscore.core.engine..");
 
   @ArchTest
   static final ArchRule localFileIoKnowsNothingOfSpark =
-      noClasses().that().resideInAPackage("io.batchscore.cli.io..")
-          .should().dependOnClassesThat()
+      noClasses()
+          .that()
+          .resideInAPackage("io.batchscore.cli.io..")
+          .should()
+          .dependOnClassesThat()
           .resideInAnyPackage("io.batchscore.spark..", "org.apache.spark..", "scala..");
 }

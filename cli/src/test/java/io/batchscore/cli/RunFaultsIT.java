@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.spark.job.ExitCodes;
 import io.batchscore.core.TestData;
+import io.batchscore.spark.job.ExitCodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +30,27 @@ class RunFaultsIT {
   private static final String DATE = "2026-01-02";
 
   private Process start(Path input, Path out) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        TestData.repoRoot().resolve("bin/batchscore").toString(), "run",
-        "--spec", TestData.sample("specs/breast_cancer.yaml").toString(), "--input", input.toString(),
-        "--output", out.toString(), "--run-date", DATE, "--master", "local[2]", "--partitions", "8"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("log-" + System.nanoTime() + ".txt").toFile());
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                TestData.repoRoot().resolve("bin/batchscore").toString(),
+                "run",
+                "--spec",
+                TestData.sample("specs/breast_cancer.yaml").toString(),
+                "--input",
+                input.toString(),
+                "--output",
+                out.toString(),
+                "--run-date",
+                DATE,
+                "--master",
+                "local[2]",
+                "--partitions",
+                "8"));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("log-" + System.nanoTime() + ".txt").toFile());
     pb.environment().put("BATCHSCORE_JAVA_OPTS", "-Xmx1200m");
     return pb.start();
   }
@@ -48,7 +63,8 @@ class RunFaultsIT {
   private static String log(Process p, Path dir) throws IOException {
     try (var s = Files.list(dir)) {
       StringBuilder all = new StringBuilder();
-      for (Path f : s.filter(f -> f.getFileName().toString().startsWith("log-")).sorted().toList()) {
+      for (Path f :
+          s.filter(f -> f.getFileName().toString().startsWith("log-")).sorted().toList()) {
         all.append(Files.readString(f));
       }
       return all.toString();
@@ -56,11 +72,15 @@ class RunFaultsIT {
   }
 
   private static void assertComplete(Path out) throws IOException {
-    assertEquals(EXPECTED, ChildRuns.rows(out.resolve("run_date=" + DATE)), "the date is whole, no duplicates");
+    assertEquals(
+        EXPECTED,
+        ChildRuns.rows(out.resolve("run_date=" + DATE)),
+        "the date is whole, no duplicates");
   }
 
   @Test
-  void aRunStoppedOrKilledAtAnyPointLeavesTheLastCompleteDateAndTheNextRunCompletes() throws Exception {
+  void aRunStoppedOrKilledAtAnyPointLeavesTheLastCompleteDateAndTheNextRunCompletes()
+      throws Exception {
     Path input = ChildRuns.bigInput(tmp, COPIES);
     Path out = tmp.resolve("predictions");
     assertEquals(ExitCodes.OK, finish(start(input, out)));
@@ -77,9 +97,11 @@ class RunFaultsIT {
     killed.destroyForcibly();
     finish(killed);
     assertComplete(out);
-    assertTrue(Files.exists(out.resolve("_locks/run_date=" + DATE)), "a killed run leaves its lock");
+    assertTrue(
+        Files.exists(out.resolve("_locks/run_date=" + DATE)), "a killed run leaves its lock");
 
-    assertEquals(ExitCodes.OK, finish(start(input, out)), "the dead run's lock is taken over at once");
+    assertEquals(
+        ExitCodes.OK, finish(start(input, out)), "the dead run's lock is taken over at once");
     assertComplete(out);
     assertFalse(Files.exists(out.resolve("_staging")), "the killed run's staging was removed");
     assertFalse(Files.exists(out.resolve("_locks")), "no lock left");
@@ -103,7 +125,9 @@ class RunFaultsIT {
     int ca = finish(a);
     int cb = finish(b);
     String logs = log(a, tmp);
-    assertTrue(List.of(ExitCodes.OK, ExitCodes.OUTPUT_CONFLICT).containsAll(List.of(ca, cb)), ca + " " + cb + "\n" + logs);
+    assertTrue(
+        List.of(ExitCodes.OK, ExitCodes.OUTPUT_CONFLICT).containsAll(List.of(ca, cb)),
+        ca + " " + cb + "\n" + logs);
     assertTrue(ca == ExitCodes.OK || cb == ExitCodes.OK, "one of them ran:\n" + logs);
     assertComplete(out);
     assertFalse(Files.exists(out.resolve("_staging")));

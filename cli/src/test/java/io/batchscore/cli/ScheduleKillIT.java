@@ -33,16 +33,37 @@ class ScheduleKillIT {
     return start(input, out, state, oneTick, "*/2 * * * * *", "all");
   }
 
-  private Process start(Path input, Path out, Path state, boolean oneTick, String cron, String catchUp)
+  private Process start(
+      Path input, Path out, Path state, boolean oneTick, String cron, String catchUp)
       throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        TestData.repoRoot().resolve("bin/batchscore").toString(), "schedule", "--cron", cron, "--catch-up", catchUp,
-        "--spec", TestData.sample("specs/breast_cancer.yaml").toString(), "--input", input.toString(),
-        "--output", out.toString(), "--state-dir", state.toString(), "--master", "local[2]", "--partitions", "8"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                TestData.repoRoot().resolve("bin/batchscore").toString(),
+                "schedule",
+                "--cron",
+                cron,
+                "--catch-up",
+                catchUp,
+                "--spec",
+                TestData.sample("specs/breast_cancer.yaml").toString(),
+                "--input",
+                input.toString(),
+                "--output",
+                out.toString(),
+                "--state-dir",
+                state.toString(),
+                "--master",
+                "local[2]",
+                "--partitions",
+                "8"));
     if (oneTick) {
       cmd.addAll(List.of("--max-ticks", "1"));
     }
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log-" + System.nanoTime() + ".txt").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("log-" + System.nanoTime() + ".txt").toFile());
     pb.environment().put("BATCHSCORE_JAVA_OPTS", "-Xmx1500m");
     pb.environment().remove("SPARK_LOCAL_IP");
     return pb.start();
@@ -58,7 +79,10 @@ class ScheduleKillIT {
 
   /** Outcomes of runs (ticks skipped because a run was in progress left out). */
   private static List<String> runs(RunHistory h) throws IOException {
-    return h.read().stream().map(RunHistory.Entry::outcome).filter(o -> !o.equals("skipped")).toList();
+    return h.read().stream()
+        .map(RunHistory.Entry::outcome)
+        .filter(o -> !o.equals("skipped"))
+        .toList();
   }
 
   private static void waitForStaging(Path out, Process p) throws Exception {
@@ -90,17 +114,25 @@ class ScheduleKillIT {
     assertTrue(restarted.waitFor(3, TimeUnit.MINUTES));
     assertEquals(0, restarted.exitValue());
     assertEquals(expected, rows(partition), "no duplicates after the restart");
-    assertFalse(Files.exists(out.resolve("_staging")), "the restart removed the killed run's staging");
+    assertFalse(
+        Files.exists(out.resolve("_staging")), "the restart removed the killed run's staging");
 
     Process terminated = start(input, out, state, false);
     waitForStaging(out, terminated);
     terminated.destroy(); // SIGTERM
-    assertTrue(terminated.waitFor(2, TimeUnit.MINUTES), () -> "still running after SIGTERM:\n" + threadDump(terminated));
+    assertTrue(
+        terminated.waitFor(2, TimeUnit.MINUTES),
+        () -> "still running after SIGTERM:\n" + threadDump(terminated));
     assertEquals(expected, rows(partition));
-    assertFalse(Files.exists(out.resolve("_staging")), "SIGTERM aborted the run and removed its staging");
-    assertEquals(List.of("ok", "interrupted", "ok", "ok", "interrupted"), runs(history),
+    assertFalse(
+        Files.exists(out.resolve("_staging")), "SIGTERM aborted the run and removed its staging");
+    assertEquals(
+        List.of("ok", "interrupted", "ok", "ok", "interrupted"),
+        runs(history),
         "the killed run is recorded as interrupted by the restart, which ran it again before its tick");
-    assertTrue(history.read().stream().anyMatch(e -> e.outcome().equals("skipped")), "ticks during runs were skipped");
+    assertTrue(
+        history.read().stream().anyMatch(e -> e.outcome().equals("skipped")),
+        "ticks during runs were skipped");
   }
 
   @Test
@@ -117,8 +149,14 @@ class ScheduleKillIT {
 
     // A daily tick twelve hours away, and no catch-up: only the retry can run the lost date.
     java.time.LocalTime at = java.time.LocalTime.now().plusHours(12);
-    Process restarted = start(input, out, state, false,
-        "0 " + at.getMinute() + " " + at.getHour() + " * * *", "none");
+    Process restarted =
+        start(
+            input,
+            out,
+            state,
+            false,
+            "0 " + at.getMinute() + " " + at.getHour() + " * * *",
+            "none");
     for (int i = 0; i < 1800 && runs(history).size() < 2; i++) {
       assertTrue(restarted.isAlive(), "the scheduler runs until stopped");
       Thread.sleep(100);
@@ -126,11 +164,16 @@ class ScheduleKillIT {
     assertEquals(List.of("interrupted", "ok"), runs(history));
     List<ListeningSockets.Socket> sockets = ListeningSockets.of(restarted.pid());
     assertTrue(!sockets.isEmpty(), "the embedded Spark's driver listens");
-    assertTrue(sockets.stream().allMatch(ListeningSockets.Socket::loopback),
+    assertTrue(
+        sockets.stream().allMatch(ListeningSockets.Socket::loopback),
         "the embedded Spark listens on the loopback address only: " + sockets);
-    assertTrue(sockets.stream().noneMatch(x -> x.port() >= 4040 && x.port() < 4050), "no web UI: " + sockets);
+    assertTrue(
+        sockets.stream().noneMatch(x -> x.port() >= 4040 && x.port() < 4050),
+        "no web UI: " + sockets);
     restarted.destroy();
-    assertTrue(restarted.waitFor(2, TimeUnit.MINUTES), () -> "still running after SIGTERM:\n" + threadDump(restarted));
+    assertTrue(
+        restarted.waitFor(2, TimeUnit.MINUTES),
+        () -> "still running after SIGTERM:\n" + threadDump(restarted));
     assertEquals(569L * COPIES, rows(out.resolve("run_date=" + LocalDate.now().minusDays(1))));
   }
 }

@@ -42,7 +42,10 @@ class ScoreCommandTest {
 
   private void assertNothingLeftBehind() throws IOException {
     try (Stream<Path> s = Files.list(tmp)) {
-      List<String> names = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".") || n.startsWith("out")).toList();
+      List<String> names =
+          s.map(p -> p.getFileName().toString())
+              .filter(n -> n.startsWith(".") || n.startsWith("out"))
+              .toList();
       assertEquals(List.of(), names, "no output or temporary file left");
     }
   }
@@ -51,16 +54,33 @@ class ScoreCommandTest {
   void parquetAndCsvInputsGiveTheSamePredictions() throws Exception {
     Path fromParquet = tmp.resolve("a.parquet");
     Path fromCsv = tmp.resolve("b.parquet");
-    CliRunner.Result a = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", sample("data/breast_cancer.parquet"), "-o", fromParquet.toString());
+    CliRunner.Result a =
+        CliRunner.run(
+            "score",
+            "--spec",
+            sample("specs/breast_cancer.yaml"),
+            "-i",
+            sample("data/breast_cancer.parquet"),
+            "-o",
+            fromParquet.toString());
     assertEquals(0, a.code(), a.err());
     assertTrue(a.out().contains("scored 569 of 569 rows"), a.out());
-    CliRunner.Result b = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", sample("data/breast_cancer.csv"), "-o", fromCsv.toString());
+    CliRunner.Result b =
+        CliRunner.run(
+            "score",
+            "--spec",
+            sample("specs/breast_cancer.yaml"),
+            "-i",
+            sample("data/breast_cancer.csv"),
+            "-o",
+            fromCsv.toString());
     assertEquals(0, b.code(), b.err());
     Map<Long, Float> pa = column(fromParquet, "p_benign");
     assertEquals(569, pa.size());
     assertEquals(pa, column(fromCsv, "p_benign"));
     // and equal to sklearn's own, within 1e-5
-    TestData.Table expected = TestData.readCsv(TestData.sample("expected/breast_cancer_logreg.csv"));
+    TestData.Table expected =
+        TestData.readCsv(TestData.sample("expected/breast_cancer_logreg.csv"));
     for (int i = 0; i < 569; i++) {
       assertEquals(expected.get(i, "p1"), pa.get((long) i), 1e-5);
     }
@@ -69,7 +89,17 @@ class ScoreCommandTest {
   @Test
   void arrayColumnsAreReadAndPredictionArraysWritten() throws Exception {
     Path out = tmp.resolve("f.parquet");
-    CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/fashion_mlp_pixels.yaml"), "-i", sample("data/fashion_mnist_1k.parquet"), "-o", out.toString(), "--batch-size", "77");
+    CliRunner.Result r =
+        CliRunner.run(
+            "score",
+            "--spec",
+            sample("specs/fashion_mlp_pixels.yaml"),
+            "-i",
+            sample("data/fashion_mnist_1k.parquet"),
+            "-o",
+            out.toString(),
+            "--batch-size",
+            "77");
     assertEquals(0, r.code(), r.err());
     TestData.Table expected = TestData.readCsv(TestData.sample("expected/fashion_mlp.csv"));
     try (ParquetTableReader rd = new ParquetTableReader(out, List.of("id", "probabilities"))) {
@@ -89,9 +119,25 @@ class ScoreCommandTest {
   @Test
   void quickFlagsScoreWithoutASpec() throws Exception {
     Path out = tmp.resolve("q.csv");
-    String features = String.join(",", TestData.readCsv(TestData.sample("data/breast_cancer.csv")).header().subList(1, 31));
-    CliRunner.Result r = CliRunner.run("score", "--model", sample("models/breast_cancer_logreg.onnx"), "--features", features,
-        "--output-column", "output_label=label", "--passthrough", "id", "-i", sample("data/breast_cancer.csv"), "-o", out.toString());
+    String features =
+        String.join(
+            ",",
+            TestData.readCsv(TestData.sample("data/breast_cancer.csv")).header().subList(1, 31));
+    CliRunner.Result r =
+        CliRunner.run(
+            "score",
+            "--model",
+            sample("models/breast_cancer_logreg.onnx"),
+            "--features",
+            features,
+            "--output-column",
+            "output_label=label",
+            "--passthrough",
+            "id",
+            "-i",
+            sample("data/breast_cancer.csv"),
+            "-o",
+            out.toString());
     assertEquals(0, r.code(), r.err());
     List<String> lines = Files.readAllLines(out);
     assertEquals("id,label", lines.get(0));
@@ -103,7 +149,15 @@ class ScoreCommandTest {
     Path bad = tmp.resolve("corrupt.parquet");
     byte[] real = Files.readAllBytes(TestData.sample("data/breast_cancer.parquet"));
     Files.write(bad, java.util.Arrays.copyOf(real, 1000));
-    CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", bad.toString(), "-o", tmp.resolve("out.parquet").toString());
+    CliRunner.Result r =
+        CliRunner.run(
+            "score",
+            "--spec",
+            sample("specs/breast_cancer.yaml"),
+            "-i",
+            bad.toString(),
+            "-o",
+            tmp.resolve("out.parquet").toString());
     assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
     assertTrue(r.err().contains("corrupt.parquet: not a readable Parquet file"), r.err());
     assertFalse(r.err().contains("\tat "), "no stack trace without --verbose");
@@ -115,8 +169,17 @@ class ScoreCommandTest {
   void missingColumnExits3NamingIt() throws Exception {
     Path csv = tmp.resolve("in.csv");
     List<String> lines = Files.readAllLines(TestData.sample("data/breast_cancer.csv"));
-    Files.write(csv, lines.stream().map(l -> l.substring(l.indexOf(',', l.indexOf(',') + 1) + 1)).toList());
-    CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", csv.toString(), "-o", tmp.resolve("out.csv").toString());
+    Files.write(
+        csv, lines.stream().map(l -> l.substring(l.indexOf(',', l.indexOf(',') + 1) + 1)).toList());
+    CliRunner.Result r =
+        CliRunner.run(
+            "score",
+            "--spec",
+            sample("specs/breast_cancer.yaml"),
+            "-i",
+            csv.toString(),
+            "-o",
+            tmp.resolve("out.csv").toString());
     assertEquals(ExitCodes.INVALID_SPEC, r.code(), r.err());
     assertTrue(r.err().contains("no column 'mean_radius' in the input"), r.err());
     assertTrue(r.err().contains("no column 'id' in the input"), r.err());
@@ -127,12 +190,27 @@ class ScoreCommandTest {
   @Test
   void csvRowWithABadNumberExits4NamingFileLineAndColumn() throws Exception {
     Path csv = tmp.resolve("in.csv");
-    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(TestData.sample("data/breast_cancer.csv")));
+    List<String> lines =
+        new java.util.ArrayList<>(Files.readAllLines(TestData.sample("data/breast_cancer.csv")));
     lines.set(401, lines.get(401).replaceFirst(",([^,]*),", ",12.x,"));
     Files.write(csv, lines);
-    CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", csv.toString(), "-o", tmp.resolve("out.parquet").toString(), "--batch-size", "100");
+    CliRunner.Result r =
+        CliRunner.run(
+            "score",
+            "--spec",
+            sample("specs/breast_cancer.yaml"),
+            "-i",
+            csv.toString(),
+            "-o",
+            tmp.resolve("out.parquet").toString(),
+            "--batch-size",
+            "100");
     assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
-    assertTrue(r.err().contains("in.csv line 402, column 'mean_radius': '12.x' is not a number (expected float)"), r.err());
+    assertTrue(
+        r.err()
+            .contains(
+                "in.csv line 402, column 'mean_radius': '12.x' is not a number (expected float)"),
+        r.err());
     Files.delete(csv);
     assertNothingLeftBehind();
   }
@@ -140,13 +218,34 @@ class ScoreCommandTest {
   @Test
   void nullUnderFailPolicyNamesTheRowInTheWholeFile() throws Exception {
     Path csv = tmp.resolve("in.csv");
-    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(TestData.sample("data/breast_cancer.csv")));
+    List<String> lines =
+        new java.util.ArrayList<>(Files.readAllLines(TestData.sample("data/breast_cancer.csv")));
     lines.set(301, lines.get(301).replaceFirst(",([^,]*),", ",,"));
     Files.write(csv, lines);
-    CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", csv.toString(), "-o", tmp.resolve("out.parquet").toString(), "--batch-size", "100");
+    CliRunner.Result r =
+        CliRunner.run(
+            "score",
+            "--spec",
+            sample("specs/breast_cancer.yaml"),
+            "-i",
+            csv.toString(),
+            "-o",
+            tmp.resolve("out.parquet").toString(),
+            "--batch-size",
+            "100");
     assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
     assertTrue(r.err().contains("column 'mean_radius' row 300 is null"), r.err());
-    CliRunner.Result skip = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", csv.toString(), "-o", tmp.resolve("out.parquet").toString(), "--nulls", "skip");
+    CliRunner.Result skip =
+        CliRunner.run(
+            "score",
+            "--spec",
+            sample("specs/breast_cancer.yaml"),
+            "-i",
+            csv.toString(),
+            "-o",
+            tmp.resolve("out.parquet").toString(),
+            "--nulls",
+            "skip");
     assertEquals(0, skip.code(), skip.err());
     assertTrue(skip.out().contains("scored 568 of 569 rows"), skip.out());
     assertTrue(skip.out().contains("1 rejected {null:mean_radius=1}"), skip.out());
@@ -155,8 +254,20 @@ class ScoreCommandTest {
   @Test
   void missingModelExits5() throws Exception {
     Path spec = tmp.resolve("s.yaml");
-    Files.writeString(spec, Files.readString(TestData.sample("specs/breast_cancer.yaml")).replace("../models/breast_cancer_logreg.onnx", TestData.sample("models") + "/gone.onnx"));
-    CliRunner.Result r = CliRunner.run("score", "--spec", spec.toString(), "-i", sample("data/breast_cancer.parquet"), "-o", tmp.resolve("out.parquet").toString());
+    Files.writeString(
+        spec,
+        Files.readString(TestData.sample("specs/breast_cancer.yaml"))
+            .replace(
+                "../models/breast_cancer_logreg.onnx", TestData.sample("models") + "/gone.onnx"));
+    CliRunner.Result r =
+        CliRunner.run(
+            "score",
+            "--spec",
+            spec.toString(),
+            "-i",
+            sample("data/breast_cancer.parquet"),
+            "-o",
+            tmp.resolve("out.parquet").toString());
     assertEquals(ExitCodes.MODEL_LOAD, r.code(), r.err());
     assertTrue(r.err().contains("gone.onnx: model file not found"), r.err());
     Files.delete(spec);
@@ -168,11 +279,31 @@ class ScoreCommandTest {
     // The input opens on a thread of its own while the model loads; the model's failure still
     // comes first, as it did when they opened one after the other.
     Path spec = tmp.resolve("s.yaml");
-    Files.writeString(spec, Files.readString(TestData.sample("specs/breast_cancer.yaml")).replace("../models/breast_cancer_logreg.onnx", TestData.sample("models") + "/gone.onnx"));
-    CliRunner.Result r = CliRunner.run("score", "--spec", spec.toString(), "-i", tmp.resolve("nowhere.parquet").toString(), "-o", tmp.resolve("out.parquet").toString());
+    Files.writeString(
+        spec,
+        Files.readString(TestData.sample("specs/breast_cancer.yaml"))
+            .replace(
+                "../models/breast_cancer_logreg.onnx", TestData.sample("models") + "/gone.onnx"));
+    CliRunner.Result r =
+        CliRunner.run(
+            "score",
+            "--spec",
+            spec.toString(),
+            "-i",
+            tmp.resolve("nowhere.parquet").toString(),
+            "-o",
+            tmp.resolve("out.parquet").toString());
     assertEquals(ExitCodes.MODEL_LOAD, r.code(), r.err());
     assertTrue(r.err().contains("gone.onnx: model file not found"), r.err());
-    CliRunner.Result input = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", tmp.resolve("nowhere.parquet").toString(), "-o", tmp.resolve("out.parquet").toString());
+    CliRunner.Result input =
+        CliRunner.run(
+            "score",
+            "--spec",
+            sample("specs/breast_cancer.yaml"),
+            "-i",
+            tmp.resolve("nowhere.parquet").toString(),
+            "-o",
+            tmp.resolve("out.parquet").toString());
     assertEquals(ExitCodes.BAD_INPUT, input.code(), input.err());
     assertTrue(input.err().contains("nowhere.parquet: input file not found"), input.err());
     Files.delete(spec);
@@ -185,8 +316,17 @@ class ScoreCommandTest {
     // still end the command with an error, and nothing half-written.
     Path notADir = tmp.resolve("out-file");
     Files.writeString(notADir, "a file, not a folder");
-    CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", sample("data/breast_cancer.parquet"),
-        "-o", notADir.resolve("out.parquet").toString(), "--batch-size", "16");
+    CliRunner.Result r =
+        CliRunner.run(
+            "score",
+            "--spec",
+            sample("specs/breast_cancer.yaml"),
+            "-i",
+            sample("data/breast_cancer.parquet"),
+            "-o",
+            notADir.resolve("out.parquet").toString(),
+            "--batch-size",
+            "16");
     assertEquals(ExitCodes.RUNTIME_FAILURE, r.code(), r.err());
     assertTrue(r.err().contains("out.parquet"), r.err());
     Files.delete(notADir);
@@ -197,10 +337,29 @@ class ScoreCommandTest {
   void existingOutputIsKeptUnlessOverwriteIsGiven() throws Exception {
     Path out = tmp.resolve("keep.csv");
     Files.writeString(out, "precious");
-    CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", sample("data/breast_cancer.parquet"), "-o", out.toString());
+    CliRunner.Result r =
+        CliRunner.run(
+            "score",
+            "--spec",
+            sample("specs/breast_cancer.yaml"),
+            "-i",
+            sample("data/breast_cancer.parquet"),
+            "-o",
+            out.toString());
     assertEquals(ExitCodes.OUTPUT_CONFLICT, r.code());
     assertEquals("precious", Files.readString(out));
-    assertEquals(0, CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", sample("data/breast_cancer.parquet"), "-o", out.toString(), "--overwrite").code());
+    assertEquals(
+        0,
+        CliRunner.run(
+                "score",
+                "--spec",
+                sample("specs/breast_cancer.yaml"),
+                "-i",
+                sample("data/breast_cancer.parquet"),
+                "-o",
+                out.toString(),
+                "--overwrite")
+            .code());
     assertEquals(570, Files.readAllLines(out).size());
   }
 
@@ -209,15 +368,40 @@ class ScoreCommandTest {
     List<List<String>> outputs = new java.util.ArrayList<>();
     for (String concurrency : new String[] {"1", "3"}) {
       Path out = tmp.resolve("c" + concurrency + ".csv");
-      CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", sample("data/breast_cancer.parquet"),
-          "-o", out.toString(), "--batch-size", "16", "--threads", "3", "--concurrency", concurrency);
+      CliRunner.Result r =
+          CliRunner.run(
+              "score",
+              "--spec",
+              sample("specs/breast_cancer.yaml"),
+              "-i",
+              sample("data/breast_cancer.parquet"),
+              "-o",
+              out.toString(),
+              "--batch-size",
+              "16",
+              "--threads",
+              "3",
+              "--concurrency",
+              concurrency);
       assertEquals(0, r.code(), r.err());
       outputs.add(Files.readAllLines(out));
     }
     assertEquals(570, outputs.get(0).size());
-    assertEquals(outputs.get(0), outputs.get(1), "36 batches of 16, three at a time, written as one at a time");
-    CliRunner.Result bad = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"), "-i", sample("data/breast_cancer.parquet"),
-        "-o", tmp.resolve("out.csv").toString(), "--concurrency", "0");
+    assertEquals(
+        outputs.get(0),
+        outputs.get(1),
+        "36 batches of 16, three at a time, written as one at a time");
+    CliRunner.Result bad =
+        CliRunner.run(
+            "score",
+            "--spec",
+            sample("specs/breast_cancer.yaml"),
+            "-i",
+            sample("data/breast_cancer.parquet"),
+            "-o",
+            tmp.resolve("out.csv").toString(),
+            "--concurrency",
+            "0");
     assertEquals(ExitCodes.USAGE, bad.code(), bad.err());
     assertTrue(bad.err().contains("--threads and --concurrency must be at least 1"), bad.err());
     assertNothingLeftBehindBut("c1.csv", "c3.csv");
@@ -225,7 +409,8 @@ class ScoreCommandTest {
 
   private void assertNothingLeftBehindBut(String... kept) throws IOException {
     try (Stream<Path> s = Files.list(tmp)) {
-      List<String> names = s.map(p -> p.getFileName().toString()).filter(n -> !List.of(kept).contains(n)).toList();
+      List<String> names =
+          s.map(p -> p.getFileName().toString()).filter(n -> !List.of(kept).contains(n)).toList();
       assertEquals(List.of(), names, "no other output or temporary file left");
     }
   }
@@ -250,33 +435,55 @@ class ScoreCommandTest {
     assertEquals("N", node.get("inputs").get(0).get("shape").get(0).asText());
     assertEquals(13, node.get("inputs").get(0).get("shape").get(1).asInt());
     assertEquals("sequence_of_maps", node.get("outputs").get(1).get("kind").asText());
-    assertEquals("class_0,class_1,class_2", node.get("metadata").get("custom").get("classes").asText());
-    assertEquals(ExitCodes.MODEL_LOAD, CliRunner.run("inspect", tmp.resolve("none.onnx").toString()).code());
+    assertEquals(
+        "class_0,class_1,class_2", node.get("metadata").get("custom").get("classes").asText());
+    assertEquals(
+        ExitCodes.MODEL_LOAD, CliRunner.run("inspect", tmp.resolve("none.onnx").toString()).code());
   }
 
   @Test
   void validateListsEveryProblemAndScoresNothing() throws Exception {
-    CliRunner.Result ok = CliRunner.run("validate", "--spec", sample("specs/wine_forest.yaml"), "-i", sample("data/wine.parquet"));
+    CliRunner.Result ok =
+        CliRunner.run(
+            "validate",
+            "--spec",
+            sample("specs/wine_forest.yaml"),
+            "-i",
+            sample("data/wine.parquet"));
     assertEquals(0, ok.code(), ok.err());
     assertTrue(ok.out().contains("fits model"), ok.out());
     Path spec = tmp.resolve("bad.yaml");
-    Files.writeString(spec, Files.readString(TestData.sample("specs/wine_forest.yaml"))
-        .replace("- hue", "- hew").replace("- proline", "- prolin").replace("../models/", TestData.sample("models") + "/")
-        .replace("k: 2", "k: 5"));
-    CliRunner.Result bad = CliRunner.run("validate", "--spec", spec.toString(), "-i", sample("data/wine.parquet"));
+    Files.writeString(
+        spec,
+        Files.readString(TestData.sample("specs/wine_forest.yaml"))
+            .replace("- hue", "- hew")
+            .replace("- proline", "- prolin")
+            .replace("../models/", TestData.sample("models") + "/")
+            .replace("k: 2", "k: 5"));
+    CliRunner.Result bad =
+        CliRunner.run("validate", "--spec", spec.toString(), "-i", sample("data/wine.parquet"));
     assertEquals(ExitCodes.INVALID_SPEC, bad.code());
     assertTrue(bad.err().contains("has 3 problems"), bad.err());
     assertTrue(bad.err().contains("k = 5 but only 3 labels are given"), bad.err());
     assertTrue(bad.err().contains("no column 'hew' in the input (did you mean 'hue'?)"), bad.err());
-    assertTrue(bad.err().contains("no column 'prolin' in the input (did you mean 'proline'?)"), bad.err());
+    assertTrue(
+        bad.err().contains("no column 'prolin' in the input (did you mean 'proline'?)"), bad.err());
   }
 
   @Test
   void aFolderGivenAsOutputIsRefusedBeforeScoringEvenWithOverwrite() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("outdir"));
     for (String o : List.of(dir.toString(), "/")) {
-      CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"),
-          "-i", sample("data/breast_cancer.parquet"), "-o", o, "--overwrite");
+      CliRunner.Result r =
+          CliRunner.run(
+              "score",
+              "--spec",
+              sample("specs/breast_cancer.yaml"),
+              "-i",
+              sample("data/breast_cancer.parquet"),
+              "-o",
+              o,
+              "--overwrite");
       assertEquals(ExitCodes.OUTPUT_CONFLICT, r.code(), r.err());
       assertTrue(r.err().contains("-o " + o + " is a folder; the output is one file"), r.err());
       assertFalse(r.err().contains("Exception"), r.err());
@@ -293,9 +500,17 @@ class ScoreCommandTest {
     Path stale1 = Files.writeString(tmp.resolve(".scores.parquet.batchscore-1111"), "partial");
     Files.writeString(tmp.resolve(".scores.parquet.batchscore-1111.lock"), "");
     Path stale2 = Files.writeString(tmp.resolve(".scores.parquet.batchscore-2222"), "partial");
-    Path otherName = Files.writeString(tmp.resolve(".other.parquet.batchscore-3333"), "another output's");
-    CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"),
-        "-i", sample("data/breast_cancer.parquet"), "-o", out.toString());
+    Path otherName =
+        Files.writeString(tmp.resolve(".other.parquet.batchscore-3333"), "another output's");
+    CliRunner.Result r =
+        CliRunner.run(
+            "score",
+            "--spec",
+            sample("specs/breast_cancer.yaml"),
+            "-i",
+            sample("data/breast_cancer.parquet"),
+            "-o",
+            out.toString());
     assertEquals(0, r.code(), r.err());
     assertFalse(Files.exists(stale1));
     assertFalse(Files.exists(tmp.resolve(".scores.parquet.batchscore-1111.lock")));
@@ -311,11 +526,21 @@ class ScoreCommandTest {
   void theHiddenFileOfARunStillInProgressIsLeftAlone() throws Exception {
     Path live = Files.writeString(tmp.resolve(".scores.parquet.batchscore-4444"), "being written");
     Path lockFile = tmp.resolve(".scores.parquet.batchscore-4444.lock");
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
-            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+    try (java.nio.channels.FileChannel ch =
+            java.nio.channels.FileChannel.open(
+                lockFile,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
         java.nio.channels.FileLock held = ch.lock()) {
-      CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"),
-          "-i", sample("data/breast_cancer.parquet"), "-o", tmp.resolve("scores.parquet").toString());
+      CliRunner.Result r =
+          CliRunner.run(
+              "score",
+              "--spec",
+              sample("specs/breast_cancer.yaml"),
+              "-i",
+              sample("data/breast_cancer.parquet"),
+              "-o",
+              tmp.resolve("scores.parquet").toString());
       assertEquals(0, r.code(), r.err());
       assertTrue(Files.exists(live), "a locked run's file is kept");
     }
@@ -323,9 +548,17 @@ class ScoreCommandTest {
 
   @Test
   void aBatchSizeThatCannotFitInMemoryIsASpecErrorBeforeScoring() throws Exception {
-    CliRunner.Result r = CliRunner.run("score", "--spec", sample("specs/breast_cancer.yaml"),
-        "-i", sample("data/breast_cancer.parquet"), "-o", tmp.resolve("out.parquet").toString(),
-        "--batch-size", "1000000000");
+    CliRunner.Result r =
+        CliRunner.run(
+            "score",
+            "--spec",
+            sample("specs/breast_cancer.yaml"),
+            "-i",
+            sample("data/breast_cancer.parquet"),
+            "-o",
+            tmp.resolve("out.parquet").toString(),
+            "--batch-size",
+            "1000000000");
     assertEquals(ExitCodes.INVALID_SPEC, r.code(), r.err());
     assertTrue(r.err().contains("batchSize: 1,000,000,000 rows a batch need about"), r.err());
     assertTrue(r.err().contains("Lower batchSize"), r.err());
@@ -336,10 +569,13 @@ class ScoreCommandTest {
   void inspectNamesAModelsWeightFilesAndTheDigestThatPinsThemAll() throws Exception {
     CliRunner.Result r = CliRunner.run("inspect", TestData.fixture("external.onnx").toString());
     assertEquals(0, r.code(), r.err());
-    String pin = io.batchscore.core.model.ModelSource.of(TestData.fixture("external.onnx")).sha256();
-    assertTrue(r.out().contains("sha256:   " + pin + " (of the model and its weight files)"), r.out());
+    String pin =
+        io.batchscore.core.model.ModelSource.of(TestData.fixture("external.onnx")).sha256();
+    assertTrue(
+        r.out().contains("sha256:   " + pin + " (of the model and its weight files)"), r.out());
     assertTrue(r.out().contains("weights:  external.bin"), r.out());
-    CliRunner.Result json = CliRunner.run("inspect", "--json", TestData.fixture("external.onnx").toString());
+    CliRunner.Result json =
+        CliRunner.run("inspect", "--json", TestData.fixture("external.onnx").toString());
     assertTrue(json.out().contains("\"externalData\" : [ \"external.bin\" ]"), json.out());
   }
 }

@@ -3,7 +3,6 @@ package io.batchscore.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.spark.SparkTestSession;
 import io.batchscore.cli.io.ParquetTableReader;
 import io.batchscore.cli.io.ParquetTableWriter;
 import io.batchscore.core.BatchScorer;
@@ -16,6 +15,7 @@ import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.column.ElementType;
 import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.spark.SparkTestSession;
 import io.batchscore.spark.job.JobOptions;
 import io.batchscore.spark.job.JobRunner;
 import io.batchscore.spark.ml.OnnxScoringModel;
@@ -44,7 +44,9 @@ class TextEmbeddingsEverywhereTest {
         Column a = b.column("embedding");
         float[] v = (a.elements()).floats();
         for (int i = 0; i < b.rowCount(); i++) {
-          out.put((b.column("id")).getLong(i), java.util.Arrays.copyOfRange(v, a.offsets()[i], a.offsets()[i + 1]));
+          out.put(
+              (b.column("id")).getLong(i),
+              java.util.Arrays.copyOfRange(v, a.offsets()[i], a.offsets()[i + 1]));
         }
       }
     }
@@ -53,13 +55,14 @@ class TextEmbeddingsEverywhereTest {
 
   static void assertSame(Map<Long, float[]> expected, Map<Long, float[]> actual, String what) {
     assertEquals(expected.size(), actual.size(), what);
-    expected.forEach((id, e) -> {
-      float[] a = actual.get(id);
-      assertEquals(384, a.length, what);
-      for (int j = 0; j < 384; j++) {
-        assertEquals(e[j], a[j], 1e-5, what + " id " + id);
-      }
-    });
+    expected.forEach(
+        (id, e) -> {
+          float[] a = actual.get(id);
+          assertEquals(384, a.length, what);
+          for (int j = 0; j < 384; j++) {
+            assertEquals(e[j], a[j], 1e-5, what + " id " + id);
+          }
+        });
   }
 
   @Test
@@ -67,33 +70,54 @@ class TextEmbeddingsEverywhereTest {
     Path dir = TextModels.extract(MODEL, TOKENIZER);
     Path spec = tmp.resolve("minilm.yaml");
     Files.writeString(spec, TextModels.embeddingSpec(dir, MODEL, TOKENIZER, "ort"));
-    String[] texts = {"Batch scoring with ONNX.", "Spark partitions stream through one session.",
-        "¿Qué tal?", "日本語", "short", "A somewhat longer sentence about nightly runs and their reports.",
-        "token ".repeat(200), "Emoji 🙂"};
+    String[] texts = {
+      "Batch scoring with ONNX.",
+      "Spark partitions stream through one session.",
+      "¿Qué tal?",
+      "日本語",
+      "short",
+      "A somewhat longer sentence about nightly runs and their reports.",
+      "token ".repeat(200),
+      "Emoji 🙂"
+    };
     long[] ids = new long[texts.length];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = i;
     }
-    ColumnBatch batch = ColumnBatch.builder(texts.length)
-        .add("id", Column.ofLongs(ids)).add("text", Column.ofStrings(texts)).build();
+    ColumnBatch batch =
+        ColumnBatch.builder(texts.length)
+            .add("id", Column.ofLongs(ids))
+            .add("text", Column.ofStrings(texts))
+            .build();
     Path input = tmp.resolve("texts.parquet");
-    try (ParquetTableWriter w = new ParquetTableWriter(input, List.of(
-        new ParquetTableWriter.OutputField("id", ColumnType.scalar(ElementType.INT64), null, false),
-        new ParquetTableWriter.OutputField("text", ColumnType.scalar(ElementType.STRING), null, false)))) {
+    try (ParquetTableWriter w =
+        new ParquetTableWriter(
+            input,
+            List.of(
+                new ParquetTableWriter.OutputField(
+                    "id", ColumnType.scalar(ElementType.INT64), null, false),
+                new ParquetTableWriter.OutputField(
+                    "text", ColumnType.scalar(ElementType.STRING), null, false)))) {
       w.write(batch);
     }
 
     Map<Long, float[]> library = new HashMap<>();
-    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(ScoringSpec.load(spec), null), ScorerOptions.defaults())) {
+    try (BatchScorer s =
+        BatchScorer.open(
+            ScoringPlan.bind(ScoringSpec.load(spec), null), ScorerOptions.defaults())) {
       ScoreResult r = s.score(batch);
       Column a = r.columns().column("embedding");
       for (int i = 0; i < r.rowsScored(); i++) {
-        library.put((long) i, java.util.Arrays.copyOfRange((a.elements()).floats(), i * 384, i * 384 + 384));
+        library.put(
+            (long) i,
+            java.util.Arrays.copyOfRange((a.elements()).floats(), i * 384, i * 384 + 384));
       }
     }
 
     Path cliOut = tmp.resolve("cli.parquet");
-    CliRunner.Result cli = CliRunner.run("score", "--spec", spec.toString(), "-i", input.toString(), "-o", cliOut.toString());
+    CliRunner.Result cli =
+        CliRunner.run(
+            "score", "--spec", spec.toString(), "-i", input.toString(), "-o", cliOut.toString());
     assertEquals(0, cli.code(), cli.err());
     assertSame(library, fromParquet(cliOut), "CLI");
 
@@ -119,7 +143,13 @@ class TextEmbeddingsEverywhereTest {
         transformer.put(row.getLong(row.fieldIndex("id")), f);
       }
       assertSame(library, transformer, "Transformer");
-      assertTrue(t.transform(spark.read().parquet(input.toString())).schema().apply("embedding").dataType().simpleString().equals("array<float>"));
+      assertTrue(
+          t.transform(spark.read().parquet(input.toString()))
+              .schema()
+              .apply("embedding")
+              .dataType()
+              .simpleString()
+              .equals("array<float>"));
     } finally {
       spark.stop();
     }

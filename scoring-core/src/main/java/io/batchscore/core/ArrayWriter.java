@@ -7,9 +7,9 @@ import io.batchscore.core.spec.OutputBinding;
 import java.util.List;
 
 /**
- * A tensor output with several values per row: an array column. When the model's signature
- * fixes the values per row, each chunk goes to its own place (positional); otherwise (a
- * dimension that varies from batch to batch) rows are appended in order.
+ * A tensor output with several values per row: an array column. When the model's signature fixes
+ * the values per row, each chunk goes to its own place (positional); otherwise (a dimension that
+ * varies from batch to batch) rows are appended in order.
  */
 final class ArrayWriter extends OutputWriter {
   private final Flat flat;

@@ -1,9 +1,9 @@
 package io.batchscore.core;
 
 /**
- * A batch holds data the model cannot take: a null or NaN feature under the {@code fail} policy,
- * an array of the wrong length, a value out of range, a missing column. The message names the
- * column, the row (0-based, within the batch as given) and the model input.
+ * A batch holds data the model cannot take: a null or NaN feature under the {@code fail} policy, an
+ * array of the wrong length, a value out of range, a missing column. The message names the column,
+ * the row (0-based, within the batch as given) and the model input.
  */
 public class BadInputException extends RuntimeException {
   private static final long serialVersionUID = 1L;

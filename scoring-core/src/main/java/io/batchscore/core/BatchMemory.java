@@ -20,11 +20,11 @@ final class BatchMemory {
 
   /**
    * A batch must fit in memory: its rows' columns, input tensors, outputs and result columns may
-   * take at most a quarter of {@code maxMemory} (the JVM's maximum heap, which also caps its
-   * direct buffers by default; a caller holds more than one batch at a time: read ahead, being
-   * scored, being written), and no tensor may exceed {@link #MAX_TENSOR_BYTES}. Dimensions the
-   * model leaves open count as the spec's columns or shape, else as 1: a row's size is never
-   * overestimated, and the quarter is the margin left for the rest of the process.
+   * take at most a quarter of {@code maxMemory} (the JVM's maximum heap, which also caps its direct
+   * buffers by default; a caller holds more than one batch at a time: read ahead, being scored,
+   * being written), and no tensor may exceed {@link #MAX_TENSOR_BYTES}. Dimensions the model leaves
+   * open count as the spec's columns or shape, else as 1: a row's size is never overestimated, and
+   * the quarter is the margin left for the rest of the process.
    */
   static void check(ScoringSpec spec, ModelSignature model, long maxMemory, List<Problem> p) {
     long perRow = 0;
@@ -42,10 +42,17 @@ final class BatchMemory {
       int size = Math.max(1, in.elementType().byteSize());
       perRow += e * (8 + size); // the caller's column values and the tensor
       largestTensorPerRow = Math.max(largestTensorPerRow, e * size);
-      what.append(what.length() == 0 ? "" : ", ").append(b.input()).append(": ").append(e).append(e == 1 ? " value" : " values");
+      what.append(what.length() == 0 ? "" : ", ")
+          .append(b.input())
+          .append(": ")
+          .append(e)
+          .append(e == 1 ? " value" : " values");
     }
     if (spec.text() != null) {
-      int len = spec.text().maxLength() == TextConfig.FROM_TOKENIZER ? TextConfig.DEFAULT_MAX_LENGTH : spec.text().maxLength();
+      int len =
+          spec.text().maxLength() == TextConfig.FROM_TOKENIZER
+              ? TextConfig.DEFAULT_MAX_LENGTH
+              : spec.text().maxLength();
       perRow += 3L * len * 8 + 256;
       largestTensorPerRow = Math.max(largestTensorPerRow, len * 8L);
       what.append(what.length() == 0 ? "" : ", ").append("text: ").append(len).append(" tokens");
@@ -56,25 +63,35 @@ final class BatchMemory {
       if (out == null || !fetched.add(o.output())) {
         continue;
       }
-      long e = out.kind() == ValueInfo.Kind.SEQUENCE_OF_MAPS ? 8 : Math.max(1, out.elementsPerRow());
+      long e =
+          out.kind() == ValueInfo.Kind.SEQUENCE_OF_MAPS ? 8 : Math.max(1, out.elementsPerRow());
       perRow += e * (8 + Math.max(4, out.elementType().byteSize())); // the output and its column
-      largestTensorPerRow = Math.max(largestTensorPerRow, e * Math.max(1, out.elementType().byteSize()));
+      largestTensorPerRow =
+          Math.max(largestTensorPerRow, e * Math.max(1, out.elementType().byteSize()));
     }
     long rows = spec.batchSize();
     if (perRow == 0 || rows < 1) {
       return;
     }
     long budget = maxMemory / 4;
-    long fit = Math.max(1, Math.min(budget / perRow, MAX_TENSOR_BYTES / Math.max(1, largestTensorPerRow)));
+    long fit =
+        Math.max(1, Math.min(budget / perRow, MAX_TENSOR_BYTES / Math.max(1, largestTensorPerRow)));
     if (rows > fit) {
-      p.add(new Problem("batchSize", String.format(java.util.Locale.ROOT,
-          "%,d rows a batch need about %s (%s a row; %s), more than %s; at most %,d rows fit here."
-              + " Lower batchSize (a few thousand rows is usual) or give the JVM more memory (-Xmx)",
-          rows, bytes(perRow * (double) rows), bytes(perRow), what,
-          rows * largestTensorPerRow > MAX_TENSOR_BYTES
-              ? "the 2 GiB one tensor can hold"
-              : "a quarter of this JVM's " + bytes(maxMemory) + " maximum heap",
-          fit)));
+      p.add(
+          new Problem(
+              "batchSize",
+              String.format(
+                  java.util.Locale.ROOT,
+                  "%,d rows a batch need about %s (%s a row; %s), more than %s; at most %,d rows fit here."
+                      + " Lower batchSize (a few thousand rows is usual) or give the JVM more memory (-Xmx)",
+                  rows,
+                  bytes(perRow * (double) rows),
+                  bytes(perRow),
+                  what,
+                  rows * largestTensorPerRow > MAX_TENSOR_BYTES
+                      ? "the 2 GiB one tensor can hold"
+                      : "a quarter of this JVM's " + bytes(maxMemory) + " maximum heap",
+                  fit)));
     }
   }
 
@@ -93,7 +110,8 @@ final class BatchMemory {
       b /= 1024;
       u++;
     }
-    return u == 0 ? String.format(java.util.Locale.ROOT, "%.0f %s", b, units[u])
+    return u == 0
+        ? String.format(java.util.Locale.ROOT, "%.0f %s", b, units[u])
         : String.format(java.util.Locale.ROOT, "%.1f %s", b, units[u]);
   }
 }

@@ -18,8 +18,6 @@ import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.OutputBinding;
 import io.batchscore.core.spec.ScoringSpec;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -31,10 +29,10 @@ import java.util.Set;
  * Scores batches of rows with one ONNX model as a bound {@link ScoringPlan} says.
  *
  * <p>{@link #open} finds the plan's model session in the per-JVM model cache (loading and warming
- * it up once per process); the plan was checked when it was bound, so opening checks nothing
- * again but that the model is the one the plan was bound to. {@link #score} takes a {@link
- * ColumnBatch} and returns the passthrough and prediction columns; batches larger than the plan's
- * batch size are run in chunks of that size.
+ * it up once per process); the plan was checked when it was bound, so opening checks nothing again
+ * but that the model is the one the plan was bound to. {@link #score} takes a {@link ColumnBatch}
+ * and returns the passthrough and prediction columns; batches larger than the plan's batch size are
+ * run in chunks of that size.
  *
  * <p>A scorer is for one thread: it owns reusable tensors. Open one per thread; they share the
  * cached session. With {@link ScorerOptions.Builder#concurrency} above 1, one {@code score} call
@@ -60,16 +58,26 @@ public final class BatchScorer implements AutoCloseable {
   private final boolean passthrough;
   private final int batchesPerCall;
   private final TextAssembler text;
+
   /** One per model call that may run at once: lane 0 is the calling thread's. */
   private final Lane[] lanes;
-  /** Runs a call's chunks on the lanes; threads for lanes 1.. start with the first call needing them. */
+
+  /**
+   * Runs a call's chunks on the lanes; threads for lanes 1.. start with the first call needing
+   * them.
+   */
   private final ChunkScheduler<Lane, Called> chunks;
+
   private boolean closed;
+
   /** A batch had NaN features: scan for them up front from now on (see {@link #score}). */
   private boolean nanSeen;
 
   private BatchScorer(
-      ScoringPlan plan, ModelHandle handle, ScorerOptions options, TextAssembler text,
+      ScoringPlan plan,
+      ModelHandle handle,
+      ScorerOptions options,
+      TextAssembler text,
       int concurrency) {
     this.plan = plan;
     this.batchesPerCall = options.batchesPerCall(concurrency);
@@ -97,13 +105,14 @@ public final class BatchScorer implements AutoCloseable {
    * @throws ModelLoadException the model is missing or corrupt, is no longer the one the plan was
    *     bound to, or the device is unavailable
    */
-  public static BatchScorer open(ScoringPlan plan, ScorerOptions options) throws ModelLoadException {
+  public static BatchScorer open(ScoringPlan plan, ScorerOptions options)
+      throws ModelLoadException {
     return open(plan, ModelSource.of(plan.spec().resolvedModelPath()), options);
   }
 
   /**
-   * Opens a scorer for a plan with the model from {@code source}, such as a copy of the model
-   * where this process can read it; its SHA-256 must be the one the plan was bound to.
+   * Opens a scorer for a plan with the model from {@code source}, such as a copy of the model where
+   * this process can read it; its SHA-256 must be the one the plan was bound to.
    *
    * @throws ModelLoadException the model is missing or corrupt, is not the one the plan was bound
    *     to, or the device is unavailable
@@ -113,8 +122,15 @@ public final class BatchScorer implements AutoCloseable {
     ScoringSpec spec = plan.spec();
     String sha = source.sha256();
     if (!sha.equalsIgnoreCase(plan.model().sha256())) {
-      throw new ModelLoadException(source.name(), "SHA-256 is " + sha + " but the plan was bound"
-          + " to model " + plan.model().source() + " with SHA-256 " + plan.model().sha256());
+      throw new ModelLoadException(
+          source.name(),
+          "SHA-256 is "
+              + sha
+              + " but the plan was bound"
+              + " to model "
+              + plan.model().source()
+              + " with SHA-256 "
+              + plan.model().sha256());
     }
     Engine engine = Engines.of(spec.engine());
     DevicePlan device =
@@ -145,7 +161,8 @@ public final class BatchScorer implements AutoCloseable {
       TextAssembler text =
           spec.text() == null
               ? null
-              : new TextAssembler(spec.text(), spec.resolvedTokenizerPath(), plan.model().signature());
+              : new TextAssembler(
+                  spec.text(), spec.resolvedTokenizerPath(), plan.model().signature());
       return new BatchScorer(plan, handle, options, text, concurrency);
     } catch (ModelLoadException | RuntimeException e) {
       handle.close();
@@ -198,7 +215,8 @@ public final class BatchScorer implements AutoCloseable {
     }
     // NaN features are rare, and a separate pass over the batch to rule them out cost 16-101%
     // of the copy into the tensor (docs/performance.md). So the assemblers look for NaN while they
-    // copy values into the tensor; a batch where one does is scored again with the exact scan, which
+    // copy values into the tensor; a batch where one does is scored again with the exact scan,
+    // which
     // names the row and applies the null policy. Once a batch had NaN, this scorer scans up front.
     if (!nanSeen) {
       ScoreResult r = score(batch, true);
@@ -260,7 +278,10 @@ public final class BatchScorer implements AutoCloseable {
       Column c = batch.column(p);
       if (c == null) {
         throw new BadInputException(
-            p, -1, null, "the batch has no passthrough column '" + p + "'; it has " + batch.names());
+            p,
+            -1,
+            null,
+            "the batch has no passthrough column '" + p + "'; it has " + batch.names());
       }
       out.add(p, kept == null ? c : c.select(kept, n));
     }
@@ -268,7 +289,8 @@ public final class BatchScorer implements AutoCloseable {
       List<Column> cols = w.getValue().finish();
       List<OutputColumn> names = columnsByBinding.get(w.getKey());
       for (int i = 0; i < cols.size(); i++) {
-        out.add(names.get(i).name(), restore == null ? cols.get(i) : cols.get(i).select(restore, n));
+        out.add(
+            names.get(i).name(), restore == null ? cols.get(i) : cols.get(i).select(restore, n));
       }
     }
     return new ScoreResult(rowsIn, out.build(), kept, scan.rejections);
@@ -302,11 +324,17 @@ public final class BatchScorer implements AutoCloseable {
     private final boolean nanLater;
     private final int size = spec.batchSize();
     private final int count;
+
     /** Some writer appends: chunks must be written in order. */
     private final boolean inOrder;
 
-    Chunks(ColumnBatch batch, int[] order, int rows, NullScan.Outcome scan,
-        Map<OutputBinding, OutputWriter> writers, boolean nanLater) {
+    Chunks(
+        ColumnBatch batch,
+        int[] order,
+        int rows,
+        NullScan.Outcome scan,
+        Map<OutputBinding, OutputWriter> writers,
+        boolean nanLater) {
       this.batch = batch;
       this.order = order;
       this.rows = rows;
@@ -321,7 +349,11 @@ public final class BatchScorer implements AutoCloseable {
 
     /** Scores every chunk; false when a NaN was seen (with {@code nanLater}). */
     boolean run() {
-      return chunks.run(count, inOrder, this::call, this::write,
+      return chunks.run(
+          count,
+          inOrder,
+          this::call,
+          this::write,
           failure -> new ScoringException(model.source() + ": " + failure, failure));
     }
 
@@ -366,7 +398,8 @@ public final class BatchScorer implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       idx[i] = kept == null ? i : kept[i];
     }
-    java.util.Arrays.sort(idx, java.util.Comparator.comparingInt(r -> c.isNull(r) ? 0 : c.getString(r).length()));
+    java.util.Arrays.sort(
+        idx, java.util.Comparator.comparingInt(r -> c.isNull(r) ? 0 : c.getString(r).length()));
     int[] out = new int[n];
     for (int i = 0; i < n; i++) {
       out[i] = idx[i];
@@ -387,9 +420,9 @@ public final class BatchScorer implements AutoCloseable {
   }
 
   /**
-   * Scores one row given as column name to value (Float, Double, Long, Integer, Boolean, String,
-   * or a float[]/double[] for array inputs). A convenience over {@link #score}; for many rows,
-   * build a batch.
+   * Scores one row given as column name to value (Float, Double, Long, Integer, Boolean, String, or
+   * a float[]/double[] for array inputs). A convenience over {@link #score}; for many rows, build a
+   * batch.
    */
   public Map<String, Object> scoreRow(Map<String, Object> row) {
     ColumnBatch batch = SingleRow.toBatch(row);

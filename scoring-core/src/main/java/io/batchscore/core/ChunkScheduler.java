@@ -16,16 +16,16 @@ import java.util.function.Function;
  * its result.
  *
  * <ul>
- *   <li><b>Order.</b> With {@code inOrder}, results are written in chunk order: a lane that has
- *       run chunk {@code c} waits until chunk {@code c - 1} is written, and takes no other chunk
- *       before its own is written (its result lives in the lane's buffers until then). So the
- *       writers see exactly the calls one lane would make. Without it, each lane writes as soon
- *       as its chunk has run (for writers that place every row at its own position).
+ *   <li><b>Order.</b> With {@code inOrder}, results are written in chunk order: a lane that has run
+ *       chunk {@code c} waits until chunk {@code c - 1} is written, and takes no other chunk before
+ *       its own is written (its result lives in the lane's buffers until then). So the writers see
+ *       exactly the calls one lane would make. Without it, each lane writes as soon as its chunk
+ *       has run (for writers that place every row at its own position).
  *   <li><b>Failures.</b> The first failure in chunk order is the one thrown, as it would be one
  *       chunk at a time; every lane stops taking chunks once one fails. A call that returns null
  *       gives the whole run up ({@link #run} returns false).
- *   <li><b>Quiet return.</b> {@link #run} returns only when no lane is still working, so the
- *       caller may reuse the lanes' state at once.
+ *   <li><b>Quiet return.</b> {@link #run} returns only when no lane is still working, so the caller
+ *       may reuse the lanes' state at once.
  * </ul>
  *
  * @param <L> a lane's state
@@ -56,7 +56,11 @@ final class ChunkScheduler<L, R> implements AutoCloseable {
    * gave the run up. Throws the first failure in chunk order: unchecked ones as they are, others
    * through {@code wrap}.
    */
-  boolean run(int count, boolean inOrder, Call<L, R> call, Write<R> write,
+  boolean run(
+      int count,
+      boolean inOrder,
+      Call<L, R> call,
+      Write<R> write,
       Function<Throwable, RuntimeException> wrap) {
     int extra = Math.min(lanes.size(), count) - 1;
     if (extra <= 0) {
@@ -119,7 +123,8 @@ final class ChunkScheduler<L, R> implements AutoCloseable {
   }
 
   /** Marks a run a call gave up. */
-  private static final RuntimeException GIVEN_UP = new RuntimeException("given up", null, false, false) {};
+  private static final RuntimeException GIVEN_UP =
+      new RuntimeException("given up", null, false, false) {};
 
   /** One call's chunks, shared by its lanes. */
   private final class Run {
@@ -128,8 +133,10 @@ final class ChunkScheduler<L, R> implements AutoCloseable {
     private final Call<L, R> call;
     private final Write<R> write;
     private final AtomicInteger next = new AtomicInteger();
+
     /** written[c] completes once chunk c is written (with inOrder); exceptionally once stopped. */
     private final CompletableFuture<?>[] written;
+
     private volatile boolean stop;
     private int failedChunk = Integer.MAX_VALUE; // guarded by this
     private Throwable failure; // guarded by this
@@ -198,17 +205,21 @@ final class ChunkScheduler<L, R> implements AutoCloseable {
   }
 
   /** How a waiting lane learns the run stopped. */
-  private static final RuntimeException STOPPED = new RuntimeException("stopped", null, false, false) {};
+  private static final RuntimeException STOPPED =
+      new RuntimeException("stopped", null, false, false) {};
 
   /** The helper lanes' threads (daemon: an unclosed scorer does not keep the JVM alive). */
   private synchronized ExecutorService pool() {
     if (pool == null) {
       AtomicInteger id = new AtomicInteger(1);
-      pool = Executors.newFixedThreadPool(lanes.size() - 1, r -> {
-        Thread t = new Thread(r, threadName + "-" + id.getAndIncrement());
-        t.setDaemon(true);
-        return t;
-      });
+      pool =
+          Executors.newFixedThreadPool(
+              lanes.size() - 1,
+              r -> {
+                Thread t = new Thread(r, threadName + "-" + id.getAndIncrement());
+                t.setDaemon(true);
+                return t;
+              });
     }
     return pool;
   }

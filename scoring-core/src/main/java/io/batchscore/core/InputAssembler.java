@@ -14,16 +14,15 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 
 /**
- * Fills one model input's tensor from columns: several scalar columns interleaved into {@code
- * [n, k]}, or one array column reshaped into the input's shape. Writes into the runner's reused
- * direct buffer; where the column already holds the tensor's element type and the rows are
- * contiguous, the copy is one bulk copy. A scratch array (reused) holds interleaved rows.
+ * Fills one model input's tensor from columns: several scalar columns interleaved into {@code [n,
+ * k]}, or one array column reshaped into the input's shape. Writes into the runner's reused direct
+ * buffer; where the column already holds the tensor's element type and the rows are contiguous, the
+ * copy is one bulk copy. A scratch array (reused) holds interleaved rows.
  *
  * <p>Asked to, {@link #fill} also looks for NaN in the floating-point values it copies, while they
  * are in cache: in the transposition loop itself, or over a bulk-copied range right after the copy
- * (docs/performance.md: free on float and double columns, where a separate pass cost 16-101% of
- * the copy).
- * It only reports that it saw one; {@link NullScan} names the row.
+ * (docs/performance.md: free on float and double columns, where a separate pass cost 16-101% of the
+ * copy). It only reports that it saw one; {@link NullScan} names the row.
  */
 final class InputAssembler {
   private final InputBinding binding;
@@ -32,6 +31,7 @@ final class InputAssembler {
   private final long[] staticRowShape;
   private Object scratch;
   private boolean sawNaN;
+
   /** Values per transposition block: 16 KiB of floats, well inside an L1 data cache. */
   private static final int BLOCK_VALUES = 4096;
 
@@ -128,7 +128,8 @@ final class InputAssembler {
     int[] off = col.offsets();
     if (sel == null && bulkRange(col.elements(), off[from], n * w, t)) {
       // The range was just copied: look at it while it is still in cache.
-      sawNaN = checkNaN && NullScan.hasNonFinite(col.elements(), off[from], off[from] + n * w, false);
+      sawNaN =
+          checkNaN && NullScan.hasNonFinite(col.elements(), off[from], off[from] + n * w, false);
       return t;
     }
     Object dst = scratch(n * w);
@@ -347,7 +348,14 @@ final class InputAssembler {
    * separate pass cost 16-101% of the copy).
    */
   private boolean gather(
-      Column c, int[] sel, int from, int to, Object dst, int offset, int stride, String name,
+      Column c,
+      int[] sel,
+      int from,
+      int to,
+      Object dst,
+      int offset,
+      int stride,
+      String name,
       boolean checkNaN) {
     int pos = offset;
     switch (target) {

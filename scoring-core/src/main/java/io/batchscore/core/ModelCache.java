@@ -1,7 +1,7 @@
 package io.batchscore.core;
 
-import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.engine.EngineSession;
+import io.batchscore.core.model.ModelLoadException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>The global cache closes every session at JVM exit.
  * </ul>
  *
- * The bound of the global cache is the system property {@code batchscore.cache.maxModels}
- * (default 4).
+ * The bound of the global cache is the system property {@code batchscore.cache.maxModels} (default
+ * 4).
  */
 final class ModelCache {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
@@ -72,8 +72,8 @@ final class ModelCache {
   }
 
   /**
-   * A handle to the session for {@code key}, loading it with {@code loader} if no thread has.
-   * Each call must be matched by closing the returned handle.
+   * A handle to the session for {@code key}, loading it with {@code loader} if no thread has. Each
+   * call must be matched by closing the returned handle.
    */
   ModelHandle acquire(CacheKey key, Loader loader) throws ModelLoadException {
     Entry entry;

@@ -10,14 +10,13 @@ import java.util.List;
 
 /**
  * Finds null and non-finite features before a batch is assembled and applies the spec's policy:
- * throw naming the first bad row ({@code fail}), mark rows to leave out ({@code skip}), or note
- * the tensor positions to overwrite with the fill value ({@code fill}). A floating-point value
- * that is NaN, infinite, or a finite double beyond float's range that a float input would read as
- * infinite, counts as a null: a model given one returns NaN scores and a label that means
- * nothing. Columns with no null mask and no floating-point values cost nothing; floating-point
- * columns cost one pass, unless the caller defers the check to the assemblers, which look while
- * they copy ({@link InputAssembler#fill}). (Elsewhere in this package "NaN" is short for any of
- * these.)
+ * throw naming the first bad row ({@code fail}), mark rows to leave out ({@code skip}), or note the
+ * tensor positions to overwrite with the fill value ({@code fill}). A floating-point value that is
+ * NaN, infinite, or a finite double beyond float's range that a float input would read as infinite,
+ * counts as a null: a model given one returns NaN scores and a label that means nothing. Columns
+ * with no null mask and no floating-point values cost nothing; floating-point columns cost one
+ * pass, unless the caller defers the check to the assemblers, which look while they copy ({@link
+ * InputAssembler#fill}). (Elsewhere in this package "NaN" is short for any of these.)
  */
 final class NullScan {
   /** Rows left out (skip), and per assembler the (row, element) positions to fill. */
@@ -38,13 +37,17 @@ final class NullScan {
   private NullScan() {}
 
   /**
-   * Scans the batch's features. With {@code nanLater}, floating-point values are not looked at
-   * here (null masks still are): the caller has the assemblers look for NaN as they copy, and
-   * scans again without it if one does.
+   * Scans the batch's features. With {@code nanLater}, floating-point values are not looked at here
+   * (null masks still are): the caller has the assemblers look for NaN as they copy, and scans
+   * again without it if one does.
    */
   public static Outcome scan(
-      ColumnBatch batch, List<InputAssembler> assemblers, NullPolicy policy, String textColumn,
-      String textInput, boolean nanLater) {
+      ColumnBatch batch,
+      List<InputAssembler> assemblers,
+      NullPolicy policy,
+      String textColumn,
+      String textInput,
+      boolean nanLater) {
     Outcome out = new Outcome(batch.rowCount(), assemblers.size(), policy == NullPolicy.SKIP);
     Column text = textColumn == null ? null : batch.column(textColumn);
     if (text != null && is(text, ElementType.STRING)) {
@@ -68,7 +71,8 @@ final class NullScan {
         if (c.type().isArray()) {
           scanArray(c, cols.get(j), asm.input(), a, policy, out, nanLater, asm.narrowsToFloat());
         } else {
-          scanScalar(c, cols.get(j), asm.input(), a, j, policy, out, nanLater, asm.narrowsToFloat());
+          scanScalar(
+              c, cols.get(j), asm.input(), a, j, policy, out, nanLater, asm.narrowsToFloat());
         }
       }
     }
@@ -76,8 +80,15 @@ final class NullScan {
   }
 
   private static void scanScalar(
-      Column c, String name, String input, int a, int element, NullPolicy p, Outcome out,
-      boolean nanLater, boolean toFloat) {
+      Column c,
+      String name,
+      String input,
+      int a,
+      int element,
+      NullPolicy p,
+      Outcome out,
+      boolean nanLater,
+      boolean toFloat) {
     int n = c.size();
     if (c.mayHaveNulls()) {
       for (int r = 0; r < n; r++) {
@@ -98,8 +109,14 @@ final class NullScan {
   }
 
   private static void scanArray(
-      Column c, String name, String input, int a, NullPolicy p, Outcome out,
-      boolean nanLater, boolean toFloat) {
+      Column c,
+      String name,
+      String input,
+      int a,
+      NullPolicy p,
+      Outcome out,
+      boolean nanLater,
+      boolean toFloat) {
     int n = c.size();
     int[] off = c.offsets();
     Column child = c.elements();
@@ -214,7 +231,9 @@ final class NullScan {
       return hasNonFinite(c.floats(), from, to);
     }
     if (is(c, ElementType.DOUBLE)) {
-      return toFloat ? hasNonFiniteAsFloat(c.doubles(), from, to) : hasNonFinite(c.doubles(), from, to);
+      return toFloat
+          ? hasNonFiniteAsFloat(c.doubles(), from, to)
+          : hasNonFinite(c.doubles(), from, to);
     }
     return false;
   }
@@ -254,7 +273,9 @@ final class NullScan {
         return "infinite";
       }
       float y = (float) x;
-      return toFloat && y - y != 0f ? "beyond the range of the model's float input (" + x + ")" : null;
+      return toFloat && y - y != 0f
+          ? "beyond the range of the model's float input (" + x + ")"
+          : null;
     }
     return null;
   }

@@ -1,8 +1,8 @@
 package io.batchscore.core;
 
-import java.io.Serializable;
 import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.spec.OutputBinding;
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -15,4 +15,5 @@ import java.util.List;
  * @param labels the class names this column uses (argmax, top_k), or null
  */
 public record OutputColumn(
-    String name, ColumnType type, OutputBinding binding, boolean scores, List<String> labels) implements Serializable {}
+    String name, ColumnType type, OutputBinding binding, boolean scores, List<String> labels)
+    implements Serializable {}

@@ -13,15 +13,15 @@ import java.util.List;
 
 /**
  * The prediction columns a spec's output bindings make from a model's outputs, with their types,
- * and the problems of those that do not fit (a transform the output cannot take, labels that do
- * not match its classes, a class the model does not have).
+ * and the problems of those that do not fit (a transform the output cannot take, labels that do not
+ * match its classes, a class the model does not have).
  */
 final class OutputPlanner {
   private OutputPlanner() {}
 
   /**
-   * The columns a spec writes for a model, in order (passthrough not included), recording
-   * problems for outputs that do not fit.
+   * The columns a spec writes for a model, in order (passthrough not included), recording problems
+   * for outputs that do not fit.
    */
   static List<OutputColumn> plan(ScoringSpec spec, ModelSignature model, List<Problem> p) {
     List<OutputColumn> out = new ArrayList<>();
@@ -46,7 +46,11 @@ final class OutputPlanner {
         p.add(
             new Problem(
                 at + ".output",
-                "model output '" + o.output() + "' is " + v.typeString() + ", which batchscore cannot read"));
+                "model output '"
+                    + o.output()
+                    + "' is "
+                    + v.typeString()
+                    + ", which batchscore cannot read"));
         continue;
       }
       long classes = map ? -1 : (v.rank() == 2 ? v.dim(1) : -1);
@@ -97,7 +101,8 @@ final class OutputPlanner {
         case MEAN_POOLING:
         case CLS_POOLING:
           if (map || !(v.elementType() == ElementType.FLOAT && v.rank() == 3)) {
-            problem = o.transform().specName() + " needs token vectors: a float tensor [N, seq, hidden]";
+            problem =
+                o.transform().specName() + " needs token vectors: a float tensor [N, seq, hidden]";
           } else if (spec.text() == null && o.transform() == Transform.MEAN_POOLING) {
             problem = "mean_pooling needs the attention mask of a text input (a 'text' section)";
           }
@@ -117,11 +122,15 @@ final class OutputPlanner {
         default:
           throw new IllegalStateException(o.transform().toString());
       }
-      if (problem == null && o.normalize() && !(type.isArray() && type.element() == ElementType.FLOAT)) {
+      if (problem == null
+          && o.normalize()
+          && !(type.isArray() && type.element() == ElementType.FLOAT)) {
         problem = "normalize needs a float vector per row";
       }
       if (problem != null) {
-        p.add(new Problem(at + ".transform", problem + "; '" + o.output() + "' is " + v.typeString()));
+        p.add(
+            new Problem(
+                at + ".transform", problem + "; '" + o.output() + "' is " + v.typeString()));
         continue;
       }
       out.add(new OutputColumn(o.column(), type, o, false, labels));

@@ -38,9 +38,9 @@ abstract class OutputWriter {
   public abstract List<Column> finish();
 
   /**
-   * True when {@link #write} puts each row at its own position and touches nothing else, so
-   * chunks may be written in any order and from several threads at once (on disjoint rows).
-   * Writers of variable-length rows (arrays, maps) append, and must be given chunks in order.
+   * True when {@link #write} puts each row at its own position and touches nothing else, so chunks
+   * may be written in any order and from several threads at once (on disjoint rows). Writers of
+   * variable-length rows (arrays, maps) append, and must be given chunks in order.
    */
   public boolean positional() {
     return false;
@@ -94,12 +94,12 @@ abstract class OutputWriter {
 
   /**
    * The first {@code count} values of a float output in a heap array: one bulk copy, after which
-   * loops read a plain array (bounds checks hoisted) instead of a direct buffer value by value.
-   * The array is the calling thread's, reused: a new one per chunk would be 32 KB per writer per
-   * 4,096 rows of a binary classifier, 160 MB of garbage per 10M rows of the sample spec next to
-   * the ~2.4 GB of Parquet pages Spark's scan allocates for them, and in a Spark task every
-   * collection copies the scan's live buffers. Valid until the thread's next call, so a writer
-   * uses it within one {@link #write} only.
+   * loops read a plain array (bounds checks hoisted) instead of a direct buffer value by value. The
+   * array is the calling thread's, reused: a new one per chunk would be 32 KB per writer per 4,096
+   * rows of a binary classifier, 160 MB of garbage per 10M rows of the sample spec next to the ~2.4
+   * GB of Parquet pages Spark's scan allocates for them, and in a Spark task every collection
+   * copies the scan's live buffers. Valid until the thread's next call, so a writer uses it within
+   * one {@link #write} only.
    */
   static float[] heapCopy(FloatBuffer f, int count) {
     float[] a = HEAP_COPY.get();
@@ -168,7 +168,9 @@ abstract class OutputWriter {
       size += n;
     }
 
-    /** Copies {@code n} values of a dense output from element {@code start} to position {@code at}. */
+    /**
+     * Copies {@code n} values of a dense output from element {@code start} to position {@code at}.
+     */
     void put(OutputValue.Dense d, int start, int n, int at) {
       Buffer b = d.data();
       switch (type) {
@@ -222,5 +224,4 @@ abstract class OutputWriter {
       }
     }
   }
-
 }

@@ -4,7 +4,6 @@ import io.batchscore.core.column.ElementType;
 import io.batchscore.core.engine.OutputValue;
 import io.batchscore.core.spec.OutputBinding;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 
 /**
  * Pools token vectors [N, seq, H] into one vector per row: the mean over the row's tokens (the
@@ -46,5 +45,4 @@ final class PoolingWriter extends FloatVectorWriter {
       }
     }
   }
-
 }

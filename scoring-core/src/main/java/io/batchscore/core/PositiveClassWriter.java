@@ -23,8 +23,15 @@ final class PositiveClassWriter extends OutputWriter {
         Object val = MapRows.lookup(seq.rows().get(i), cls);
         if (val == null) {
           throw new ScoringException(
-              model + ": output '" + binding.output() + "' has no class '" + cls + "' in row "
-                  + i + "; its classes: " + seq.rows().get(i).keySet());
+              model
+                  + ": output '"
+                  + binding.output()
+                  + "' has no class '"
+                  + cls
+                  + "' in row "
+                  + i
+                  + "; its classes: "
+                  + seq.rows().get(i).keySet());
         }
         out[offset + i] = ((Number) val).floatValue();
       }

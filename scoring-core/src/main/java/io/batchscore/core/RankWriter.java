@@ -121,8 +121,14 @@ final class RankWriter extends OutputWriter {
     if (labels != null) {
       if (index >= labels.size()) {
         throw new ScoringException(
-            model + ": class index " + index + " of output '" + binding.output()
-                + "' has no label (" + labels.size() + " labels given)");
+            model
+                + ": class index "
+                + index
+                + " of output '"
+                + binding.output()
+                + "' has no label ("
+                + labels.size()
+                + " labels given)");
       }
       ((String[]) best)[o] = labels.get(index);
     } else if (labelType == ElementType.STRING) {

@@ -37,7 +37,9 @@ public final class ScoreResult {
     return columns;
   }
 
-  /** The input row of each output row, or null when every row was scored (output row = input row). */
+  /**
+   * The input row of each output row, or null when every row was scored (output row = input row).
+   */
   public int[] keptRows() {
     return keptRows;
   }

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * How the caller runs a scorer: its CPU share, how many model batches one {@code score} call may
- * run at once, the GPUs it was assigned, and whether it copies passthrough columns itself. What
- * is scored, and how, is the {@link ScoringPlan}'s.
+ * run at once, the GPUs it was assigned, and whether it copies passthrough columns itself. What is
+ * scored, and how, is the {@link ScoringPlan}'s.
  */
 public final class ScorerOptions {
   private final int cpuShare;
@@ -86,11 +86,11 @@ public final class ScorerOptions {
 
     /**
      * Model batches one {@code score} call may run at once on a CPU (default 1). With more than
-     * one, a call given more rows than the spec's batch size runs its batches on that many
-     * threads (the calling thread and {@code concurrency - 1} of the scorer's own), each with its
-     * own input and output buffers on the one shared session, and puts the results together in
-     * row order. On a CPU this is how ONNX Runtime is fastest for batch work: two batches at once
-     * with one intra-op thread each scored 1.5x the rows of one batch at a time with two
+     * one, a call given more rows than the spec's batch size runs its batches on that many threads
+     * (the calling thread and {@code concurrency - 1} of the scorer's own), each with its own input
+     * and output buffers on the one shared session, and puts the results together in row order. On
+     * a CPU this is how ONNX Runtime is fastest for batch work: two batches at once with one
+     * intra-op thread each scored 1.5x the rows of one batch at a time with two
      * (docs/performance.md). On a GPU a scorer runs one batch at a time whatever this says.
      */
     public Builder concurrency(int batches) {
@@ -103,10 +103,10 @@ public final class ScorerOptions {
 
     /**
      * Model batches the caller will hand over per {@code score} call ({@link
-     * BatchScorer#rowsPerCall} rows). By default one with one batch at a time, and eight per
-     * batch at once with more: every thread then has work, and the wait for the last batch of a
-     * call is short next to the call. A caller that streams with little memory asks for fewer
-     * (a Spark task: one per CPU).
+     * BatchScorer#rowsPerCall} rows). By default one with one batch at a time, and eight per batch
+     * at once with more: every thread then has work, and the wait for the last batch of a call is
+     * short next to the call. A caller that streams with little memory asks for fewer (a Spark
+     * task: one per CPU).
      */
     public Builder batchesPerCall(int batches) {
       if (batches < 1) {

@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A scoring spec bound to a model and an input's schema: checked once, before any data is read,
- * and the only way to open a {@link BatchScorer}.
+ * A scoring spec bound to a model and an input's schema: checked once, before any data is read, and
+ * the only way to open a {@link BatchScorer}.
  *
  * <p>{@link #bind} checks the spec against the model's signature and the schema and reports every
  * problem at once ({@link SpecException}); what it returns is immutable and serializable, and
@@ -95,8 +95,8 @@ public final class ScoringPlan implements Serializable {
       throws SpecException, ModelLoadException {
     String pin = spec.modelSha256();
     if (pin != null && !pin.equalsIgnoreCase(model.sha256())) {
-      throw new ModelLoadException(model.source(), "SHA-256 is " + model.sha256()
-          + " but the spec expects " + pin);
+      throw new ModelLoadException(
+          model.source(), "SHA-256 is " + model.sha256() + " but the spec expects " + pin);
     }
     SpecValidator.Validation v =
         SpecValidator.validate(spec, model.signature(), schema, Runtime.getRuntime().maxMemory());
@@ -137,8 +137,8 @@ public final class ScoringPlan implements Serializable {
 
   /**
    * The columns the scorer reads, in the spec's order without duplicates, each with the element
-   * type of the model input it feeds (a text column: {@code STRING}). A reader that converts
-   * values as it reads converts to these.
+   * type of the model input it feeds (a text column: {@code STRING}). A reader that converts values
+   * as it reads converts to these.
    */
   public Map<String, ElementType> featureColumns() {
     return features;
@@ -177,7 +177,16 @@ public final class ScoringPlan implements Serializable {
 
   @Override
   public String toString() {
-    return "ScoringPlan(" + spec.name() + " v" + modelVersion() + ", model " + model.source()
-        + ", " + features.size() + " feature columns, " + outputs.size() + " predictions)";
+    return "ScoringPlan("
+        + spec.name()
+        + " v"
+        + modelVersion()
+        + ", model "
+        + model.source()
+        + ", "
+        + features.size()
+        + " feature columns, "
+        + outputs.size()
+        + " predictions)";
   }
 }

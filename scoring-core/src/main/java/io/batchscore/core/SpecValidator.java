@@ -49,8 +49,14 @@ final class SpecValidator {
         if (!schema.has(c)) {
           p.add(new Problem(where, missing(c, schema)));
         } else if (!schema.canPassThrough(c)) {
-          p.add(new Problem(where, "column '" + c + "' is " + schema.otherType(c)
-              + ", which this input's reader cannot copy to the output"));
+          p.add(
+              new Problem(
+                  where,
+                  "column '"
+                      + c
+                      + "' is "
+                      + schema.otherType(c)
+                      + ", which this input's reader cannot copy to the output"));
         }
       }
     }
@@ -70,14 +76,21 @@ final class SpecValidator {
       return missing(column, schema);
     }
     if (schema.type(column) == null) {
-      return "column '" + column + "' is " + schema.otherType(column)
+      return "column '"
+          + column
+          + "' is "
+          + schema.otherType(column)
           + ", which cannot feed a model (it takes numbers, booleans, strings and arrays of them)";
     }
     return null;
   }
 
   private static void checkText(
-      ScoringSpec spec, ModelSignature model, InputSchema schema, Set<String> bound, List<Problem> p) {
+      ScoringSpec spec,
+      ModelSignature model,
+      InputSchema schema,
+      Set<String> bound,
+      List<Problem> p) {
     TextConfig t = spec.text();
     if (t == null) {
       return;
@@ -89,12 +102,26 @@ final class SpecValidator {
       bound.add(n);
       ValueInfo in = model.input(n);
       if (in == null) {
-        p.add(new Problem(keys[i], "the model has no input '" + n + "'"
-            + Problem.didYouMean(n, model.inputs().keySet()) + "; its inputs: " + model.inputs().values()));
-      } else if (!in.isTensor() || in.rank() != 2
+        p.add(
+            new Problem(
+                keys[i],
+                "the model has no input '"
+                    + n
+                    + "'"
+                    + Problem.didYouMean(n, model.inputs().keySet())
+                    + "; its inputs: "
+                    + model.inputs().values()));
+      } else if (!in.isTensor()
+          || in.rank() != 2
           || !(in.elementType() == ElementType.INT64 || in.elementType() == ElementType.INT32)) {
-        p.add(new Problem(keys[i], "model input '" + n + "' is " + in.typeString()
-            + "; token inputs must be int64 or int32 [batch, sequence]"));
+        p.add(
+            new Problem(
+                keys[i],
+                "model input '"
+                    + n
+                    + "' is "
+                    + in.typeString()
+                    + "; token inputs must be int64 or int32 [batch, sequence]"));
       }
     }
     Path tok = spec.resolvedTokenizerPath();
@@ -107,7 +134,10 @@ final class SpecValidator {
       if (why != null) {
         p.add(new Problem("text.column", why));
       } else if (!ct.equals(ColumnType.scalar(ElementType.STRING))) {
-        p.add(new Problem("text.column", "column '" + t.column() + "' is " + ct + "; a text column is string"));
+        p.add(
+            new Problem(
+                "text.column",
+                "column '" + t.column() + "' is " + ct + "; a text column is string"));
       }
     }
   }
@@ -122,22 +152,42 @@ final class SpecValidator {
       bound.add(b.input());
       ValueInfo in = model.input(b.input());
       if (in == null) {
-        p.add(new Problem(at + ".input", "the model has no input '" + b.input() + "'"
-            + Problem.didYouMean(b.input(), model.inputs().keySet())
-            + "; its inputs: " + model.inputs().values()));
+        p.add(
+            new Problem(
+                at + ".input",
+                "the model has no input '"
+                    + b.input()
+                    + "'"
+                    + Problem.didYouMean(b.input(), model.inputs().keySet())
+                    + "; its inputs: "
+                    + model.inputs().values()));
         continue;
       }
       if (!in.isTensor() || !in.elementType().isScorable()) {
-        p.add(new Problem(at + ".input", "model input '" + in.name() + "' is " + in.typeString()
-            + ", which batchscore cannot feed (float, double, int64, int32, bool or string tensors)"));
+        p.add(
+            new Problem(
+                at + ".input",
+                "model input '"
+                    + in.name()
+                    + "' is "
+                    + in.typeString()
+                    + ", which batchscore cannot feed (float, double, int64, int32, bool or string tensors)"));
         continue;
       }
       checkBinding(b, at, in, schema, p);
     }
     for (ValueInfo in : model.inputs().values()) {
       if (!bound.contains(in.name())) {
-        p.add(new Problem("inputs", "model input '" + in.name() + "' (" + in.typeString()
-            + ") has no binding; add {input: " + in.name() + ", columns: [...]}"));
+        p.add(
+            new Problem(
+                "inputs",
+                "model input '"
+                    + in.name()
+                    + "' ("
+                    + in.typeString()
+                    + ") has no binding; add {input: "
+                    + in.name()
+                    + ", columns: [...]}"));
       }
     }
   }
@@ -161,16 +211,38 @@ final class SpecValidator {
       return;
     }
     if (shape.length != in.rank() - 1) {
-      p.add(new Problem(at + ".shape", "shape " + Arrays.toString(shape) + " has " + shape.length
-          + " dimensions; model input '" + in.name() + "' " + in.shapeString() + " has "
-          + (in.rank() - 1) + " after the batch dimension"));
+      p.add(
+          new Problem(
+              at + ".shape",
+              "shape "
+                  + Arrays.toString(shape)
+                  + " has "
+                  + shape.length
+                  + " dimensions; model input '"
+                  + in.name()
+                  + "' "
+                  + in.shapeString()
+                  + " has "
+                  + (in.rank() - 1)
+                  + " after the batch dimension"));
       return;
     }
     for (int d = 0; d < shape.length; d++) {
       long m = in.dim(d + 1);
       if (m >= 0 && m != shape[d]) {
-        p.add(new Problem(at + ".shape", "dimension " + (d + 1) + " is " + shape[d]
-            + " but model input '" + in.name() + "' " + in.shapeString() + " fixes it at " + m));
+        p.add(
+            new Problem(
+                at + ".shape",
+                "dimension "
+                    + (d + 1)
+                    + " is "
+                    + shape[d]
+                    + " but model input '"
+                    + in.name()
+                    + "' "
+                    + in.shapeString()
+                    + " fixes it at "
+                    + m));
       }
     }
   }
@@ -180,22 +252,47 @@ final class SpecValidator {
     checkShape(b, at, in, p);
     long expected = expectedPerRow(b, in);
     if (in.rank() == 0) {
-      p.add(new Problem(at + ".input", "model input '" + in.name() + "' is a scalar with no batch dimension"));
+      p.add(
+          new Problem(
+              at + ".input",
+              "model input '" + in.name() + "' is a scalar with no batch dimension"));
       return;
     }
     if (b.fromColumnList()) {
       int k = b.columns().size();
       if (expected >= 0 && expected != k) {
-        p.add(new Problem(at + ".columns", k + " columns given but model input '" + in.name() + "' "
-            + in.typeString() + " takes " + expected + " values per row"));
+        p.add(
+            new Problem(
+                at + ".columns",
+                k
+                    + " columns given but model input '"
+                    + in.name()
+                    + "' "
+                    + in.typeString()
+                    + " takes "
+                    + expected
+                    + " values per row"));
       } else if (expected < 0 && in.rank() > 2) {
-        p.add(new Problem(at + ".shape", "model input '" + in.name() + "' " + in.shapeString()
-            + " has dynamic dimensions; give 'shape' for the dimensions after the batch"));
+        p.add(
+            new Problem(
+                at + ".shape",
+                "model input '"
+                    + in.name()
+                    + "' "
+                    + in.shapeString()
+                    + " has dynamic dimensions; give 'shape' for the dimensions after the batch"));
       }
     } else if (expected < 0 && in.rank() > 2) {
-      p.add(new Problem(at + ".shape", "model input '" + in.name() + "' " + in.shapeString()
-          + " has dynamic dimensions after the batch; give 'shape' to reshape column '"
-          + b.columns().get(0) + "'"));
+      p.add(
+          new Problem(
+              at + ".shape",
+              "model input '"
+                  + in.name()
+                  + "' "
+                  + in.shapeString()
+                  + " has dynamic dimensions after the batch; give 'shape' to reshape column '"
+                  + b.columns().get(0)
+                  + "'"));
     }
     if (schema == null) {
       return;
@@ -210,8 +307,14 @@ final class SpecValidator {
       }
       ColumnType t = schema.type(col);
       if (b.fromColumnList() && !t.isScalar()) {
-        p.add(new Problem(where, "column '" + col + "' is " + t
-            + "; a 'columns' list takes scalar columns (use 'column' for an array)"));
+        p.add(
+            new Problem(
+                where,
+                "column '"
+                    + col
+                    + "' is "
+                    + t
+                    + "; a 'columns' list takes scalar columns (use 'column' for an array)"));
         continue;
       }
       if (t.isMap()) {
@@ -219,20 +322,49 @@ final class SpecValidator {
         continue;
       }
       if (!TypeRules.convertible(t.element(), in.elementType())) {
-        p.add(new Problem(where, "column '" + col + "' is " + t + " but model input '" + in.name()
-            + "' expects " + in.elementType() + " (" + TypeRules.acceptedFor(in.elementType()) + ")"));
+        p.add(
+            new Problem(
+                where,
+                "column '"
+                    + col
+                    + "' is "
+                    + t
+                    + " but model input '"
+                    + in.name()
+                    + "' expects "
+                    + in.elementType()
+                    + " ("
+                    + TypeRules.acceptedFor(in.elementType())
+                    + ")"));
         continue;
       }
       if (!b.fromColumnList()) {
         long width = t.isScalar() ? 1 : t.width();
         if (width >= 0 && expected >= 0 && width != expected) {
-          p.add(new Problem(where, "column '" + col + "' holds " + width
-              + " values per row but model input '" + in.name() + "' " + in.typeString()
-              + " takes " + expected));
+          p.add(
+              new Problem(
+                  where,
+                  "column '"
+                      + col
+                      + "' holds "
+                      + width
+                      + " values per row but model input '"
+                      + in.name()
+                      + "' "
+                      + in.typeString()
+                      + " takes "
+                      + expected));
         }
         if (t.isScalar() && expected < 0) {
-          p.add(new Problem(where, "scalar column '" + col + "' cannot fill the dynamic dimensions of '"
-              + in.name() + "' " + in.shapeString()));
+          p.add(
+              new Problem(
+                  where,
+                  "scalar column '"
+                      + col
+                      + "' cannot fill the dynamic dimensions of '"
+                      + in.name()
+                      + "' "
+                      + in.shapeString()));
         }
       }
     }

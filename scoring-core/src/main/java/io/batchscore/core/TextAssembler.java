@@ -62,11 +62,15 @@ final class TextAssembler {
       return c.maxLength();
     }
     try (var in = java.nio.file.Files.newInputStream(path)) {
-      com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+      com.fasterxml.jackson.databind.JsonNode node =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
       com.fasterxml.jackson.databind.JsonNode t = node.get("truncation");
-      return t != null && t.has("max_length") ? t.get("max_length").asInt() : TextConfig.DEFAULT_MAX_LENGTH;
+      return t != null && t.has("max_length")
+          ? t.get("max_length").asInt()
+          : TextConfig.DEFAULT_MAX_LENGTH;
     } catch (IOException e) {
-      throw new ModelLoadException(path.toString(), "cannot read the tokenizer: " + e.getMessage(), e);
+      throw new ModelLoadException(
+          path.toString(), "cannot read the tokenizer: " + e.getMessage(), e);
     }
   }
 
@@ -82,15 +86,21 @@ final class TextAssembler {
       if (t == null) {
         DjlDefaults.apply();
         try {
-          t = HuggingFaceTokenizer.newInstance(
-              path,
-              Map.of(
-                  "padding", "false",
-                  "truncation", Boolean.toString(c.truncation()),
-                  "maxLength", Integer.toString(max),
-                  "addSpecialTokens", "true"));
+          t =
+              HuggingFaceTokenizer.newInstance(
+                  path,
+                  Map.of(
+                      "padding",
+                      "false",
+                      "truncation",
+                      Boolean.toString(c.truncation()),
+                      "maxLength",
+                      Integer.toString(max),
+                      "addSpecialTokens",
+                      "true"));
         } catch (IOException | RuntimeException e) {
-          throw new ModelLoadException(path.toString(), "cannot load the tokenizer: " + e.getMessage(), e);
+          throw new ModelLoadException(
+              path.toString(), "cannot load the tokenizer: " + e.getMessage(), e);
         }
         TOKENIZERS.put(key, t);
       }
@@ -109,8 +119,12 @@ final class TextAssembler {
   public int[] fill(ColumnBatch batch, int[] sel, int from, int to, Runner runner) {
     Column c = batch.column(config.column());
     if (c == null || !c.type().equals(ColumnType.scalar(ElementType.STRING))) {
-      throw new BadInputException(config.column(), -1, inputs.get(0),
-          c == null ? "the batch has no text column '" + config.column() + "'"
+      throw new BadInputException(
+          config.column(),
+          -1,
+          inputs.get(0),
+          c == null
+              ? "the batch has no text column '" + config.column() + "'"
               : "column '" + config.column() + "' is " + c.type() + "; a text column is string");
     }
     int n = to - from;
@@ -125,8 +139,15 @@ final class TextAssembler {
     for (int i = 0; i < n; i++) {
       if (!config.truncation() && enc[i].exceedMaxLength()) {
         int row = sel == null ? from + i : sel[from + i];
-        throw new BadInputException(config.column(), row, inputs.get(0),
-            "column '" + config.column() + "' row " + row + " has more tokens than the maximum length"
+        throw new BadInputException(
+            config.column(),
+            row,
+            inputs.get(0),
+            "column '"
+                + config.column()
+                + "' row "
+                + row
+                + " has more tokens than the maximum length"
                 + " and text.truncation is false");
       }
       counts[i] = enc[i].getIds().length;
@@ -137,7 +158,8 @@ final class TextAssembler {
       HostTensor t = runner.input(inputs.get(k), shape);
       boolean int64 = types[k] == ElementType.INT64;
       for (int i = 0; i < n; i++) {
-        long[] v = k == 0 ? enc[i].getIds() : k == 1 ? enc[i].getAttentionMask() : enc[i].getTypeIds();
+        long[] v =
+            k == 0 ? enc[i].getIds() : k == 1 ? enc[i].getAttentionMask() : enc[i].getTypeIds();
         int base = i * longest;
         for (int j = 0; j < longest; j++) {
           long x = j < v.length ? v[j] : 0;

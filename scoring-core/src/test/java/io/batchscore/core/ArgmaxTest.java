@@ -28,9 +28,10 @@ class ArgmaxTest {
     float nan = Float.NaN;
     float inf = Float.POSITIVE_INFINITY;
     float[][] rows = {
-        {0.1f, 0.7f, 0.2f}, {0.5f, 0.5f, 0.1f}, {0.2f, 0.3f, 0.3f}, {nan, 0.9f, 0.1f},
-        {0.9f, nan, 0.95f}, {-inf, -inf, -inf}, {-inf, -1f, -inf}, {0f, -0f, 0f},
-        {1f, inf, inf}, {nan, nan, nan}, {0.3f, 0.3f, 0.3f}, {-2f, -1f, -3f}};
+      {0.1f, 0.7f, 0.2f}, {0.5f, 0.5f, 0.1f}, {0.2f, 0.3f, 0.3f}, {nan, 0.9f, 0.1f},
+      {0.9f, nan, 0.95f}, {-inf, -inf, -inf}, {-inf, -1f, -inf}, {0f, -0f, 0f},
+      {1f, inf, inf}, {nan, nan, nan}, {0.3f, 0.3f, 0.3f}, {-2f, -1f, -3f}
+    };
     int w = rows[0].length;
     float[] f = new float[rows.length * w];
     double[] d = new double[rows.length * w];
@@ -41,8 +42,18 @@ class ArgmaxTest {
       }
     }
     long[] shape = {rows.length, w};
-    Object fast = argmax(new OutputValue.Dense(ElementType.FLOAT, shape, FloatBuffer.wrap(f), null), rows.length, 0, rows.length);
-    Object general = argmax(new OutputValue.Dense(ElementType.DOUBLE, shape, DoubleBuffer.wrap(d), null), rows.length, 0, rows.length);
+    Object fast =
+        argmax(
+            new OutputValue.Dense(ElementType.FLOAT, shape, FloatBuffer.wrap(f), null),
+            rows.length,
+            0,
+            rows.length);
+    Object general =
+        argmax(
+            new OutputValue.Dense(ElementType.DOUBLE, shape, DoubleBuffer.wrap(d), null),
+            rows.length,
+            0,
+            rows.length);
     io.batchscore.core.column.Column a = (io.batchscore.core.column.Column) fast;
     io.batchscore.core.column.Column g = (io.batchscore.core.column.Column) general;
     long[] expected = {1, 0, 1, 0, 2, 0, 1, 0, 1, 0, 0, 1};

@@ -49,20 +49,36 @@ class BadInputTest {
   @Test
   void unknownColumnIsNamedWithASuggestion() throws Exception {
     InputSchema.Builder s = InputSchema.builder();
-    breastCancerBatch().schema().columns().forEach((n, t) -> s.add(n.equals("mean_radius") ? "mean_radus" : n, t));
-    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(ScoringPlan.bind(breastCancer(), s.build()), opts()));
+    breastCancerBatch()
+        .schema()
+        .columns()
+        .forEach((n, t) -> s.add(n.equals("mean_radius") ? "mean_radus" : n, t));
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () -> BatchScorer.open(ScoringPlan.bind(breastCancer(), s.build()), opts()));
     assertTrue(
-        e.getMessage().contains("inputs[0].columns[0]: no column 'mean_radius' in the input (did you mean 'mean_radus'?)"),
+        e.getMessage()
+            .contains(
+                "inputs[0].columns[0]: no column 'mean_radius' in the input (did you mean 'mean_radus'?)"),
         e.getMessage());
   }
 
   @Test
   void wrongColumnTypeIsNamedWithTheExpectedType() throws Exception {
     InputSchema.Builder s = InputSchema.builder();
-    breastCancerBatch().schema().columns().forEach((n, t) -> s.add(n, n.equals("mean_area") ? ColumnType.scalar(ElementType.STRING) : t));
-    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(ScoringPlan.bind(breastCancer(), s.build()), opts()));
+    breastCancerBatch()
+        .schema()
+        .columns()
+        .forEach(
+            (n, t) -> s.add(n, n.equals("mean_area") ? ColumnType.scalar(ElementType.STRING) : t));
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () -> BatchScorer.open(ScoringPlan.bind(breastCancer(), s.build()), opts()));
     assertTrue(
-        e.getMessage().contains("column 'mean_area' is string but model input 'float_input' expects float"),
+        e.getMessage()
+            .contains("column 'mean_area' is string but model input 'float_input' expects float"),
         e.getMessage());
   }
 
@@ -82,16 +98,22 @@ class BadInputTest {
   @Test
   void wrongArrayWidthIsCaughtBeforeDataAndAtRunTimeNamingTheRow() throws Exception {
     ScoringSpec spec =
-        ScoringSpec.load(TestData.sample("specs/fashion_mlp.yaml"))
-            .toBuilder()
+        ScoringSpec.load(TestData.sample("specs/fashion_mlp.yaml")).toBuilder()
             .clearInputs()
             .input(InputBinding.ofColumn("image", "pixels"))
             .build();
     InputSchema narrow =
-        InputSchema.builder().add("id", ColumnType.scalar(ElementType.INT64)).add("pixels", ColumnType.array(ElementType.FLOAT, 783)).build();
-    SpecException se = assertThrows(SpecException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, narrow), opts()));
+        InputSchema.builder()
+            .add("id", ColumnType.scalar(ElementType.INT64))
+            .add("pixels", ColumnType.array(ElementType.FLOAT, 783))
+            .build();
+    SpecException se =
+        assertThrows(
+            SpecException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, narrow), opts()));
     assertTrue(
-        se.getMessage().contains("column 'pixels' holds 783 values per row but model input 'image' float[N,1,28,28] takes 784"),
+        se.getMessage()
+            .contains(
+                "column 'pixels' holds 783 values per row but model input 'image' float[N,1,28,28] takes 784"),
         se.getMessage());
 
     int[] offsets = {0, 784, 784 + 783};
@@ -113,7 +135,8 @@ class BadInputTest {
     Column col = b.column("mean_texture");
     boolean[] nulls = new boolean[b.rowCount()];
     nulls[17] = true;
-    ColumnBatch bad = replace(b, "mean_texture", Column.ofFloats(col.floats(), nulls, b.rowCount()));
+    ColumnBatch bad =
+        replace(b, "mean_texture", Column.ofFloats(col.floats(), nulls, b.rowCount()));
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(breastCancer(), null), opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(bad));
       assertEquals(17, e.row());
@@ -130,7 +153,8 @@ class BadInputTest {
     v[3] = Float.NaN;
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(breastCancer(), null), opts())) {
       BadInputException e =
-          assertThrows(BadInputException.class, () -> s.score(replace(b, "worst_area", Column.ofFloats(v))));
+          assertThrows(
+              BadInputException.class, () -> s.score(replace(b, "worst_area", Column.ofFloats(v))));
       assertTrue(e.getMessage().contains("column 'worst_area' row 3 is NaN"), e.getMessage());
     }
   }
@@ -143,7 +167,8 @@ class BadInputTest {
     ScoringSpec spec = breastCancer().toBuilder().batchSize(100).build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       BadInputException e =
-          assertThrows(BadInputException.class, () -> s.score(replace(b, "worst_area", Column.ofFloats(v))));
+          assertThrows(
+              BadInputException.class, () -> s.score(replace(b, "worst_area", Column.ofFloats(v))));
       assertTrue(e.getMessage().contains("column 'worst_area' row 450 is NaN"), e.getMessage());
       assertEquals(450, e.row());
       assertEquals(569, s.score(b).rowsScored(), "the scorer still scores clean batches");
@@ -168,7 +193,8 @@ class BadInputTest {
       BadInputException e =
           assertThrows(
               BadInputException.class,
-              () -> s.score(replace(b, "mean_area", io.batchscore.core.column.Column.ofDoubles(d))));
+              () ->
+                  s.score(replace(b, "mean_area", io.batchscore.core.column.Column.ofDoubles(d))));
       assertTrue(e.getMessage().contains("column 'mean_area' row 321 is NaN"), e.getMessage());
     }
   }
@@ -191,7 +217,8 @@ class BadInputTest {
       assertEquals(List.of(7, 500), r.rejections().stream().map(RowRejection::row).toList());
       assertEquals("infinite", r.rejections().get(0).reason());
     }
-    ScoringSpec fill = breastCancer().toBuilder().nullPolicy(NullPolicy.FILL).fillValue(0.0).build();
+    ScoringSpec fill =
+        breastCancer().toBuilder().nullPolicy(NullPolicy.FILL).fillValue(0.0).build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(fill, null), opts())) {
       ScoreResult r = s.score(bad);
       assertEquals(569, r.rowsScored());
@@ -206,9 +233,14 @@ class BadInputTest {
             .add("pixels", Column.ofArrays(Column.ofFloats(px), 784, rows))
             .add("id", Column.ofLongs(new long[rows]))
             .build();
-    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")), null), opts())) {
+    try (BatchScorer s =
+        BatchScorer.open(
+            ScoringPlan.bind(
+                ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")), null),
+            opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(pixels));
-      assertTrue(e.getMessage().contains("column 'pixels' row 13 element 5 is infinite"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("column 'pixels' row 13 element 5 is infinite"), e.getMessage());
     }
   }
 
@@ -218,9 +250,16 @@ class BadInputTest {
     double[] d = doubles(b.column("mean_area"));
     d[9] = 1e300;
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(breastCancer(), null), opts())) {
-      BadInputException e = assertThrows(BadInputException.class,
-          () -> s.score(replace(b, "mean_area", io.batchscore.core.column.Column.ofDoubles(d))));
-      assertTrue(e.getMessage().contains("column 'mean_area' row 9 is beyond the range of the model's float input (1.0E300)"), e.getMessage());
+      BadInputException e =
+          assertThrows(
+              BadInputException.class,
+              () ->
+                  s.score(replace(b, "mean_area", io.batchscore.core.column.Column.ofDoubles(d))));
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "column 'mean_area' row 9 is beyond the range of the model's float input (1.0E300)"),
+          e.getMessage());
     }
   }
 
@@ -234,10 +273,14 @@ class BadInputTest {
             .add("pixels", Column.ofArrays(Column.ofFloats(px), 784, rows))
             .add("id", Column.ofLongs(new long[rows]))
             .build();
-    ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")).toBuilder().batchSize(8).build();
+    ScoringSpec spec =
+        ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")).toBuilder()
+            .batchSize(8)
+            .build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(b));
-      assertTrue(e.getMessage().contains("column 'pixels' row 37 element 100 is NaN"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("column 'pixels' row 37 element 100 is NaN"), e.getMessage());
     }
   }
 
@@ -251,9 +294,14 @@ class BadInputTest {
             .add("pixels", Column.ofArrays(Column.ofFloats(px), 784, rows))
             .add("id", Column.ofLongs(new long[rows]))
             .build();
-    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")), null), opts())) {
+    try (BatchScorer s =
+        BatchScorer.open(
+            ScoringPlan.bind(
+                ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")), null),
+            opts())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(b));
-      assertTrue(e.getMessage().contains("column 'pixels' row 4 element 783 is NaN"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("column 'pixels' row 4 element 783 is NaN"), e.getMessage());
     }
   }
 
@@ -267,7 +315,10 @@ class BadInputTest {
     nulls[3] = true; // same row, second reason: reported once
     float[] t = (b.column("mean_texture")).floats();
     ColumnBatch bad =
-        replace(replace(b, "worst_area", Column.ofFloats(v)), "mean_texture", Column.ofFloats(t, nulls, b.rowCount()));
+        replace(
+            replace(b, "worst_area", Column.ofFloats(v)),
+            "mean_texture",
+            Column.ofFloats(t, nulls, b.rowCount()));
     ScoringSpec spec = breastCancer().toBuilder().nullPolicy(NullPolicy.SKIP).build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       ScoreResult r = s.score(bad);
@@ -324,7 +375,8 @@ class BadInputTest {
     filled[3] = 500f;
     filled[10] = 500f;
     ColumnBatch expectedBatch = replace(b, "worst_area", Column.ofFloats(filled));
-    ScoringSpec spec = breastCancer().toBuilder().nullPolicy(NullPolicy.FILL).fillValue(500).batchSize(7).build();
+    ScoringSpec spec =
+        breastCancer().toBuilder().nullPolicy(NullPolicy.FILL).fillValue(500).batchSize(7).build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts())) {
       ScoreResult r = s.score(bad);
       ScoreResult expected = s.score(expectedBatch);
@@ -340,7 +392,9 @@ class BadInputTest {
   @Test
   void missingModelIsNamed() throws Exception {
     ScoringSpec spec = breastCancer().toBuilder().model("/nonexistent/model.onnx").build();
-    ModelLoadException e = assertThrows(ModelLoadException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts()));
+    ModelLoadException e =
+        assertThrows(
+            ModelLoadException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts()));
     assertEquals("/nonexistent/model.onnx: model file not found", e.getMessage());
   }
 
@@ -350,27 +404,41 @@ class BadInputTest {
     byte[] real = Files.readAllBytes(TestData.sample("models/breast_cancer_logreg.onnx"));
     Files.write(bad, java.util.Arrays.copyOf(real, real.length / 2));
     ScoringSpec spec = breastCancer().toBuilder().model(bad.toString()).build();
-    ModelLoadException e = assertThrows(ModelLoadException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts()));
-    assertTrue(e.getMessage().startsWith(bad + ": not a valid ONNX model: truncated or corrupt ("), e.getMessage());
+    ModelLoadException e =
+        assertThrows(
+            ModelLoadException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts()));
+    assertTrue(
+        e.getMessage().startsWith(bad + ": not a valid ONNX model: truncated or corrupt ("),
+        e.getMessage());
     assertTrue(e.getCause() != null);
   }
 
   @Test
   void aBatchSizeBeyondWhatMemoryHoldsIsASpecErrorWhenTheScorerOpens() throws Exception {
     ScoringSpec spec = breastCancer().toBuilder().batchSize(1_000_000_000).build();
-    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts()));
-    assertTrue(e.getMessage().contains("batchSize: 1,000,000,000 rows a batch need about"), e.getMessage());
+    SpecException e =
+        assertThrows(
+            SpecException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts()));
+    assertTrue(
+        e.getMessage().contains("batchSize: 1,000,000,000 rows a batch need about"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("float_input: 30 values"), e.getMessage());
     assertTrue(e.getMessage().contains("at most"), e.getMessage());
-    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(breastCancer().toBuilder().batchSize(100_000).build(), null), opts())) {
-      assertEquals(569, s.score(breastCancerBatch()).rowsScored(), "a large batch that fits is fine");
+    try (BatchScorer s =
+        BatchScorer.open(
+            ScoringPlan.bind(breastCancer().toBuilder().batchSize(100_000).build(), null),
+            opts())) {
+      assertEquals(
+          569, s.score(breastCancerBatch()).rowsScored(), "a large batch that fits is fine");
     }
   }
 
   @Test
   void checksumMismatchIsRefused() throws Exception {
-    ScoringSpec spec = breastCancer().toBuilder().modelSha256("00" .repeat(32)).build();
-    ModelLoadException e = assertThrows(ModelLoadException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts()));
+    ScoringSpec spec = breastCancer().toBuilder().modelSha256("00".repeat(32)).build();
+    ModelLoadException e =
+        assertThrows(
+            ModelLoadException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts()));
     assertTrue(e.getMessage().contains("but the spec expects 0000"), e.getMessage());
   }
 
@@ -382,11 +450,21 @@ class BadInputTest {
             .input(InputBinding.ofColumns("float_inputs", java.util.List.of("mean_radius")))
             .output(io.batchscore.core.spec.OutputBinding.of("probs", "p2"))
             .build();
-    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts()));
+    SpecException e =
+        assertThrows(
+            SpecException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts()));
     assertEquals(3, e.problems().size(), e.getMessage());
-    assertTrue(e.getMessage().contains("inputs[0].input: the model has no input 'float_inputs' (did you mean 'float_input'?)"), e.getMessage());
-    assertTrue(e.getMessage().contains("model input 'float_input' (float[N,30]) has no binding"), e.getMessage());
-    assertTrue(e.getMessage().contains("outputs[3].output: the model has no output 'probs'"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "inputs[0].input: the model has no input 'float_inputs' (did you mean 'float_input'?)"),
+        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("model input 'float_input' (float[N,30]) has no binding"),
+        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("outputs[3].output: the model has no output 'probs'"),
+        e.getMessage());
   }
 
   @Test

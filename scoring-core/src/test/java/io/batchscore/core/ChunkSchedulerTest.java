@@ -52,16 +52,25 @@ class ChunkSchedulerTest {
       try (ChunkScheduler<Lane, Integer> s = new ChunkScheduler<>(lanes, "test")) {
         for (int round = 0; round < 5; round++) {
           written.clear();
-          assertTrue(s.run(40, true, (lane, c) -> {
-            assertEquals(-1, lane.holding, lane.name + " took chunk " + c + " before writing " + lane.holding);
-            jitter(random);
-            lane.holding = c;
-            return c;
-          }, (r, c) -> {
-            assertEquals(r, c);
-            written.add(c);
-            lanes.stream().filter(l -> l.holding == c).forEach(l -> l.holding = -1);
-          }, RuntimeException::new));
+          assertTrue(
+              s.run(
+                  40,
+                  true,
+                  (lane, c) -> {
+                    assertEquals(
+                        -1,
+                        lane.holding,
+                        lane.name + " took chunk " + c + " before writing " + lane.holding);
+                    jitter(random);
+                    lane.holding = c;
+                    return c;
+                  },
+                  (r, c) -> {
+                    assertEquals(r, c);
+                    written.add(c);
+                    lanes.stream().filter(l -> l.holding == c).forEach(l -> l.holding = -1);
+                  },
+                  RuntimeException::new));
           List<Integer> expected = new ArrayList<>();
           for (int c = 0; c < 40; c++) {
             expected.add(c);
@@ -79,11 +88,17 @@ class ChunkSchedulerTest {
     CopyOnWriteArrayList<String> threads = new CopyOnWriteArrayList<>();
     Random random = new Random(7);
     try (ChunkScheduler<Lane, Integer> s = new ChunkScheduler<>(lanes, "test")) {
-      assertTrue(s.run(60, false, (lane, c) -> {
-        threads.addIfAbsent(Thread.currentThread().getName());
-        jitter(random);
-        return c;
-      }, (r, c) -> writes.merge(c, 1, Integer::sum), RuntimeException::new));
+      assertTrue(
+          s.run(
+              60,
+              false,
+              (lane, c) -> {
+                threads.addIfAbsent(Thread.currentThread().getName());
+                jitter(random);
+                return c;
+              },
+              (r, c) -> writes.merge(c, 1, Integer::sum),
+              RuntimeException::new));
     }
     assertEquals(60, writes.size());
     assertTrue(writes.values().stream().allMatch(n -> n == 1));
@@ -96,17 +111,26 @@ class ChunkSchedulerTest {
     AtomicInteger calls = new AtomicInteger();
     IllegalStateException early = new IllegalStateException("chunk 3");
     try (ChunkScheduler<Lane, Integer> s = new ChunkScheduler<>(lanes, "test")) {
-      IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> s.run(1000, true, (lane, c) -> {
-        calls.incrementAndGet();
-        if (c == 4) {
-          throw new IllegalStateException("chunk 4"); // fails first in time
-        }
-        if (c == 3) {
-          Thread.sleep(50);
-          throw early;
-        }
-        return c;
-      }, (r, c) -> { }, RuntimeException::new));
+      IllegalStateException thrown =
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  s.run(
+                      1000,
+                      true,
+                      (lane, c) -> {
+                        calls.incrementAndGet();
+                        if (c == 4) {
+                          throw new IllegalStateException("chunk 4"); // fails first in time
+                        }
+                        if (c == 3) {
+                          Thread.sleep(50);
+                          throw early;
+                        }
+                        return c;
+                      },
+                      (r, c) -> {},
+                      RuntimeException::new));
       assertSame(early, thrown);
     }
     assertTrue(calls.get() < 100, "lanes stopped taking chunks: " + calls.get());
@@ -116,18 +140,34 @@ class ChunkSchedulerTest {
   void aCheckedFailureIsWrappedAndACallThatGivesUpEndsTheRun() {
     try (ChunkScheduler<Lane, Integer> s = new ChunkScheduler<>(lanes(2), "test")) {
       java.io.IOException io = new java.io.IOException("disk");
-      ScoringException e = assertThrows(ScoringException.class, () -> s.run(10, false,
-          (lane, c) -> {
-            if (c == 5) {
-              throw io;
-            }
-            return c;
-          }, (r, c) -> { }, t -> new ScoringException("wrapped: " + t.getMessage(), t)));
+      ScoringException e =
+          assertThrows(
+              ScoringException.class,
+              () ->
+                  s.run(
+                      10,
+                      false,
+                      (lane, c) -> {
+                        if (c == 5) {
+                          throw io;
+                        }
+                        return c;
+                      },
+                      (r, c) -> {},
+                      t -> new ScoringException("wrapped: " + t.getMessage(), t)));
       assertSame(io, e.getCause());
       List<Integer> written = Collections.synchronizedList(new ArrayList<>());
-      assertFalse(s.run(10, true, (lane, c) -> c == 6 ? null : c, (r, c) -> written.add(c), RuntimeException::new));
+      assertFalse(
+          s.run(
+              10,
+              true,
+              (lane, c) -> c == 6 ? null : c,
+              (r, c) -> written.add(c),
+              RuntimeException::new));
       assertFalse(written.contains(6));
-      assertTrue(s.run(3, true, (lane, c) -> c, (r, c) -> { }, RuntimeException::new), "usable again after");
+      assertTrue(
+          s.run(3, true, (lane, c) -> c, (r, c) -> {}, RuntimeException::new),
+          "usable again after");
     }
   }
 }

@@ -16,9 +16,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A scorer with {@code concurrency} above 1 runs a call's chunks at once and must give exactly
- * what one chunk at a time gives: the same rows in the same order, the same values, the same
- * rejected rows, the same first error.
+ * A scorer with {@code concurrency} above 1 runs a call's chunks at once and must give exactly what
+ * one chunk at a time gives: the same rows in the same order, the same values, the same rejected
+ * rows, the same first error.
  */
 class ConcurrentChunksTest {
   private final ModelCache cache = new ModelCache(8);
@@ -28,7 +28,9 @@ class ConcurrentChunksTest {
   }
 
   private static ScoringSpec spec(String name, int batchSize) throws SpecException {
-    return ScoringSpec.load(TestData.sample("specs/" + name)).toBuilder().batchSize(batchSize).build();
+    return ScoringSpec.load(TestData.sample("specs/" + name)).toBuilder()
+        .batchSize(batchSize)
+        .build();
   }
 
   private static ColumnBatch csv(String name) {
@@ -51,7 +53,9 @@ class ConcurrentChunksTest {
     assertEquals(want.keySet(), got.keySet());
     for (String name : want.keySet()) {
       for (int r = 0; r < expected.rowsScored(); r++) {
-        assertEquals(String.valueOf(want.get(name).get(r)), String.valueOf(got.get(name).get(r)),
+        assertEquals(
+            String.valueOf(want.get(name).get(r)),
+            String.valueOf(got.get(name).get(r)),
             "column '" + name + "' row " + r);
       }
     }
@@ -61,7 +65,10 @@ class ConcurrentChunksTest {
   void concurrentChunksGiveExactlyTheSerialResultsForEveryKindOfOutput() throws Exception {
     // 569 rows in chunks of 16: 36 chunks, the last one short. The logistic regression writes a
     // label, a positive class and an argmax; the forest a ZipMap map column and top_k with scores.
-    for (String[] c : new String[][] {{"breast_cancer.yaml", "breast_cancer.csv"}, {"wine_forest.yaml", "wine.csv"}}) {
+    for (String[] c :
+        new String[][] {
+          {"breast_cancer.yaml", "breast_cancer.csv"}, {"wine_forest.yaml", "wine.csv"}
+        }) {
       ScoringSpec spec = spec(c[0], 16);
       ColumnBatch batch = csv(c[1]);
       ScoreResult serial = score(spec, batch, 1);
@@ -75,8 +82,10 @@ class ConcurrentChunksTest {
   void fixedWidthArrayOutputsArePlacedByRowAndVariableOnesAppendedInOrder() throws Exception {
     // output_probability [N, 2] as an array column: its width is in the signature, so lanes
     // write their rows in place, and the result is exactly one chunk at a time's.
-    ScoringSpec spec = spec("breast_cancer.yaml", 16).toBuilder()
-        .output(io.batchscore.core.spec.OutputBinding.of("output_probability", "probs")).build();
+    ScoringSpec spec =
+        spec("breast_cancer.yaml", 16).toBuilder()
+            .output(io.batchscore.core.spec.OutputBinding.of("output_probability", "probs"))
+            .build();
     ColumnBatch batch = csv("breast_cancer.csv");
     ScoreResult serial = score(spec, batch, 1);
     assertEquals("array<float>[2]", serial.columns().column("probs").type().toString());
@@ -111,7 +120,8 @@ class ConcurrentChunksTest {
     float[] v = (b.column("worst_area")).floats().clone();
     v[450] = Float.NaN;
     ColumnBatch bad = replace(b, "worst_area", Column.ofFloats(v));
-    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec("breast_cancer.yaml", 16), null), opts(2))) {
+    try (BatchScorer s =
+        BatchScorer.open(ScoringPlan.bind(spec("breast_cancer.yaml", 16), null), opts(2))) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(bad));
       assertEquals(450, e.row());
       assertTrue(e.getMessage().contains("column 'worst_area' row 450 is NaN"), e.getMessage());
@@ -127,7 +137,8 @@ class ConcurrentChunksTest {
     v[300] = Float.NaN;
     v[568] = Float.NaN;
     ColumnBatch bad = replace(b, "worst_area", Column.ofFloats(v));
-    ScoringSpec spec = spec("breast_cancer.yaml", 16).toBuilder().nullPolicy(NullPolicy.SKIP).build();
+    ScoringSpec spec =
+        spec("breast_cancer.yaml", 16).toBuilder().nullPolicy(NullPolicy.SKIP).build();
     ScoreResult serial = score(spec, bad, 1);
     ScoreResult concurrent = score(spec, bad, 3);
     assertEquals(566, concurrent.rowsScored());
@@ -143,9 +154,12 @@ class ConcurrentChunksTest {
     for (int r = 0; r < rows; r++) {
       offsets[r + 1] = offsets[r] + (r == 37 || r == 900 ? 783 : 784);
     }
-    ColumnBatch batch = ColumnBatch.builder(rows)
-        .add("pixels", Column.ofArrays(offsets, Column.ofFloats(new float[offsets[rows]]), null, rows))
-        .build();
+    ColumnBatch batch =
+        ColumnBatch.builder(rows)
+            .add(
+                "pixels",
+                Column.ofArrays(offsets, Column.ofFloats(new float[offsets[rows]]), null, rows))
+            .build();
     ScoringSpec spec = spec("fashion_mlp_pixels.yaml", 32);
     String serial;
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts(1))) {
@@ -154,14 +168,16 @@ class ConcurrentChunksTest {
     assertTrue(serial.contains("row 37"), serial);
     for (int round = 0; round < 5; round++) {
       try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts(3))) {
-        assertEquals(serial, assertThrows(BadInputException.class, () -> s.score(batch)).getMessage());
+        assertEquals(
+            serial, assertThrows(BadInputException.class, () -> s.score(batch)).getMessage());
       }
     }
   }
 
   @Test
   void closingTheScorerStopsItsThreads() throws Exception {
-    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec("breast_cancer.yaml", 16), null), opts(3))) {
+    try (BatchScorer s =
+        BatchScorer.open(ScoringPlan.bind(spec("breast_cancer.yaml", 16), null), opts(3))) {
       s.score(csv("breast_cancer.csv"));
       assertTrue(laneThreads() >= 2, "two helper threads ran chunks");
     }
@@ -174,7 +190,8 @@ class ConcurrentChunksTest {
 
   @Test
   void oneChunkRunsOnTheCallingThreadAlone() throws Exception {
-    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec("breast_cancer.yaml", 4096), null), opts(2))) {
+    try (BatchScorer s =
+        BatchScorer.open(ScoringPlan.bind(spec("breast_cancer.yaml", 4096), null), opts(2))) {
       assertEquals(569, s.score(csv("breast_cancer.csv")).rowsScored());
       assertFalse(laneThreads() > 0, "a call with one chunk starts no thread");
     }
@@ -186,12 +203,25 @@ class ConcurrentChunksTest {
     // from cpuShare 4 at concurrency 1 (4 threads), and the same one as cpuShare 2 alone.
     ModelCache own = new ModelCache(4);
     ScoringSpec spec = spec("breast_cancer.yaml", 64);
-    try (BatchScorer a = BatchScorer.open(ScoringPlan.bind(spec, null), ScorerOptions.builder().cache(own).cpuShare(4).concurrency(2).build());
-        BatchScorer b = BatchScorer.open(ScoringPlan.bind(spec, null), ScorerOptions.builder().cache(own).cpuShare(2).build())) {
-      assertEquals(1, own.stats().loads(), "4 cores / 2 batches at once = 2 intra-op threads, as cpuShare 2");
-      assertArrayEquals(probabilities(a.score(csv("breast_cancer.csv"))), probabilities(b.score(csv("breast_cancer.csv"))));
+    try (BatchScorer a =
+            BatchScorer.open(
+                ScoringPlan.bind(spec, null),
+                ScorerOptions.builder().cache(own).cpuShare(4).concurrency(2).build());
+        BatchScorer b =
+            BatchScorer.open(
+                ScoringPlan.bind(spec, null),
+                ScorerOptions.builder().cache(own).cpuShare(2).build())) {
+      assertEquals(
+          1,
+          own.stats().loads(),
+          "4 cores / 2 batches at once = 2 intra-op threads, as cpuShare 2");
+      assertArrayEquals(
+          probabilities(a.score(csv("breast_cancer.csv"))),
+          probabilities(b.score(csv("breast_cancer.csv"))));
     }
-    try (BatchScorer c = BatchScorer.open(ScoringPlan.bind(spec, null), ScorerOptions.builder().cache(own).cpuShare(4).build())) {
+    try (BatchScorer c =
+        BatchScorer.open(
+            ScoringPlan.bind(spec, null), ScorerOptions.builder().cache(own).cpuShare(4).build())) {
       assertEquals(2, own.stats().loads(), "4 intra-op threads is another session");
     }
   }

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
- * The GPU side, tested on CPU: the device chosen from a request, the providers present and the
- * GPU Spark assigned; provider options; fail-fast and fallback. No GPU is available to these
- * tests; the one test that needs a real GPU is skipped with its reason.
+ * The GPU side, tested on CPU: the device chosen from a request, the providers present and the GPU
+ * Spark assigned; provider options; fail-fast and fallback. No GPU is available to these tests; the
+ * one test that needs a real GPU is skipped with its reason.
  */
 class DeviceSelectionTest {
   private static final Set<String> CPU_ONLY = Set.of("CPU");
@@ -30,7 +30,8 @@ class DeviceSelectionTest {
   void parsesEveryDeviceForm() {
     assertEquals(DeviceRequest.AUTO, DeviceRequest.parse("auto"));
     assertEquals(DeviceRequest.CPU, DeviceRequest.parse("CPU"));
-    assertEquals(new DeviceRequest(DeviceRequest.Kind.CUDA, DeviceRequest.ANY), DeviceRequest.parse("cuda"));
+    assertEquals(
+        new DeviceRequest(DeviceRequest.Kind.CUDA, DeviceRequest.ANY), DeviceRequest.parse("cuda"));
     assertEquals(new DeviceRequest(DeviceRequest.Kind.CUDA, 3), DeviceRequest.parse("cuda:3"));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> DeviceRequest.parse("cuda:x"));
@@ -103,7 +104,13 @@ class DeviceSelectionTest {
     DevicePlan p = DevicePlanner.plan(DeviceRequest.parse("cuda"), WITH_CUDA, List.of("3"), "m");
     Map<String, String> opts =
         p.cudaProviderOptions(
-            Map.of("gpu_mem_limit", "2147483648", "device_id", "7", "cudnn_conv_algo_search", "HEURISTIC"));
+            Map.of(
+                "gpu_mem_limit",
+                "2147483648",
+                "device_id",
+                "7",
+                "cudnn_conv_algo_search",
+                "HEURISTIC"));
     assertEquals("3", opts.get("device_id"), "the planned device wins over a user device_id");
     assertEquals("2147483648", opts.get("gpu_mem_limit"));
     assertEquals("HEURISTIC", opts.get("cudnn_conv_algo_search"));
@@ -114,8 +121,7 @@ class DeviceSelectionTest {
   @Test
   void openingWithCudaOnThisMachineFailsFastWithAClearMessage() throws Exception {
     ScoringSpec spec =
-        ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml"))
-            .toBuilder()
+        ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder()
             .device(DeviceRequest.parse("cuda"))
             .build();
     ScorerOptions opts = ScorerOptions.builder().cache(new ModelCache(2)).build();
@@ -123,7 +129,9 @@ class DeviceSelectionTest {
       return; // a GPU build: covered by the GPU test below
     }
     DeviceUnavailableException e =
-        assertThrows(DeviceUnavailableException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts));
+        assertThrows(
+            DeviceUnavailableException.class,
+            () -> BatchScorer.open(ScoringPlan.bind(spec, null), opts));
     assertTrue(e.getMessage().contains("breast_cancer_logreg.onnx"));
     assertTrue(e.getMessage().contains("CUDA execution provider is not available"));
   }
@@ -132,7 +140,8 @@ class DeviceSelectionTest {
   void openingWithAutoOnThisMachineFallsBackToCpuAndScores() throws Exception {
     ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml"));
     assertEquals(DeviceRequest.AUTO, spec.device());
-    ScorerOptions opts = ScorerOptions.builder().cache(new ModelCache(2)).gpuAddresses(List.of("0")).build();
+    ScorerOptions opts =
+        ScorerOptions.builder().cache(new ModelCache(2)).gpuAddresses(List.of("0")).build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
       assertEquals("cpu", s.device());
       var r = s.score(TestData.batch(TestData.readCsv(TestData.sample("data/breast_cancer.csv"))));
@@ -150,11 +159,13 @@ class DeviceSelectionTest {
       disabledReason = "needs the onnxruntime_gpu build (-Pgpu) and a CUDA GPU; none here")
   void scoresOnARealGpu() throws Exception {
     ScoringSpec spec =
-        ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml"))
-            .toBuilder()
+        ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder()
             .device(DeviceRequest.parse("cuda:0"))
             .build();
-    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), ScorerOptions.builder().cache(new ModelCache(2)).build())) {
+    try (BatchScorer s =
+        BatchScorer.open(
+            ScoringPlan.bind(spec, null),
+            ScorerOptions.builder().cache(new ModelCache(2)).build())) {
       assertEquals("cuda:0", s.device());
       var r = s.score(TestData.batch(TestData.readCsv(TestData.sample("data/breast_cancer.csv"))));
       assertEquals(569, r.rowsScored());

@@ -50,7 +50,10 @@ class ElementTypesAndShapesTest {
             .add("b", Column.ofBooleans(true, false, true))
             .add("s", Column.ofStrings("a", "é", ""))
             .build();
-    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, batch.schema()), ScorerOptions.builder().cache(new ModelCache(2)).build())) {
+    try (BatchScorer s =
+        BatchScorer.open(
+            ScoringPlan.bind(spec, batch.schema()),
+            ScorerOptions.builder().cache(new ModelCache(2)).build())) {
       ScoreResult r = s.score(batch);
       Column f = r.columns().column("f_out");
       assertEquals("array<float>[2]", f.type().toString());
@@ -58,7 +61,8 @@ class ElementTypesAndShapesTest {
       assertArrayEquals(new double[] {1.5, 2.5, 3.5}, (r.columns().column("d_out")).doubles());
       assertArrayEquals(new long[] {3, 6, 9}, (r.columns().column("i64_out")).longs());
       assertArrayEquals(new int[] {8, 9, 10}, (r.columns().column("i32_out")).ints());
-      assertArrayEquals(new boolean[] {false, true, false}, (r.columns().column("b_out")).booleans());
+      assertArrayEquals(
+          new boolean[] {false, true, false}, (r.columns().column("b_out")).booleans());
       assertArrayEquals(new String[] {"a", "é", ""}, (r.columns().column("s_out")).strings());
     }
   }
@@ -86,7 +90,8 @@ class ElementTypesAndShapesTest {
             .build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(batch));
-      assertTrue(e.getMessage().contains("out of range for model input 'i32' (int32)"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("out of range for model input 'i32' (int32)"), e.getMessage());
       assertEquals(1, e.row());
     }
   }
@@ -122,9 +127,7 @@ class ElementTypesAndShapesTest {
             .output(OutputBinding.of("y", "y"))
             .build();
     ColumnBatch batch =
-        ColumnBatch.builder(1)
-            .add("x", Column.ofArrays(Column.ofFloats(1, 0, 0, 1), 4, 1))
-            .build();
+        ColumnBatch.builder(1).add("x", Column.ofArrays(Column.ofFloats(1, 0, 0, 1), 4, 1)).build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
       Column y = s.score(batch).columns().column("y");
       // W = arange(12)/10 as 4x3; x = [1,0,0,1] picks rows 0 and 3: [0+0.9, 0.1+1.0, 0.2+1.1]
@@ -143,7 +146,8 @@ class ElementTypesAndShapesTest {
     assertEquals("float[N,13]", in.typeString());
     assertEquals("N", in.dimensionNames()[0]);
     assertEquals(-1, in.dim(0));
-    assertEquals("seq(map(int64,float))", info.signature().output("output_probability").typeString());
+    assertEquals(
+        "seq(map(int64,float))", info.signature().output("output_probability").typeString());
     assertEquals("int64[N]", info.signature().output("output_label").typeString());
     assertEquals("batchscore sample-data/generate.py", info.signature().metadata().producerName());
     assertEquals("wine_forest", info.signature().metadata().graphName());
@@ -159,8 +163,15 @@ class ElementTypesAndShapesTest {
     assertEquals(fromFile.sha256(), fromBytes.sha256());
     assertEquals(fromFile.signature().inputs(), fromBytes.signature().inputs());
     ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml"));
-    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, Models.inspect(ModelSource.of(bytes, "in-memory")), null), ModelSource.of(bytes, "in-memory"), opts)) {
-      assertEquals(569, s.score(TestData.batch(TestData.readCsv(TestData.sample("data/breast_cancer.csv")))).rowsScored());
+    try (BatchScorer s =
+        BatchScorer.open(
+            ScoringPlan.bind(spec, Models.inspect(ModelSource.of(bytes, "in-memory")), null),
+            ModelSource.of(bytes, "in-memory"),
+            opts)) {
+      assertEquals(
+          569,
+          s.score(TestData.batch(TestData.readCsv(TestData.sample("data/breast_cancer.csv"))))
+              .rowsScored());
     }
   }
 }

@@ -12,15 +12,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The same spec on ONNX Runtime and on DJL's ONNX Runtime engine gives the same predictions,
- * ZipMap outputs included (DJL scores a copy of such a model without ZipMap: ZipMapFreeTest).
+ * The same spec on ONNX Runtime and on DJL's ONNX Runtime engine gives the same predictions, ZipMap
+ * outputs included (DJL scores a copy of such a model without ZipMap: ZipMapFreeTest).
  */
 class EngineParityTest {
   private final ScorerOptions opts = ScorerOptions.builder().cache(new ModelCache(8)).build();
 
   private ScoreResult score(ScoringSpec spec, ColumnBatch batch) throws Exception {
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
-      assertTrue(s.engineDescription().startsWith(spec.engine() == EngineKind.DJL ? "djl" : "onnxruntime"));
+      assertTrue(
+          s.engineDescription()
+              .startsWith(spec.engine() == EngineKind.DJL ? "djl" : "onnxruntime"));
       return s.score(batch);
     }
   }

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A model's external weights: read only from inside the model's folder, and covered by the
- * SHA-256 pin. The fixture {@code external.onnx} names {@code external.bin}; these tests copy it
- * with that 12-byte location replaced by another of the same length.
+ * A model's external weights: read only from inside the model's folder, and covered by the SHA-256
+ * pin. The fixture {@code external.onnx} names {@code external.bin}; these tests copy it with that
+ * 12-byte location replaced by another of the same length.
  */
 class ExternalWeightsTest {
   @TempDir Path tmp;
@@ -37,7 +37,8 @@ class ExternalWeightsTest {
     byte[] to = location.getBytes(StandardCharsets.US_ASCII);
     assertEquals(from.length, to.length, "same length");
     int at = indexOf(model, from);
-    assertTrue(at >= 0 && indexOf(java.util.Arrays.copyOfRange(model, at + 1, model.length), from) < 0);
+    assertTrue(
+        at >= 0 && indexOf(java.util.Arrays.copyOfRange(model, at + 1, model.length), from) < 0);
     System.arraycopy(to, 0, model, at, to.length);
     return model;
   }
@@ -56,16 +57,24 @@ class ExternalWeightsTest {
   }
 
   private static ScoringSpec spec(Path model) throws SpecException {
-    return ScoringSpec.builder().model(model).input(InputBinding.ofColumn("x", "x"))
-        .output(OutputBinding.of("y", "y")).build();
+    return ScoringSpec.builder()
+        .model(model)
+        .input(InputBinding.ofColumn("x", "x"))
+        .output(OutputBinding.of("y", "y"))
+        .build();
   }
 
   private static ColumnBatch oneRow() {
-    return ColumnBatch.builder(1).add("x", Column.ofArrays(Column.ofFloats(1, 0, 0, 1), 4, 1)).build();
+    return ColumnBatch.builder(1)
+        .add("x", Column.ofArrays(Column.ofFloats(1, 0, 0, 1), 4, 1))
+        .build();
   }
 
   private ModelLoadException refused(Path model) {
-    ModelLoadException e = assertThrows(ModelLoadException.class, () -> BatchScorer.open(ScoringPlan.bind(spec(model), null), opts));
+    ModelLoadException e =
+        assertThrows(
+            ModelLoadException.class,
+            () -> BatchScorer.open(ScoringPlan.bind(spec(model), null), opts));
     assertThrows(ModelLoadException.class, () -> Models.inspect(model), "inspect refuses it too");
     return e;
   }
@@ -73,17 +82,27 @@ class ExternalWeightsTest {
   @Test
   void weightsNamedOutsideTheModelsFolderAreRefusedThoughTheFileIsThere() throws Exception {
     Path inner = Files.createDirectories(tmp.resolve("inner"));
-    Files.copy(TestData.fixture("external.bin"), tmp.resolve("outer.bin")); // valid weights: ORT would load them
+    Files.copy(
+        TestData.fixture("external.bin"),
+        tmp.resolve("outer.bin")); // valid weights: ORT would load them
     Path model = Files.write(inner.resolve("m.onnx"), withLocation("../outer.bin"));
     ModelLoadException e = refused(model);
-    assertTrue(e.getMessage().contains("external data location '../outer.bin' reaches outside the model's folder (" + inner + ")"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "external data location '../outer.bin' reaches outside the model's folder ("
+                    + inner
+                    + ")"),
+        e.getMessage());
   }
 
   @Test
   void anAbsoluteWeightsLocationIsRefused() throws Exception {
     Path model = Files.write(tmp.resolve("m.onnx"), withLocation("/etc/passwd0"));
     ModelLoadException e = refused(model);
-    assertTrue(e.getMessage().contains("external data location '/etc/passwd0' is an absolute path"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("external data location '/etc/passwd0' is an absolute path"),
+        e.getMessage());
   }
 
   @Test
@@ -93,22 +112,39 @@ class ExternalWeightsTest {
     Files.copy(TestData.fixture("external.onnx"), inner.resolve("m.onnx"));
     Files.createSymbolicLink(inner.resolve("external.bin"), outside);
     ModelLoadException e = refused(inner.resolve("m.onnx"));
-    assertTrue(e.getMessage().contains("is a link to " + outside.toRealPath() + ", outside the model's folder"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains("is a link to " + outside.toRealPath() + ", outside the model's folder"),
+        e.getMessage());
   }
 
   @Test
   void aMissingWeightsFileIsNamed() throws Exception {
     Path model = Files.copy(TestData.fixture("external.onnx"), tmp.resolve("m.onnx"));
     ModelLoadException e = refused(model);
-    assertTrue(e.getMessage().contains("external data location 'external.bin': no file " + tmp.resolve("external.bin")), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "external data location 'external.bin': no file " + tmp.resolve("external.bin")),
+        e.getMessage());
   }
 
   @Test
   void anInMemoryModelWithExternalWeightsIsRefused() throws Exception {
     byte[] bytes = Files.readAllBytes(TestData.fixture("external.onnx"));
-    ModelLoadException e = assertThrows(ModelLoadException.class,
-        () -> BatchScorer.open(ScoringPlan.bind(spec(tmp.resolve("unused.onnx")), Models.inspect(ModelSource.of(bytes, "mem")), null), ModelSource.of(bytes, "mem"), opts));
-    assertTrue(e.getMessage().contains("keeps weights in external files [external.bin]"), e.getMessage());
+    ModelLoadException e =
+        assertThrows(
+            ModelLoadException.class,
+            () ->
+                BatchScorer.open(
+                    ScoringPlan.bind(
+                        spec(tmp.resolve("unused.onnx")),
+                        Models.inspect(ModelSource.of(bytes, "mem")),
+                        null),
+                    ModelSource.of(bytes, "mem"),
+                    opts));
+    assertTrue(
+        e.getMessage().contains("keeps weights in external files [external.bin]"), e.getMessage());
   }
 
   @Test
@@ -117,10 +153,16 @@ class ExternalWeightsTest {
     Path weights = Files.copy(TestData.fixture("external.bin"), tmp.resolve("external.bin"));
     String pin = ModelSource.of(model).sha256();
     // the digest of what `sha256sum m.onnx external.bin` prints in the model's folder
-    String manifest = sha(Files.readAllBytes(model)) + "  m.onnx\n" + sha(Files.readAllBytes(weights)) + "  external.bin\n";
+    String manifest =
+        sha(Files.readAllBytes(model))
+            + "  m.onnx\n"
+            + sha(Files.readAllBytes(weights))
+            + "  external.bin\n";
     assertEquals(sha(manifest.getBytes(StandardCharsets.UTF_8)), pin);
     assertEquals(pin, Models.inspect(model).sha256(), "inspect shows the pin to use");
-    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec(model).toBuilder().modelSha256(pin).build(), null), opts)) {
+    try (BatchScorer s =
+        BatchScorer.open(
+            ScoringPlan.bind(spec(model).toBuilder().modelSha256(pin).build(), null), opts)) {
       assertEquals(1, s.score(oneRow()).rowsScored());
     }
 
@@ -128,9 +170,20 @@ class ExternalWeightsTest {
     w[w.length - 1] ^= 0x40; // one weight changed
     Files.write(weights, w);
     assertNotEquals(pin, ModelSource.of(model).sha256());
-    ModelLoadException e = assertThrows(ModelLoadException.class,
-        () -> BatchScorer.open(ScoringPlan.bind(spec(model).toBuilder().modelSha256(pin).build(), null), opts));
-    assertTrue(e.getMessage().contains("but the spec expects " + pin + " (the digest covers the model file and its external weight files)"), e.getMessage());
+    ModelLoadException e =
+        assertThrows(
+            ModelLoadException.class,
+            () ->
+                BatchScorer.open(
+                    ScoringPlan.bind(spec(model).toBuilder().modelSha256(pin).build(), null),
+                    opts));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "but the spec expects "
+                    + pin
+                    + " (the digest covers the model file and its external weight files)"),
+        e.getMessage());
   }
 
   @Test

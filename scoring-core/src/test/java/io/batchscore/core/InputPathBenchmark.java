@@ -14,10 +14,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * What scoring-core does to a batch before ONNX Runtime sees it ({@link InputPathJmh}): the copy
- * into the tensor alone, a separate NaN pass then the copy, and the NaN check inside the copy
- * (what ships), on three layouts of the logistic regression's 30 features. Without an argument
- * the three are timed side by side in interleaved rounds (ratios of time to the copy alone, with
- * their range); with {@code jmh} they run under JMH (~6 min).
+ * into the tensor alone, a separate NaN pass then the copy, and the NaN check inside the copy (what
+ * ships), on three layouts of the logistic regression's 30 features. Without an argument the three
+ * are timed side by side in interleaved rounds (ratios of time to the copy alone, with their
+ * range); with {@code jmh} they run under JMH (~6 min).
  *
  * <pre>
  * mvn -B -q -DskipTests install
@@ -48,14 +48,25 @@ public final class InputPathBenchmark {
       InputPathJmh bench = new InputPathJmh();
       bench.rows = rows;
       bench.setUp();
-      System.out.printf(Locale.ROOT, "%n### Input path, logistic regression, %,d rows a batch"
-          + " (interleaved; ns per row, ratio of time to copy only)%n%n", rows);
-      System.out.println("| layout | copy only | separate NaN pass, then copy | NaN checked in the copy (ships) |");
+      System.out.printf(
+          Locale.ROOT,
+          "%n### Input path, logistic regression, %,d rows a batch"
+              + " (interleaved; ns per row, ratio of time to copy only)%n%n",
+          rows);
+      System.out.println(
+          "| layout | copy only | separate NaN pass, then copy | NaN checked in the copy (ships) |");
       System.out.println("|---|---:|---:|---:|");
       for (String layout : LAYOUTS) {
         double[][] m = interleaved(bench.passes(layout));
-        System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f (%.2f) | %.2f (%.2f) |%n", layout,
-            1e9 / m[0][0], 1e9 / m[1][0], 1 / m[1][1], 1e9 / m[2][0], 1 / m[2][1]);
+        System.out.printf(
+            Locale.ROOT,
+            "| %s | %.2f | %.2f (%.2f) | %.2f (%.2f) |%n",
+            layout,
+            1e9 / m[0][0],
+            1e9 / m[1][0],
+            1 / m[1][1],
+            1e9 / m[2][0],
+            1 / m[2][1]);
       }
       bench.tearDown();
     }
@@ -66,23 +77,35 @@ public final class InputPathBenchmark {
         new Runner(new OptionsBuilder().include(InputPathJmh.class.getName()).build()).run();
     for (String rows : new String[] {"4096", "1048576"}) {
       int n = Integer.parseInt(rows);
-      System.out.printf(Locale.ROOT, "%n### Input path: the NaN check and the copy into the tensor,"
-          + " logistic regression, %,d rows (JMH, ns per row)%n%n", n);
-      System.out.println("| layout | copy only | separate NaN pass, then copy | NaN checked in the copy (ships) | cost of the check, separate / in the copy |");
+      System.out.printf(
+          Locale.ROOT,
+          "%n### Input path: the NaN check and the copy into the tensor,"
+              + " logistic regression, %,d rows (JMH, ns per row)%n%n",
+          n);
+      System.out.println(
+          "| layout | copy only | separate NaN pass, then copy | NaN checked in the copy (ships) | cost of the check, separate / in the copy |");
       System.out.println("|---|---:|---:|---:|---|");
       for (String layout : LAYOUTS) {
         double copy = score(results, layout + "CopyOnly", rows) * 1000 / n;
         double scan = score(results, layout + "ScanThenCopy", rows) * 1000 / n;
         double fused = score(results, layout + "CopyCheckingNaN", rows) * 1000 / n;
-        System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | +%.0f%% / +%.0f%% |%n", layout,
-            copy, scan, fused, (scan / copy - 1) * 100, (fused / copy - 1) * 100);
+        System.out.printf(
+            Locale.ROOT,
+            "| %s | %.2f | %.2f | %.2f | +%.0f%% / +%.0f%% |%n",
+            layout,
+            copy,
+            scan,
+            fused,
+            (scan / copy - 1) * 100,
+            (fused / copy - 1) * 100);
       }
     }
   }
 
   private static double score(Collection<RunResult> results, String method, String rows) {
     for (RunResult r : results) {
-      if (r.getParams().getBenchmark().endsWith("." + method) && r.getParams().getParam("rows").equals(rows)) {
+      if (r.getParams().getBenchmark().endsWith("." + method)
+          && r.getParams().getParam("rows").equals(rows)) {
         return r.getPrimaryResult().getScore();
       }
     }
@@ -100,7 +123,8 @@ public final class InputPathBenchmark {
   }
 
   /** The row-major data as the spec's input columns, float or double, one per feature. */
-  static ColumnBatch columns(ScoringSpec spec, float[] data, int rows, int width, boolean asDouble) {
+  static ColumnBatch columns(
+      ScoringSpec spec, float[] data, int rows, int width, boolean asDouble) {
     ColumnBatch.Builder b = ColumnBatch.builder(rows);
     List<String> names = spec.inputs().get(0).columns();
     for (int c = 0; c < width; c++) {
@@ -117,8 +141,8 @@ public final class InputPathBenchmark {
 
   /**
    * Times the passes side by side: two warm-up rounds, then {@link #ROUNDS} rounds that each run
-   * every pass for at least 0.2 s, starting from a different pass each round. Per pass: its
-   * median rate, then the median, lowest and highest of its per-round ratio to pass 0.
+   * every pass for at least 0.2 s, starting from a different pass each round. Per pass: its median
+   * rate, then the median, lowest and highest of its per-round ratio to pass 0.
    */
   static double[][] interleaved(List<Pass> passes) throws Exception {
     int k = passes.size();

@@ -30,24 +30,26 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * JMH: what scoring-core does to a batch before ONNX Runtime sees it, on the logistic
- * regression's 30 features as float columns, as double columns (what Spark's scan and the CLI's
- * reader hand over for double data; converted to float in the copy), and as one row-major array: the null/NaN check and the copy into the input tensor, in
- * batches of the spec's 4,096 rows. {@code rows} is one Spark batch (4,096, in cache) or a whole
- * in-memory million (1,048,576, from memory). Scores are microseconds per call;
- * {@link InputPathBenchmark} prints them per row, and times the same passes side by side.
+ * JMH: what scoring-core does to a batch before ONNX Runtime sees it, on the logistic regression's
+ * 30 features as float columns, as double columns (what Spark's scan and the CLI's reader hand over
+ * for double data; converted to float in the copy), and as one row-major array: the null/NaN check
+ * and the copy into the input tensor, in batches of the spec's 4,096 rows. {@code rows} is one
+ * Spark batch (4,096, in cache) or a whole in-memory million (1,048,576, from memory). Scores are
+ * microseconds per call; {@link InputPathBenchmark} prints them per row, and times the same passes
+ * side by side.
  *
  * <p>It measures package-private code, so it lives in scoring-core's test sources.
  *
  * <p>The baselines: {@code *CopyOnly}, the copy with no check at all (what raw ORT's loop does);
- * {@code *ScanThenCopy}, a separate NaN pass over the batch, then the copy (what a scorer does
- * once it has met a NaN).
- * What ships: {@code *CopyCheckingNaN}, the check inside the copy.
+ * {@code *ScanThenCopy}, a separate NaN pass over the batch, then the copy (what a scorer does once
+ * it has met a NaN). What ships: {@code *CopyCheckingNaN}, the check inside the copy.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class InputPathJmh {
@@ -70,8 +72,10 @@ public class InputPathJmh {
     float[] data = InputPathBenchmark.gaussian(rows, WIDTH);
     columns = InputPathBenchmark.columns(spec, data, rows, WIDTH, false);
     doubleColumns = InputPathBenchmark.columns(spec, data, rows, WIDTH, true);
-    rowMajor = ColumnBatch.builder(rows)
-        .add("features", Column.ofArrays(Column.ofFloats(data), WIDTH, rows)).build();
+    rowMajor =
+        ColumnBatch.builder(rows)
+            .add("features", Column.ofArrays(Column.ofFloats(data), WIDTH, rows))
+            .build();
     batch = spec.batchSize();
     InputBinding binding = spec.inputs().get(0);
     var input = Models.inspect(spec.resolvedModelPath()).signature().input(binding.input());
@@ -168,17 +172,21 @@ public class InputPathJmh {
    * InputPathBenchmark} times side by side.
    */
   List<InputPathBenchmark.Pass> passes(String layout) {
-    ColumnBatch b = layout.equals("columns") ? columns : layout.equals("doubleColumns") ? doubleColumns : rowMajor;
+    ColumnBatch b =
+        layout.equals("columns")
+            ? columns
+            : layout.equals("doubleColumns") ? doubleColumns : rowMajor;
     InputAssembler asm = layout.equals("rowMajor") ? fromArray : fromColumns;
     int reps = Math.max(1, (1 << 20) / rows);
     List<InputPathBenchmark.Pass> out = new java.util.ArrayList<>();
     for (Way way : new Way[] {this::copyOnly, this::scanThenCopy, this::copyCheckingNaN}) {
-      out.add(() -> {
-        for (int k = 0; k < reps; k++) {
-          way.fill(asm, b);
-        }
-        return (long) rows * reps;
-      });
+      out.add(
+          () -> {
+            for (int k = 0; k < reps; k++) {
+              way.fill(asm, b);
+            }
+            return (long) rows * reps;
+          });
     }
     return out;
   }
@@ -195,7 +203,10 @@ public class InputPathJmh {
       }
       ByteBuffer view = buffer.duplicate().order(ByteOrder.nativeOrder());
       view.limit(bytes);
-      return HostTensors.dense(io.batchscore.core.column.ElementType.FLOAT, shape, view.slice().order(ByteOrder.nativeOrder()));
+      return HostTensors.dense(
+          io.batchscore.core.column.ElementType.FLOAT,
+          shape,
+          view.slice().order(ByteOrder.nativeOrder()));
     }
 
     @Override

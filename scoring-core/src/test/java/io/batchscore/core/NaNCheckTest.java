@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/**
- * The screen (sums of x * 0) finds every NaN and infinity, wherever it is, and no finite value.
- */
+/** The screen (sums of x * 0) finds every NaN and infinity, wherever it is, and no finite value. */
 class NaNCheckTest {
 
   @Test

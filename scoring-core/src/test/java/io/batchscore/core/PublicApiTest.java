@@ -17,19 +17,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * scoring-core's public API: the types a library user sees, and nothing of the engines, ONNX
- * Runtime or DJL in any of their public signatures. Adding a public type means adding it here,
- * on purpose.
+ * Runtime or DJL in any of their public signatures. Adding a public type means adding it here, on
+ * purpose.
  */
 class PublicApiTest {
   /** Packages that are not API: the engine interface and its implementations. */
   private static final String INTERNAL = "io.batchscore.core.engine";
 
   private static final JavaClasses CLASSES =
-      new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
           .importPackages("io.batchscore.core");
 
   private static boolean api(JavaClass c) {
-    if (c.getPackageName().startsWith(INTERNAL) || !c.getModifiers().contains(JavaModifier.PUBLIC)) {
+    if (c.getPackageName().startsWith(INTERNAL)
+        || !c.getModifiers().contains(JavaModifier.PUBLIC)) {
       return false;
     }
     return c.getEnclosingClass().map(PublicApiTest::api).orElse(true);
@@ -82,45 +84,47 @@ class PublicApiTest {
     assertEquals(EXPECTED, api, "the public API changed: review it, then update this list");
   }
 
-  private static final Set<String> EXPECTED = new TreeSet<>(List.of(
-      "BadInputException",
-      "BatchScorer",
-      "Models",
-      "OutputColumn",
-      "RowRejection",
-      "ScoreResult",
-      "ScorerOptions",
-      "ScorerOptions.Builder",
-      "ScoringException",
-      "ScoringPlan",
-      "column.Column",
-      "column.ColumnBatch",
-      "column.ColumnBatch.Builder",
-      "column.ColumnType",
-      "column.ColumnType.Kind",
-      "column.ElementType",
-      "column.EncodedStrings",
-      "column.InputSchema",
-      "column.InputSchema.Builder",
-      "model.DeviceUnavailableException",
-      "model.ModelInfo",
-      "model.ModelLoadException",
-      "model.ModelMetadata",
-      "model.ModelSignature",
-      "model.ModelSource",
-      "model.ValueInfo",
-      "model.ValueInfo.Kind",
-      "spec.DeviceRequest",
-      "spec.DeviceRequest.Kind",
-      "spec.EngineKind",
-      "spec.InputBinding",
-      "spec.NullPolicy",
-      "spec.OutputBinding",
-      "spec.Problem",
-      "spec.ScoringSpec",
-      "spec.ScoringSpec.Builder",
-      "spec.SessionConfig",
-      "spec.SpecException",
-      "spec.TextConfig",
-      "spec.Transform"));
+  private static final Set<String> EXPECTED =
+      new TreeSet<>(
+          List.of(
+              "BadInputException",
+              "BatchScorer",
+              "Models",
+              "OutputColumn",
+              "RowRejection",
+              "ScoreResult",
+              "ScorerOptions",
+              "ScorerOptions.Builder",
+              "ScoringException",
+              "ScoringPlan",
+              "column.Column",
+              "column.ColumnBatch",
+              "column.ColumnBatch.Builder",
+              "column.ColumnType",
+              "column.ColumnType.Kind",
+              "column.ElementType",
+              "column.EncodedStrings",
+              "column.InputSchema",
+              "column.InputSchema.Builder",
+              "model.DeviceUnavailableException",
+              "model.ModelInfo",
+              "model.ModelLoadException",
+              "model.ModelMetadata",
+              "model.ModelSignature",
+              "model.ModelSource",
+              "model.ValueInfo",
+              "model.ValueInfo.Kind",
+              "spec.DeviceRequest",
+              "spec.DeviceRequest.Kind",
+              "spec.EngineKind",
+              "spec.InputBinding",
+              "spec.NullPolicy",
+              "spec.OutputBinding",
+              "spec.Problem",
+              "spec.ScoringSpec",
+              "spec.ScoringSpec.Builder",
+              "spec.SessionConfig",
+              "spec.SpecException",
+              "spec.TextConfig",
+              "spec.Transform"));
 }

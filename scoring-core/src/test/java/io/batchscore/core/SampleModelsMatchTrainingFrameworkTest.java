@@ -12,8 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every sample model, scored through scoring-core, gives the predictions scikit-learn produced
- * when it was trained (sample-data/expected/), within 1e-5.
+ * Every sample model, scored through scoring-core, gives the predictions scikit-learn produced when
+ * it was trained (sample-data/expected/), within 1e-5.
  */
 class SampleModelsMatchTrainingFrameworkTest {
   private static final double TOL = 1e-5;
@@ -38,8 +38,7 @@ class SampleModelsMatchTrainingFrameworkTest {
   private void breastCancerModelMatchesSklearn(String specFile, String expectedFile, int batchSize)
       throws Exception {
     ScoringSpec spec =
-        ScoringSpec.load(TestData.sample("specs/" + specFile))
-            .toBuilder()
+        ScoringSpec.load(TestData.sample("specs/" + specFile)).toBuilder()
             .batchSize(batchSize)
             .build();
     TestData.Table data = TestData.readCsv(TestData.sample("data/breast_cancer.csv"));
@@ -117,13 +116,13 @@ class SampleModelsMatchTrainingFrameworkTest {
             .add("pixels", Column.ofArrays(Column.ofFloats(flat), 784, n))
             .build();
     ScoringSpec spec =
-        ScoringSpec.load(TestData.sample("specs/fashion_mlp.yaml"))
-            .toBuilder()
+        ScoringSpec.load(TestData.sample("specs/fashion_mlp.yaml")).toBuilder()
             .clearInputs()
             .input(InputBinding.ofColumn("image", "pixels").withShape(1, 28, 28))
             .build();
     try (BatchScorer scorer =
-        BatchScorer.open(ScoringPlan.bind(spec, batch.schema()), ScorerOptions.builder().cache(cache).build())) {
+        BatchScorer.open(
+            ScoringPlan.bind(spec, batch.schema()), ScorerOptions.builder().cache(cache).build())) {
       assertMlpMatches(scorer.score(batch));
     }
   }

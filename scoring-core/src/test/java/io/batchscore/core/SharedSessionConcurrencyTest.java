@@ -19,8 +19,11 @@ class SharedSessionConcurrencyTest {
   @Test
   void eightThreadsShareOneSessionAndMatchSerialResultsExactly() throws Exception {
     ScoringSpec spec =
-        ScoringSpec.load(TestData.sample("specs/fashion_mlp.yaml")).toBuilder().batchSize(64).build();
-    ColumnBatch batch = TestData.batch(TestData.readCsv(TestData.sample("data/fashion_mnist_1k.csv")));
+        ScoringSpec.load(TestData.sample("specs/fashion_mlp.yaml")).toBuilder()
+            .batchSize(64)
+            .build();
+    ColumnBatch batch =
+        TestData.batch(TestData.readCsv(TestData.sample("data/fashion_mnist_1k.csv")));
     ModelCache cache = new ModelCache(4);
     ScorerOptions opts = ScorerOptions.builder().cache(cache).build();
 

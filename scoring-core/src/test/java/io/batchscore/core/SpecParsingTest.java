@@ -117,7 +117,8 @@ class SpecParsingTest {
             column: y
         nulls: maybe
         """;
-    SpecException e = assertThrows(SpecException.class, () -> ScoringSpec.parse(bad, "bad.yaml", null));
+    SpecException e =
+        assertThrows(SpecException.class, () -> ScoringSpec.parse(bad, "bad.yaml", null));
     String m = e.getMessage();
     assertTrue(m.startsWith("spec bad.yaml has 7 problems"), m);
     assertTrue(m.contains("batchsize: unknown key (did you mean 'batchSize'?)"), m);
@@ -134,8 +135,11 @@ class SpecParsingTest {
     String spec =
         "model: m.onnx\ninputs: [{input: x, column: a}]\n"
             + "outputs: [{output: y, column: c, transform: argmax, labels: [no, yes]}]\n";
-    SpecException e = assertThrows(SpecException.class, () -> ScoringSpec.parse(spec, "norway.yaml", null));
-    assertTrue(e.getMessage().contains("outputs[0].labels[0]: reads as the boolean false"), e.getMessage());
+    SpecException e =
+        assertThrows(SpecException.class, () -> ScoringSpec.parse(spec, "norway.yaml", null));
+    assertTrue(
+        e.getMessage().contains("outputs[0].labels[0]: reads as the boolean false"),
+        e.getMessage());
     assertEquals(2, e.problems().size());
   }
 
@@ -143,14 +147,16 @@ class SpecParsingTest {
   void malformedYamlNamesTheLine() {
     SpecException e =
         assertThrows(
-            SpecException.class, () -> ScoringSpec.parse("model: a\ninputs: [\n  - x", "broken.yaml", null));
+            SpecException.class,
+            () -> ScoringSpec.parse("model: a\ninputs: [\n  - x", "broken.yaml", null));
     assertTrue(e.getMessage().contains("line "), e.getMessage());
     assertTrue(e.getMessage().contains("not valid YAML or JSON"), e.getMessage());
   }
 
   @Test
   void missingSpecFileIsNamed() {
-    SpecException e = assertThrows(SpecException.class, () -> ScoringSpec.load(Path.of("/no/such/spec.yaml")));
+    SpecException e =
+        assertThrows(SpecException.class, () -> ScoringSpec.load(Path.of("/no/such/spec.yaml")));
     assertTrue(e.getMessage().contains("/no/such/spec.yaml"), e.getMessage());
     assertTrue(e.getMessage().contains("spec file not found"), e.getMessage());
   }
@@ -161,6 +167,12 @@ class SpecParsingTest {
       ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/" + s + ".yaml"));
       assertTrue(spec.resolvedModelPath().toFile().isFile(), s);
     }
-    assertEquals(784, ScoringSpec.load(TestData.sample("specs/fashion_mlp.yaml")).inputs().get(0).columns().size());
+    assertEquals(
+        784,
+        ScoringSpec.load(TestData.sample("specs/fashion_mlp.yaml"))
+            .inputs()
+            .get(0)
+            .columns()
+            .size());
   }
 }

@@ -39,23 +39,46 @@ class TextEmbeddingParityTest {
 
   /** 130 varied texts: empty, short, unicode, punctuation, numbers, long, and over 512 tokens. */
   static List<String> texts() {
-    List<String> t = new ArrayList<>(List.of(
-        "", " ", "a", "Hello, world!", "The quick brown fox jumps over the lazy dog.",
-        "Ünïcödé strings: café, naïve, jalapeño, Straße.", "日本語のテキストです。", "中文文本嵌入测试",
-        "Emoji 🙂🚀 and symbols ©®™ §¶", "C'est la vie — l'été dernier…", "¿Dónde está la biblioteca?",
-        "Привет, как дела?", "مرحبا بالعالم", "🙂", "!!!???...,,,;;;", "$$$ 100% @user #hashtag",
-        "1234567890 3.14159 -42 1e10", "https://example.com/path?q=1&r=2", "email@example.org",
-        "UPPER CASE TEXT", "mixed CaSe TeXt", "\ttabs\tand\nnewlines\n", "    leading and trailing    ",
-        "word ".repeat(50), "supercalifragilisticexpialidocious antidisestablishmentarianism"));
+    List<String> t =
+        new ArrayList<>(
+            List.of(
+                "",
+                " ",
+                "a",
+                "Hello, world!",
+                "The quick brown fox jumps over the lazy dog.",
+                "Ünïcödé strings: café, naïve, jalapeño, Straße.",
+                "日本語のテキストです。",
+                "中文文本嵌入测试",
+                "Emoji 🙂🚀 and symbols ©®™ §¶",
+                "C'est la vie — l'été dernier…",
+                "¿Dónde está la biblioteca?",
+                "Привет, как дела?",
+                "مرحبا بالعالم",
+                "🙂",
+                "!!!???...,,,;;;",
+                "$$$ 100% @user #hashtag",
+                "1234567890 3.14159 -42 1e10",
+                "https://example.com/path?q=1&r=2",
+                "email@example.org",
+                "UPPER CASE TEXT",
+                "mixed CaSe TeXt",
+                "\ttabs\tand\nnewlines\n",
+                "    leading and trailing    ",
+                "word ".repeat(50),
+                "supercalifragilisticexpialidocious antidisestablishmentarianism"));
     Random rnd = new Random(20261125);
-    String[] words = ("batch scoring model spark partition onnx runtime column vector embedding "
-        + "token sentence quality data pipeline nightly report latency throughput memory cluster "
-        + "executor driver file parquet schema value row null policy device gpu cpu thread cache").split(" ");
+    String[] words =
+        ("batch scoring model spark partition onnx runtime column vector embedding "
+                + "token sentence quality data pipeline nightly report latency throughput memory cluster "
+                + "executor driver file parquet schema value row null policy device gpu cpu thread cache")
+            .split(" ");
     while (t.size() < 120) {
       int n = 1 + rnd.nextInt(60);
       StringBuilder sb = new StringBuilder();
       for (int i = 0; i < n; i++) {
-        sb.append(i == 0 ? "" : rnd.nextInt(8) == 0 ? ", " : " ").append(words[rnd.nextInt(words.length)]);
+        sb.append(i == 0 ? "" : rnd.nextInt(8) == 0 ? ", " : " ")
+            .append(words[rnd.nextInt(words.length)]);
       }
       t.add(sb.append(rnd.nextBoolean() ? "." : "?").toString());
     }
@@ -103,8 +126,14 @@ class TextEmbeddingParityTest {
   }
 
   static float[][] score(String engine, List<String> texts, int concurrency) throws Exception {
-    ScoringSpec spec = ScoringSpec.parse(TextModels.embeddingSpec(dir, MODEL, TOKENIZER, engine), "minilm", null);
-    ScorerOptions opts = ScorerOptions.builder().cache(new ModelCache(2)).cpuShare(2).concurrency(concurrency).build();
+    ScoringSpec spec =
+        ScoringSpec.parse(TextModels.embeddingSpec(dir, MODEL, TOKENIZER, engine), "minilm", null);
+    ScorerOptions opts =
+        ScorerOptions.builder()
+            .cache(new ModelCache(2))
+            .cpuShare(2)
+            .concurrency(concurrency)
+            .build();
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), opts)) {
       ScoreResult r = s.score(batch(texts));
       assertEquals(texts.size(), r.rowsScored());
@@ -122,7 +151,8 @@ class TextEmbeddingParityTest {
     double worstAbs = 0;
     List<String> longOnes = new ArrayList<>();
     try (HuggingFaceTokenizer tok =
-        HuggingFaceTokenizer.newInstance(dir.resolve(TOKENIZER), java.util.Map.of("truncation", "false", "padding", "false"))) {
+        HuggingFaceTokenizer.newInstance(
+            dir.resolve(TOKENIZER), java.util.Map.of("truncation", "false", "padding", "false"))) {
       for (int i = 0; i < texts.size(); i++) {
         if (texts.get(i).isBlank()) {
           continue; // langchain4j refuses blank text; batchscore's null policy decides (see below)
@@ -143,7 +173,8 @@ class TextEmbeddingParityTest {
         assertTrue(cos > 0.99999, "row " + i + " '" + texts.get(i) + "': cosine " + cos);
       }
     }
-    System.out.printf("text parity: %d texts compared, worst cosine %.7f, worst |diff| %.2e; long: %s%n",
+    System.out.printf(
+        "text parity: %d texts compared, worst cosine %.7f, worst |diff| %.2e; long: %s%n",
         compared, worstCos, worstAbs, longOnes);
     assertTrue(compared >= 100, "compared " + compared);
     assertTrue(worstAbs < 1e-5, "worst element difference " + worstAbs);
@@ -185,18 +216,26 @@ class TextEmbeddingParityTest {
 
   @Test
   void nullAndEmptyTextsFollowTheNullPolicy() throws Exception {
-    ScoringSpec fill = ScoringSpec.parse(TextModels.embeddingSpec(dir, MODEL, TOKENIZER, "ort"), "minilm", null);
+    ScoringSpec fill =
+        ScoringSpec.parse(TextModels.embeddingSpec(dir, MODEL, TOKENIZER, "ort"), "minilm", null);
     ColumnBatch b =
         ColumnBatch.builder(3)
             .add("id", Column.ofLongs(0L, 1L, 2L))
             .add("text", Column.ofStrings("fine", null, ""))
             .build();
-    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(fill.toBuilder().nullPolicy(NullPolicy.SKIP).build(), null), ScorerOptions.defaults())) {
+    try (BatchScorer s =
+        BatchScorer.open(
+            ScoringPlan.bind(fill.toBuilder().nullPolicy(NullPolicy.SKIP).build(), null),
+            ScorerOptions.defaults())) {
       ScoreResult r = s.score(b);
       assertEquals(1, r.rowsScored());
-      assertEquals(List.of("null", "empty"), r.rejections().stream().map(RowRejection::reason).toList());
+      assertEquals(
+          List.of("null", "empty"), r.rejections().stream().map(RowRejection::reason).toList());
     }
-    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(fill.toBuilder().nullPolicy(NullPolicy.FAIL).build(), null), ScorerOptions.defaults())) {
+    try (BatchScorer s =
+        BatchScorer.open(
+            ScoringPlan.bind(fill.toBuilder().nullPolicy(NullPolicy.FAIL).build(), null),
+            ScorerOptions.defaults())) {
       BadInputException e = assertThrows(BadInputException.class, () -> s.score(b));
       assertTrue(e.getMessage().contains("column 'text' row 1 is null"), e.getMessage());
     }
@@ -209,14 +248,33 @@ class TextEmbeddingParityTest {
 
   @Test
   void specNamingAMissingTextColumnOrTokenizerIsReported() throws Exception {
-    ScoringSpec spec = ScoringSpec.parse(
-        TextModels.embeddingSpec(dir, MODEL, TOKENIZER, "ort").replace("tokenizer: " + dir.resolve(TOKENIZER), "tokenizer: /no/tokenizer.json"),
-        "minilm", null);
-    SpecException e = assertThrows(SpecException.class, () -> BatchScorer.open(ScoringPlan.bind(spec, io.batchscore.core.column.InputSchema.builder()
-            .add("id", io.batchscore.core.column.ColumnType.scalar(ElementType.INT64))
-            .add("txt", io.batchscore.core.column.ColumnType.scalar(ElementType.STRING)).build()),
-        ScorerOptions.builder().build()));
-    assertTrue(e.getMessage().contains("text.tokenizer: tokenizer file not found: /no/tokenizer.json"), e.getMessage());
-    assertTrue(e.getMessage().contains("text.column: no column 'text' in the input (did you mean 'txt'?)"), e.getMessage());
+    ScoringSpec spec =
+        ScoringSpec.parse(
+            TextModels.embeddingSpec(dir, MODEL, TOKENIZER, "ort")
+                .replace("tokenizer: " + dir.resolve(TOKENIZER), "tokenizer: /no/tokenizer.json"),
+            "minilm",
+            null);
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () ->
+                BatchScorer.open(
+                    ScoringPlan.bind(
+                        spec,
+                        io.batchscore.core.column.InputSchema.builder()
+                            .add(
+                                "id",
+                                io.batchscore.core.column.ColumnType.scalar(ElementType.INT64))
+                            .add(
+                                "txt",
+                                io.batchscore.core.column.ColumnType.scalar(ElementType.STRING))
+                            .build()),
+                    ScorerOptions.builder().build()));
+    assertTrue(
+        e.getMessage().contains("text.tokenizer: tokenizer file not found: /no/tokenizer.json"),
+        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("text.column: no column 'text' in the input (did you mean 'txt'?)"),
+        e.getMessage());
   }
 }

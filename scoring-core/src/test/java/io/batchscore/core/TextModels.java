@@ -42,10 +42,16 @@ public final class TextModels {
   /** A spec for all-MiniLM-L6-v2 embeddings: mean pooling over the mask, L2-normalised. */
   public static String embeddingSpec(Path dir, String model, String tokenizer, String engine) {
     return "name: all_minilm_l6_v2\n"
-        + "model: " + dir.resolve(model) + "\n"
-        + "engine: " + engine + "\n"
+        + "model: "
+        + dir.resolve(model)
+        + "\n"
+        + "engine: "
+        + engine
+        + "\n"
         + "batchSize: 16\n"
-        + "text: {column: text, tokenizer: " + dir.resolve(tokenizer) + "}\n"
+        + "text: {column: text, tokenizer: "
+        + dir.resolve(tokenizer)
+        + "}\n"
         + "outputs:\n"
         + "  - {output: last_hidden_state, column: embedding, transform: mean_pooling, normalize: true}\n"
         + "passthrough: [id]\n"

@@ -16,10 +16,10 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
  * Reads the column vectors of a vectorized scan straight into the scorer's arrays: one loop per
- * column and range, the type decided once per range, null checks only for vectors that have
- * nulls. Features arrive uncast (the driver leaves casting to this reader, see {@link
- * #canRead}); the widening done here is the one Spark's cast would do. Spark reuses a batch's
- * memory when the scan advances, so a batch is copied out before the next is asked for.
+ * column and range, the type decided once per range, null checks only for vectors that have nulls.
+ * Features arrive uncast (the driver leaves casting to this reader, see {@link #canRead}); the
+ * widening done here is the one Spark's cast would do. Spark reuses a batch's memory when the scan
+ * advances, so a batch is copied out before the next is asked for.
  */
 final class ColumnarBatchReader extends BatchReader {
   private final Iterator<ColumnarBatch> in;
@@ -32,10 +32,10 @@ final class ColumnarBatchReader extends BatchReader {
   }
 
   /**
-   * Whether a column of Spark type {@code source} can feed an input of {@code target} here
-   * without Spark's cast: the same type, or a lossless widening (and long or double to float,
-   * as Spark's cast does it). Anything else, decimals and ML vectors included, takes the row
-   * path with Spark's own cast.
+   * Whether a column of Spark type {@code source} can feed an input of {@code target} here without
+   * Spark's cast: the same type, or a lossless widening (and long or double to float, as Spark's
+   * cast does it). Anything else, decimals and ML vectors included, takes the row path with Spark's
+   * own cast.
    */
   static boolean canRead(DataType source, ElementType target, boolean array) {
     if (array) {
@@ -55,7 +55,9 @@ final class ColumnarBatchReader extends BatchReader {
         source instanceof IntegerType || source instanceof ShortType || source instanceof ByteType;
     return switch (target) {
       case FLOAT, DOUBLE ->
-          integral || source instanceof LongType || source instanceof FloatType
+          integral
+              || source instanceof LongType
+              || source instanceof FloatType
               || source instanceof DoubleType;
       case INT64 -> integral || source instanceof LongType;
       case INT32 -> integral;
@@ -96,7 +98,8 @@ final class ColumnarBatchReader extends BatchReader {
         Object[] dst = passthrough[p];
         for (int i = 0; i < n; i++) {
           int r = pos + i;
-          dst[rows + i] = v.isNullAt(r) ? null : copy(current.getRow(r).get(plan.passthroughOrdinals[p], t));
+          dst[rows + i] =
+              v.isNullAt(r) ? null : copy(current.getRow(r).get(plan.passthroughOrdinals[p], t));
         }
       }
       rows += n;

@@ -15,8 +15,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkFiles;
 
 /**
- * Finds a model file where the code runs (driver or executor), without sending model bytes
- * through the driver:
+ * Finds a model file where the code runs (driver or executor), without sending model bytes through
+ * the driver:
  *
  * <ol>
  *   <li>a file shipped with {@code --files} (or {@code SparkContext.addFile}) under the model's
@@ -27,8 +27,8 @@ import org.apache.spark.SparkFiles;
  * </ol>
  *
  * A model with external weight files must be on a local or shared path, or shipped with {@code
- * --files} together with its weight files: only the {@code .onnx} file is copied from remote
- * file systems.
+ * --files} together with its weight files: only the {@code .onnx} file is copied from remote file
+ * systems.
  */
 public final class ModelFiles {
   private static final Map<String, Path> COPIES = new ConcurrentHashMap<>();
@@ -52,8 +52,8 @@ public final class ModelFiles {
   }
 
   /**
-   * Whether {@link #localPath} needs a Hadoop file system (and its configuration) for this model:
-   * a URI with a scheme other than {@code file} (a one-letter scheme is a Windows drive).
+   * Whether {@link #localPath} needs a Hadoop file system (and its configuration) for this model: a
+   * URI with a scheme other than {@code file} (a one-letter scheme is a Windows drive).
    */
   static boolean isRemote(String model) {
     URI uri = toUri(model);

@@ -36,17 +36,21 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
   private static final long serialVersionUID = 1L;
   private final Broadcast<TaskPlan> broadcast;
   private final ScoreMetrics metrics;
+
   /**
    * The driver's Hadoop configuration, for a model on a Hadoop file system; null otherwise (see
-   * {@link ModelFiles#isRemote}). Broadcast: a Configuration took ~13 ms of every task to read
-   * back from a closure. Spark's own wrapper, which Spark's Kryo serializer (spark.serializer)
-   * writes with Java serialization as it must.
+   * {@link ModelFiles#isRemote}). Broadcast: a Configuration took ~13 ms of every task to read back
+   * from a closure. Spark's own wrapper, which Spark's Kryo serializer (spark.serializer) writes
+   * with Java serialization as it must.
    */
   private final Broadcast<SerializableConfiguration> hadoopConf;
+
   /** The broadcast plan, read on the task's thread. */
   private transient TaskPlan plan;
 
-  PartitionScorer(Broadcast<TaskPlan> plan, ScoreMetrics metrics,
+  PartitionScorer(
+      Broadcast<TaskPlan> plan,
+      ScoreMetrics metrics,
       Broadcast<SerializableConfiguration> hadoopConf) {
     this.broadcast = plan;
     this.metrics = metrics;
@@ -74,7 +78,8 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
     }
     ScoringIterator it = new ScoringIterator(rows, scorer, task == null ? 0 : task.partitionId());
     if (task != null) {
-      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> it.close());
+      task.addTaskCompletionListener(
+          (org.apache.spark.util.TaskCompletionListener) ctx -> it.close());
     }
     long setup = System.nanoTime() - start;
     metrics.taskSetup.add(setup);
@@ -82,12 +87,18 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
     return it;
   }
 
-  /** Opens the driver's plan with the model where this executor finds it (no spec parsed or checked). */
+  /**
+   * Opens the driver's plan with the model where this executor finds it (no spec parsed or
+   * checked).
+   */
   private BatchScorer open(ScorerOptions opts) throws ModelLoadException {
     ScoringPlan scoring = plan.scoring;
     ScoringSpec spec = scoring.spec();
-    Path local = ModelFiles.localPath(spec.modelPath(), spec.baseDir(),
-        hadoopConf == null ? null : hadoopConf.value().value());
+    Path local =
+        ModelFiles.localPath(
+            spec.modelPath(),
+            spec.baseDir(),
+            hadoopConf == null ? null : hadoopConf.value().value());
     return BatchScorer.open(scoring, ModelSource.of(local), opts);
   }
 
@@ -102,6 +113,7 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
     private Column[] predictions;
     private int pos;
     private boolean closed;
+
     /** The task's prediction statistics, handed to the accumulator once, at the end. */
     private final PredictionStats stats;
 

@@ -19,11 +19,11 @@ import java.util.Map;
  * mergeable across tasks and processes, so a run's report never re-reads its output.
  *
  * <p>Numbers: exact count, min, max, mean and standard deviation (Chan's parallel merge of
- * Welford's sums), NaN count, and a log-linear sketch of the distribution (64 buckets per power
- * of two: every value is placed within 1.1% of itself) from which the report draws a histogram
- * of equal-width bins between min and max; a value within about 1% of a bin edge may be counted
- * in the neighbouring bin. Labels (strings and booleans): exact counts of up to {@value
- * #MAX_DISTINCT} distinct values per column; more distinct values are counted as "other".
+ * Welford's sums), NaN count, and a log-linear sketch of the distribution (64 buckets per power of
+ * two: every value is placed within 1.1% of itself) from which the report draws a histogram of
+ * equal-width bins between min and max; a value within about 1% of a bin edge may be counted in the
+ * neighbouring bin. Labels (strings and booleans): exact counts of up to {@value #MAX_DISTINCT}
+ * distinct values per column; more distinct values are counted as "other".
  */
 public final class PredictionStats implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -75,8 +75,10 @@ public final class PredictionStats implements Serializable {
   /** A number column's statistics. */
   public static final class Numeric implements Serializable {
     private static final long serialVersionUID = 1L;
+
     /** Sign bit, 8 exponent bits and the 6 high mantissa bits of the value as a float. */
     private static final int SHIFT = 17;
+
     private static final int BUCKETS = 1 << (32 - SHIFT);
 
     private long count;
@@ -133,8 +135,8 @@ public final class PredictionStats implements Serializable {
     }
 
     /**
-     * The column's first {@code n} values as doubles, in a scratch array: one loop per column
-     * type, so the loops above read a plain array instead of asking each value's type.
+     * The column's first {@code n} values as doubles, in a scratch array: one loop per column type,
+     * so the loops above read a plain array instead of asking each value's type.
      */
     private double[] asDoubles(Column c, int n) {
       if (scratch == null || scratch.length < n) {
@@ -148,27 +150,30 @@ public final class PredictionStats implements Serializable {
         case DOUBLE:
           System.arraycopy(c.doubles(), 0, d, 0, n);
           break;
-        case FLOAT: {
-          float[] v = c.floats();
-          for (int i = 0; i < n; i++) {
-            d[i] = v[i];
+        case FLOAT:
+          {
+            float[] v = c.floats();
+            for (int i = 0; i < n; i++) {
+              d[i] = v[i];
+            }
+            break;
           }
-          break;
-        }
-        case INT64: {
-          long[] v = c.longs();
-          for (int i = 0; i < n; i++) {
-            d[i] = v[i];
+        case INT64:
+          {
+            long[] v = c.longs();
+            for (int i = 0; i < n; i++) {
+              d[i] = v[i];
+            }
+            break;
           }
-          break;
-        }
-        case INT32: {
-          int[] v = c.ints();
-          for (int i = 0; i < n; i++) {
-            d[i] = v[i];
+        case INT32:
+          {
+            int[] v = c.ints();
+            for (int i = 0; i < n; i++) {
+              d[i] = v[i];
+            }
+            break;
           }
-          break;
-        }
         default:
           throw new IllegalArgumentException("not a number column: " + c.type());
       }
@@ -286,7 +291,8 @@ public final class PredictionStats implements Serializable {
       long[] times = new long[8];
       int k = 0;
       boolean nulls = c.mayHaveNulls();
-      String[] strings = c.type().equals(ColumnType.scalar(ElementType.STRING)) ? c.strings() : null;
+      String[] strings =
+          c.type().equals(ColumnType.scalar(ElementType.STRING)) ? c.strings() : null;
       for (int i = 0; i < n; i++) {
         if (nulls && c.isNull(i)) {
           continue;
@@ -349,7 +355,9 @@ public final class PredictionStats implements Serializable {
     public List<Map.Entry<String, Long>> top(int k) {
       List<Map.Entry<String, Long>> all = new ArrayList<>(counts.entrySet());
       all.sort(
-          Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+          Map.Entry.<String, Long>comparingByValue()
+              .reversed()
+              .thenComparing(Map.Entry.comparingByKey()));
       return all.subList(0, Math.min(k, all.size()));
     }
   }

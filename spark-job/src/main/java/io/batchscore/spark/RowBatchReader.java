@@ -1,12 +1,8 @@
 package io.batchscore.spark;
 
 import io.batchscore.core.column.ElementType;
-import java.util.Arrays;
 import java.util.Iterator;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.util.ArrayData;
-import org.apache.spark.sql.catalyst.util.MapData;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /** Reads Spark's internal rows (the scan's rows, or any plan's), a batch at a time. */
 final class RowBatchReader extends BatchReader {
@@ -42,7 +38,8 @@ final class RowBatchReader extends BatchReader {
       }
       for (int p = 0; p < passthrough.length; p++) {
         int ord = plan.passthroughOrdinals[p];
-        passthrough[p][rows] = row.isNullAt(ord) ? null : copy(row.get(ord, plan.passthroughTypes[p]));
+        passthrough[p][rows] =
+            row.isNullAt(ord) ? null : copy(row.get(ord, plan.passthroughTypes[p]));
       }
       rows++;
     }

@@ -9,9 +9,9 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * Counters that scoring tasks add to and the driver reads after the job: rows in, scored and
- * rejected (by reason), batches, and a histogram of batch latencies for percentiles. A "batch"
- * is one scoring call: with {@code spark.task.cpus} above 1 a call scores that many model
- * batches at once, and its latency is theirs together.
+ * rejected (by reason), batches, and a histogram of batch latencies for percentiles. A "batch" is
+ * one scoring call: with {@code spark.task.cpus} above 1 a call scores that many model batches at
+ * once, and its latency is theirs together.
  *
  * <p>Like all Spark accumulators updated in transformations, a retried task counts twice; the run
  * report takes its row counts from the written output, and uses these for latency and rejects.
@@ -24,14 +24,18 @@ public final class ScoreMetrics implements Serializable {
   public final LongAccumulator batches;
   public final CountsAccumulator rejected;
   public final LatencyAccumulator latency;
+
   /** Model loads by executor id: a task that loaded the model (a cache miss) adds its executor. */
   public final CountsAccumulator modelLoads;
+
   public final StatsAccumulator predictions;
+
   /**
-   * Each task's set-up, from the start of its partition function until its first batch can be
-   * read: the scorer opened (the model from the per-JVM cache, or loaded) and its buffers made.
+   * Each task's set-up, from the start of its partition function until its first batch can be read:
+   * the scorer opened (the model from the per-JVM cache, or loaded) and its buffers made.
    */
   public final LatencyAccumulator taskSetup;
+
   /** The same set-up times summed, for their mean ({@code avg()}) and count. */
   public final LongAccumulator taskSetupNanos;
 
@@ -53,8 +57,8 @@ public final class ScoreMetrics implements Serializable {
   }
 
   /**
-   * Statistics of the prediction columns, gathered by the scoring tasks batch by batch, so the
-   * run report needs no pass over the written output.
+   * Statistics of the prediction columns, gathered by the scoring tasks batch by batch, so the run
+   * report needs no pass over the written output.
    */
   public static final class StatsAccumulator
       extends AccumulatorV2<PredictionStats, PredictionStats> {

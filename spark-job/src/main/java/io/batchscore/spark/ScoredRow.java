@@ -19,15 +19,15 @@ import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.unsafe.types.VariantVal;
 
 /**
- * A scored row read in place: the passthrough values, the predictions and the model columns of
- * row {@link #at} of the current batch, read straight from the reader's and the scorer's arrays
- * when Spark asks for them. Nothing is copied into a row first: Spark projects every row a
- * DataFrame's RDD gives it into an {@code UnsafeRow} anyway, and its generated projection calls
- * these getters with constant ordinals, so each read is an array load. (Filling a {@code
- * SpecificInternalRow} per row and projecting it copies every value twice.)
+ * A scored row read in place: the passthrough values, the predictions and the model columns of row
+ * {@link #at} of the current batch, read straight from the reader's and the scorer's arrays when
+ * Spark asks for them. Nothing is copied into a row first: Spark projects every row a DataFrame's
+ * RDD gives it into an {@code UnsafeRow} anyway, and its generated projection calls these getters
+ * with constant ordinals, so each read is an array load. (Filling a {@code SpecificInternalRow} per
+ * row and projecting it copies every value twice.)
  *
- * <p>One instance per task, moved from row to row; Spark projects it before asking for the next,
- * as it did the mutable row before. {@link #copy} makes an independent row.
+ * <p>One instance per task, moved from row to row; Spark projects it before asking for the next, as
+ * it did the mutable row before. {@link #copy} makes an independent row.
  */
 final class ScoredRow extends InternalRow {
   private static final long serialVersionUID = 1L;
@@ -40,6 +40,7 @@ final class ScoredRow extends InternalRow {
 
   /** Per ordinal of a prediction: its values array (float[], double[], ..., String[]) or column. */
   private final Object[] values;
+
   private final Column[] columns;
   private BatchReader in;
   private ScoreResult result;
@@ -52,10 +53,12 @@ final class ScoredRow extends InternalRow {
     this.predictionsStart = plan.passthroughOrdinals.length;
     this.modelStart = predictionsStart + plan.predictionColumns.length;
     this.fields = plan.outputSchema.size();
-    this.model = new UTF8String[] {
-        UTF8String.fromString(plan.scoring.modelName()),
-        UTF8String.fromString(plan.scoring.modelVersion()),
-        UTF8String.fromString(plan.scoring.model().sha256())};
+    this.model =
+        new UTF8String[] {
+          UTF8String.fromString(plan.scoring.modelName()),
+          UTF8String.fromString(plan.scoring.modelVersion()),
+          UTF8String.fromString(plan.scoring.model().sha256())
+        };
     this.values = new Object[fields];
     this.columns = new Column[fields];
   }
@@ -122,7 +125,9 @@ final class ScoredRow extends InternalRow {
 
   @Override
   public boolean getBoolean(int ordinal) {
-    return ordinal < predictionsStart ? (Boolean) passthrough(ordinal) : ((boolean[]) values[ordinal])[i];
+    return ordinal < predictionsStart
+        ? (Boolean) passthrough(ordinal)
+        : ((boolean[]) values[ordinal])[i];
   }
 
   @Override
@@ -137,7 +142,9 @@ final class ScoredRow extends InternalRow {
 
   @Override
   public int getInt(int ordinal) {
-    return ordinal < predictionsStart ? (Integer) passthrough(ordinal) : ((int[]) values[ordinal])[i];
+    return ordinal < predictionsStart
+        ? (Integer) passthrough(ordinal)
+        : ((int[]) values[ordinal])[i];
   }
 
   @Override
@@ -150,12 +157,16 @@ final class ScoredRow extends InternalRow {
 
   @Override
   public float getFloat(int ordinal) {
-    return ordinal < predictionsStart ? (Float) passthrough(ordinal) : ((float[]) values[ordinal])[i];
+    return ordinal < predictionsStart
+        ? (Float) passthrough(ordinal)
+        : ((float[]) values[ordinal])[i];
   }
 
   @Override
   public double getDouble(int ordinal) {
-    return ordinal < predictionsStart ? (Double) passthrough(ordinal) : ((double[]) values[ordinal])[i];
+    return ordinal < predictionsStart
+        ? (Double) passthrough(ordinal)
+        : ((double[]) values[ordinal])[i];
   }
 
   @Override
@@ -220,10 +231,14 @@ final class ScoredRow extends InternalRow {
       return passthrough(ordinal);
     }
     // Spark's own dispatch from a type to the typed getters above.
-    return isNullAt(ordinal) ? null : SpecializedGettersReader.read(this, ordinal, dataType, true, true);
+    return isNullAt(ordinal)
+        ? null
+        : SpecializedGettersReader.read(this, ordinal, dataType, true, true);
   }
 
-  /** An independent row with this row's values (passthrough values are already the reader's copies). */
+  /**
+   * An independent row with this row's values (passthrough values are already the reader's copies).
+   */
   @Override
   public InternalRow copy() {
     Object[] v = new Object[fields];

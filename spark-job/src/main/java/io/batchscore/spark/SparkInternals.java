@@ -30,8 +30,8 @@ public final class SparkInternals {
 
   /**
    * The columnar batches of the scan under a DataFrame that only reads columns (and perhaps
-   * reorders them), or null when the plan does anything else (filters, joins, casts, a scan
-   * that is not vectorized). Reading these skips the scan's conversion of every batch to rows.
+   * reorders them), or null when the plan does anything else (filters, joins, casts, a scan that is
+   * not vectorized). Reading these skips the scan's conversion of every batch to rows.
    */
   public static ColumnarSource columnarSource(Dataset<Row> df) {
     org.apache.spark.sql.execution.SparkPlan p =
@@ -43,7 +43,8 @@ public final class SparkInternals {
         p = a.child();
       } else if (p instanceof org.apache.spark.sql.execution.ProjectExec pr
           && scala.jdk.javaapi.CollectionConverters.asJava(pr.projectList()).stream()
-              .allMatch(e -> e instanceof org.apache.spark.sql.catalyst.expressions.AttributeReference)) {
+              .allMatch(
+                  e -> e instanceof org.apache.spark.sql.catalyst.expressions.AttributeReference)) {
         p = pr.child();
       } else {
         return null;

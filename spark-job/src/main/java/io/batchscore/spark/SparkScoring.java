@@ -15,13 +15,11 @@ import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SpecException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -34,6 +32,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Scores a DataFrame with a spec. On the driver, before any data is read, the spec is bound to the
@@ -48,9 +47,9 @@ public final class SparkScoring {
       List.of("model_name", "model_version", "model_sha256", "scored_at");
 
   /**
-   * Set to false to read rows instead of the scan's column vectors (the columnar path is used
-   * only where it applies: a plain vectorized scan and features stored as the model takes them
-   * or as a lossless widening).
+   * Set to false to read rows instead of the scan's column vectors (the columnar path is used only
+   * where it applies: a plain vectorized scan and features stored as the model takes them or as a
+   * lossless widening).
    */
   public static final String COLUMNAR_CONF = "spark.batchscore.columnar";
 
@@ -60,6 +59,7 @@ public final class SparkScoring {
   public record Layout(boolean passthroughAll, boolean modelColumns) {
     /** The job's layout: the spec's passthrough columns, predictions, model columns. */
     public static final Layout JOB = new Layout(false, true);
+
     /** An ML Transformer's layout: every input column, then the predictions. */
     public static final Layout TRANSFORMER = new Layout(true, false);
   }
@@ -72,16 +72,17 @@ public final class SparkScoring {
       Dataset<Row> scored, ScoringPlan plan, ScoreMetrics metrics, boolean columnar) {}
 
   /**
-   * Binds a spec to its model and a DataFrame's schema, on the driver, before any data is read:
-   * the model is found where the driver sees it (a local path, a file shipped with {@code
-   * --files}, or copied from a Hadoop file system), its pin checked and its signature read, and
-   * the spec checked against both (every problem at once). With the Transformer's layout every
-   * input column passes through, so the spec's own passthrough list is left out.
+   * Binds a spec to its model and a DataFrame's schema, on the driver, before any data is read: the
+   * model is found where the driver sees it (a local path, a file shipped with {@code --files}, or
+   * copied from a Hadoop file system), its pin checked and its signature read, and the spec checked
+   * against both (every problem at once). With the Transformer's layout every input column passes
+   * through, so the spec's own passthrough list is left out.
    *
    * @throws ModelLoadException the model cannot be found, read, or is not the one pinned
    * @throws SpecException the spec does not fit the model or the DataFrame's columns
    */
-  public static ScoringPlan bind(SparkSession spark, StructType schema, ScoringSpec spec, Layout layout)
+  public static ScoringPlan bind(
+      SparkSession spark, StructType schema, ScoringSpec spec, Layout layout)
       throws SpecException, ModelLoadException {
     org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
     Path local = ModelFiles.localPath(spec.modelPath(), spec.baseDir(), conf);
@@ -89,15 +90,15 @@ public final class SparkScoring {
     ModelSource source = ModelSource.of(local);
     source.checkPin(spec.modelSha256());
     ModelInfo model = Models.inspect(source);
-    ScoringSpec bound = layout.passthroughAll() ? spec.toBuilder().clearPassthrough().build() : spec;
+    ScoringSpec bound =
+        layout.passthroughAll() ? spec.toBuilder().clearPassthrough().build() : spec;
     return ScoringPlan.bind(bound, model, SparkTypes.inputSchema(schema));
   }
 
   /**
-   * Binds the spec ({@link #bind}) and returns the DataFrame that scores the input with it,
-   * lazily, partition by partition. Features are cast to the model's element types (vectors
-   * unpacked, decimals and narrow integers widened) and only the columns the layout needs are
-   * read.
+   * Binds the spec ({@link #bind}) and returns the DataFrame that scores the input with it, lazily,
+   * partition by partition. Features are cast to the model's element types (vectors unpacked,
+   * decimals and narrow integers widened) and only the columns the layout needs are read.
    */
   public static Prepared prepare(
       SparkSession spark, Dataset<Row> input, ScoringSpec spec, Layout layout)
@@ -162,9 +163,11 @@ public final class SparkScoring {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<SerializableConfiguration> hadoopConf =
         ModelFiles.isRemote(spec.modelPath())
-            ? jsc.broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()))
+            ? jsc.broadcast(
+                new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()))
             : null;
-    ScoreMetrics metrics = new ScoreMetrics(spark.sparkContext(), "batchscore." + scoring.modelName());
+    ScoreMetrics metrics =
+        new ScoreMetrics(spark.sparkContext(), "batchscore." + scoring.modelName());
     if (layout.modelColumns()) {
       plan.statsNumeric = new ArrayList<>();
       plan.statsLabels = new ArrayList<>();
@@ -182,23 +185,29 @@ public final class SparkScoring {
     Broadcast<TaskPlan> shipped = jsc.broadcast(plan);
     RDD<InternalRow> scored;
     if (source != null) {
-      scored = source.batches().toJavaRDD()
-          .mapPartitions(new PartitionScorer<ColumnarBatch>(shipped, metrics, hadoopConf)).rdd();
+      scored =
+          source
+              .batches()
+              .toJavaRDD()
+              .mapPartitions(new PartitionScorer<ColumnarBatch>(shipped, metrics, hadoopConf))
+              .rdd();
     } else {
       // Built only here: the columnar path reads the scan itself (analysing this projection
       // took a tenth of prepare's time on the sample spec).
       Dataset<Row> projected = input.select(projection.toArray(new Column[0]));
       RDD<InternalRow> rows = SparkInternals.toInternalRdd(projected);
-      scored = rows.toJavaRDD()
-          .mapPartitions(new PartitionScorer<InternalRow>(shipped, metrics, hadoopConf)).rdd();
+      scored =
+          rows.toJavaRDD()
+              .mapPartitions(new PartitionScorer<InternalRow>(shipped, metrics, hadoopConf))
+              .rdd();
     }
     Dataset<Row> df = SparkInternals.fromInternalRdd(spark, scored, out);
     return new Prepared(df, scoring, metrics, plan.columnar);
   }
 
   /**
-   * Points the plan at the input's vectorized scan when the input is a plain scan and every
-   * feature can be read from column vectors as it is stored; null (the row path) otherwise.
+   * Points the plan at the input's vectorized scan when the input is a plain scan and every feature
+   * can be read from column vectors as it is stored; null (the row path) otherwise.
    */
   private static SparkInternals.ColumnarSource columnar(
       Dataset<Row> input, List<String> passthrough, TaskPlan plan) {
@@ -214,7 +223,8 @@ public final class SparkScoring {
     java.util.LinkedHashSet<String> read = new java.util.LinkedHashSet<>(passthrough);
     read.addAll(List.of(plan.featureNames));
     SparkInternals.ColumnarSource source =
-        SparkInternals.columnarSource(input.select(read.stream().map(c -> col(quote(c))).toArray(Column[]::new)));
+        SparkInternals.columnarSource(
+            input.select(read.stream().map(c -> col(quote(c))).toArray(Column[]::new)));
     if (source == null) {
       return null;
     }
@@ -226,7 +236,8 @@ public final class SparkScoring {
     for (int i = 0; i < pass.length; i++) {
       pass[i] = source.columns().indexOf(passthrough.get(i));
     }
-    if (java.util.stream.IntStream.concat(java.util.Arrays.stream(features), java.util.Arrays.stream(pass))
+    if (java.util.stream.IntStream.concat(
+            java.util.Arrays.stream(features), java.util.Arrays.stream(pass))
         .anyMatch(i -> i < 0)) {
       return null;
     }
@@ -249,7 +260,9 @@ public final class SparkScoring {
       return c.cast(DataTypes.createArrayType(to));
     }
     ColumnType ct = SparkTypes.columnType(from);
-    return ct != null && ct.element() == target && !(from instanceof org.apache.spark.sql.types.DecimalType)
+    return ct != null
+            && ct.element() == target
+            && !(from instanceof org.apache.spark.sql.types.DecimalType)
             && !(from instanceof org.apache.spark.sql.types.ShortType)
             && !(from instanceof org.apache.spark.sql.types.ByteType)
         ? c

@@ -1,7 +1,7 @@
 package io.batchscore.spark;
 
-import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.ColumnType;
+import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.InputSchema;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.types.ArrayType;

@@ -1,12 +1,12 @@
 package io.batchscore.spark;
 
-import io.batchscore.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.batchscore.core.TestData;
 import io.batchscore.spark.job.ScoringJob;
 import io.batchscore.spark.job.WriteMode;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +38,11 @@ class AirflowDagTest {
   }
 
   private static String run(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).directory(TestData.repoRoot().toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(TestData.repoRoot().toFile())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);
@@ -49,15 +53,23 @@ class AirflowDagTest {
   void theDagsSparkSubmitArgumentsAreAcceptedByTheJobsParser() throws Exception {
     String py = python();
     assumeTrue(py != null, "python3 is not installed: the DAG cannot be compiled here");
-    run(py, "-c", "import ast,sys; ast.parse(open('scheduling/airflow-dag.py').read()); "
-        + "compile(open('scheduling/airflow-dag.py').read(), 'airflow-dag.py', 'exec')");
-    JsonNode dag = new ObjectMapper().readTree(run(py, "scheduling/render_dag_args.py", "2026-11-24"));
+    run(
+        py,
+        "-c",
+        "import ast,sys; ast.parse(open('scheduling/airflow-dag.py').read()); "
+            + "compile(open('scheduling/airflow-dag.py').read(), 'airflow-dag.py', 'exec')");
+    JsonNode dag =
+        new ObjectMapper().readTree(run(py, "scheduling/render_dag_args.py", "2026-11-24"));
     assertEquals(1, dag.get("max_active_runs").asInt(), "runs never overlap");
     assertTrue(dag.get("catchup").asBoolean());
     assertTrue(dag.get("retries").asInt() > 0);
     JsonNode task = dag.get("tasks").get(0);
     assertEquals(ScoringJob.class.getName(), task.get("java_class").asText());
-    assertTrue(task.get("conf").get("spark.executor.extraJavaOptions").asText().contains("-Dai.djl.offline=true"));
+    assertTrue(
+        task.get("conf")
+            .get("spark.executor.extraJavaOptions")
+            .asText()
+            .contains("-Dai.djl.offline=true"));
     List<String> args = new ArrayList<>();
     task.get("application_args").forEach(a -> args.add(a.asText()));
 
@@ -67,7 +79,9 @@ class AirflowDagTest {
     assertEquals(LocalDate.of(2026, 11, 24), job.options.runDate());
     assertEquals(WriteMode.OVERWRITE, job.options.mode);
     assertEquals("/opt/batchscore/specs/churn.yaml", job.options.spec);
-    assertEquals("hdfs:///warehouse/features/ds=2026-11-24", job.options.template(job.options.input),
+    assertEquals(
+        "hdfs:///warehouse/features/ds=2026-11-24",
+        job.options.template(job.options.input),
         "the job templates the input path with the run date Airflow passed");
     assertEquals("hdfs:///warehouse/predictions/churn", job.options.output);
   }

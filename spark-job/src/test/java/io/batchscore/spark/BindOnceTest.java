@@ -77,13 +77,18 @@ class BindOnceTest {
     Dataset<Row> input = SparkTestSession.csv(spark, "breast_cancer.csv").repartition(8);
     String driver = Thread.currentThread().getName();
     long[] rows = new long[1];
-    List<String> lines = logged(() -> {
-      try {
-        rows[0] = SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.JOB).scored().count();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    List<String> lines =
+        logged(
+            () -> {
+              try {
+                rows[0] =
+                    SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.JOB)
+                        .scored()
+                        .count();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     assertEquals(569, rows[0]);
     assertEquals(1, lines.size(), "one bind, no parse: " + lines);
     assertTrue(lines.get(0).startsWith(driver + ": bound the spec "), lines.get(0));

@@ -1,13 +1,12 @@
 package io.batchscore.spark;
 
-import io.batchscore.core.TestData;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.batchscore.core.TestData;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.ScoringSpec;
 import java.nio.file.Path;
@@ -55,11 +54,13 @@ class ColumnarReadTest {
   /** Scores with the columnar reader and with rows; checks which path ran; returns both, sorted. */
   private List<List<Row>> bothWays(Dataset<Row> input, ScoringSpec spec, boolean expectColumnar)
       throws Exception {
-    SparkScoring.Prepared columnar = SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.TRANSFORMER);
+    SparkScoring.Prepared columnar =
+        SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.TRANSFORMER);
     assertEquals(expectColumnar, columnar.columnar());
     List<Row> a = columnar.scored().orderBy("id").collectAsList();
     spark.conf().set(SparkScoring.COLUMNAR_CONF, "false");
-    SparkScoring.Prepared rows = SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.TRANSFORMER);
+    SparkScoring.Prepared rows =
+        SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.TRANSFORMER);
     assertFalse(rows.columnar());
     List<Row> b = rows.scored().orderBy("id").collectAsList();
     spark.conf().unset(SparkScoring.COLUMNAR_CONF);
@@ -74,7 +75,9 @@ class ColumnarReadTest {
         parquet(SparkTestSession.csv(spark, "breast_cancer.csv").repartition(3), "bc");
     for (int batch : new int[] {16, 100}) {
       ScoringSpec spec =
-          ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder().batchSize(batch).build();
+          ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder()
+              .batchSize(batch)
+              .build();
       List<List<Row>> r = bothWays(input, spec, true);
       assertEquals(569, r.get(0).size());
       assertEquals(r.get(1), r.get(0), "batch size " + batch);
@@ -87,14 +90,18 @@ class ColumnarReadTest {
     Dataset<Row> csv = SparkTestSession.csv(spark, "breast_cancer.csv");
     Dataset<Row> input =
         parquet(
-            csv.withColumn("mean_radius", when(col("id").mod(41).equalTo(0), lit(null)).otherwise(col("mean_radius")))
+            csv.withColumn(
+                    "mean_radius",
+                    when(col("id").mod(41).equalTo(0), lit(null)).otherwise(col("mean_radius")))
                 .withColumn("mean_texture", col("mean_texture").cast("int"))
                 .withColumn("mean_area", col("mean_area").cast("long"))
                 .withColumn("mean_smoothness", col("mean_smoothness").cast("float"))
                 .withColumn("worst_area", col("worst_area").cast("short")),
             "typed");
     ScoringSpec spec =
-        ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder().nullPolicy(NullPolicy.SKIP).build();
+        ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder()
+            .nullPolicy(NullPolicy.SKIP)
+            .build();
     List<List<Row>> r = bothWays(input, spec, true);
     assertEquals(569 - 14, r.get(0).size(), "rows with a null mean_radius are left out");
     assertEquals(r.get(1), r.get(0));
@@ -103,9 +110,12 @@ class ColumnarReadTest {
   @Test
   void arrayFeaturesAreReadFromVectors() throws Exception {
     spark.conf().set("spark.sql.parquet.columnarReaderBatchSize", "33");
-    Dataset<Row> input = spark.read().parquet(TestData.sample("data/fashion_mnist_1k.parquet").toString());
+    Dataset<Row> input =
+        spark.read().parquet(TestData.sample("data/fashion_mnist_1k.parquet").toString());
     ScoringSpec spec =
-        ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")).toBuilder().batchSize(64).build();
+        ScoringSpec.load(TestData.sample("specs/fashion_mlp_pixels.yaml")).toBuilder()
+            .batchSize(64)
+            .build();
     List<List<Row>> r = bothWays(input, spec, true);
     assertEquals(1000, r.get(0).size());
     assertEquals(r.get(1), r.get(0));

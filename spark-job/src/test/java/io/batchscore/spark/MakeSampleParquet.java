@@ -27,16 +27,24 @@ import org.apache.spark.sql.types.DataTypes;
  *     -Dexec.mainClass=io.batchscore.spark.MakeSampleParquet
  * </pre>
  *
- * Each file is one Parquet file (not a folder), features as double as in a typical feature
- * table; fashion_mnist_1k.parquet holds the pixels as one array&lt;float&gt; column.
+ * Each file is one Parquet file (not a folder), features as double as in a typical feature table;
+ * fashion_mnist_1k.parquet holds the pixels as one array&lt;float&gt; column.
  */
 public final class MakeSampleParquet {
   public static void main(String[] args) throws IOException {
     SparkSession spark = SparkTestSession.start();
     try {
       Path data = TestData.sample("data");
-      write(spark, SparkTestSession.csv(spark, "breast_cancer.csv").withColumn("id", col("id").cast("long")), data, "breast_cancer");
-      write(spark, SparkTestSession.csv(spark, "wine.csv").withColumn("id", col("id").cast("long")), data, "wine");
+      write(
+          spark,
+          SparkTestSession.csv(spark, "breast_cancer.csv").withColumn("id", col("id").cast("long")),
+          data,
+          "breast_cancer");
+      write(
+          spark,
+          SparkTestSession.csv(spark, "wine.csv").withColumn("id", col("id").cast("long")),
+          data,
+          "wine");
       Dataset<Row> f = SparkTestSession.csv(spark, "fashion_mnist_1k.csv");
       List<Column> px = new ArrayList<>();
       for (int i = 0; i < 784; i++) {
@@ -44,7 +52,10 @@ public final class MakeSampleParquet {
       }
       write(
           spark,
-          f.select(col("id").cast("long"), array(px.toArray(new Column[0])).alias("pixels"), col("target")),
+          f.select(
+              col("id").cast("long"),
+              array(px.toArray(new Column[0])).alias("pixels"),
+              col("target")),
           data,
           "fashion_mnist_1k");
     } finally {
@@ -52,12 +63,19 @@ public final class MakeSampleParquet {
     }
   }
 
-  private static void write(SparkSession spark, Dataset<Row> df, Path dir, String name) throws IOException {
+  private static void write(SparkSession spark, Dataset<Row> df, Path dir, String name)
+      throws IOException {
     Path tmp = Files.createTempDirectory("parquet-");
-    df.coalesce(1).write().mode(SaveMode.Overwrite).option("compression", "snappy").parquet(tmp.resolve("out").toString());
+    df.coalesce(1)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .option("compression", "snappy")
+        .parquet(tmp.resolve("out").toString());
     try (Stream<Path> s = Files.list(tmp.resolve("out"))) {
-      Path part = s.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
-      Files.copy(part, dir.resolve(name + ".parquet"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Path part =
+          s.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+      Files.copy(
+          part, dir.resolve(name + ".parquet"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     try (Stream<Path> s = Files.walk(tmp)) {
       s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -19,11 +19,15 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Models from a Hadoop file system URI (copied once per JVM) and from files shipped with --files. */
+/**
+ * Models from a Hadoop file system URI (copied once per JVM) and from files shipped with --files.
+ */
 class ModelFilesTest {
   @TempDir Path tmp;
 
-  /** A non-local scheme ("bstest://") served from the local disk, standing in for hdfs:// or s3a://. */
+  /**
+   * A non-local scheme ("bstest://") served from the local disk, standing in for hdfs:// or s3a://.
+   */
   public static final class TestFs extends RawLocalFileSystem {
     @Override
     public URI getUri() {
@@ -49,8 +53,10 @@ class ModelFilesTest {
     assertNotEquals(model, local, "a local copy");
     assertArrayEquals(Files.readAllBytes(model), Files.readAllBytes(local));
     assertEquals(local, ModelFiles.localPath(uri, null, conf), "the copy is reused");
-    ModelLoadException e = assertThrows(ModelLoadException.class,
-        () -> ModelFiles.localPath("bstest://" + tmp.resolve("missing.onnx"), null, conf));
+    ModelLoadException e =
+        assertThrows(
+            ModelLoadException.class,
+            () -> ModelFiles.localPath("bstest://" + tmp.resolve("missing.onnx"), null, conf));
     assertTrue(e.getMessage().endsWith("model file not found"), e.getMessage());
   }
 
@@ -71,13 +77,22 @@ class ModelFilesTest {
     Configuration conf = new Configuration(false);
     conf.set("fs.bstest.impl", TestFs.class.getName());
     org.apache.spark.SparkConf sparkConf = new org.apache.spark.SparkConf();
-    for (org.apache.spark.serializer.Serializer ser : java.util.List.of(
-        new org.apache.spark.serializer.KryoSerializer(sparkConf), new org.apache.spark.serializer.JavaSerializer(sparkConf))) {
-      var tag = scala.reflect.ClassTag$.MODULE$.<org.apache.spark.util.SerializableConfiguration>apply(
-          org.apache.spark.util.SerializableConfiguration.class);
+    for (org.apache.spark.serializer.Serializer ser :
+        java.util.List.of(
+            new org.apache.spark.serializer.KryoSerializer(sparkConf),
+            new org.apache.spark.serializer.JavaSerializer(sparkConf))) {
+      var tag =
+          scala.reflect.ClassTag$.MODULE$.<org.apache.spark.util.SerializableConfiguration>apply(
+              org.apache.spark.util.SerializableConfiguration.class);
       var instance = ser.newInstance();
-      var back = instance.deserialize(instance.serialize(new org.apache.spark.util.SerializableConfiguration(conf), tag), tag);
-      assertEquals(TestFs.class.getName(), back.value().get("fs.bstest.impl"), ser.getClass().getSimpleName());
+      var back =
+          instance.deserialize(
+              instance.serialize(new org.apache.spark.util.SerializableConfiguration(conf), tag),
+              tag);
+      assertEquals(
+          TestFs.class.getName(),
+          back.value().get("fs.bstest.impl"),
+          ser.getClass().getSimpleName());
     }
   }
 
@@ -89,13 +104,24 @@ class ModelFilesTest {
     SparkSession spark = SparkTestSession.start();
     try {
       spark.sparkContext().addFile(shipped.toString());
-      ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder()
-          .model("shipped_model.onnx").baseDir(null).build();
-      var scored = SparkScoring.prepare(spark, SparkTestSession.csv(spark, "breast_cancer.csv").repartition(3),
-          spec, SparkScoring.Layout.JOB).scored();
+      ScoringSpec spec =
+          ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder()
+              .model("shipped_model.onnx")
+              .baseDir(null)
+              .build();
+      var scored =
+          SparkScoring.prepare(
+                  spark,
+                  SparkTestSession.csv(spark, "breast_cancer.csv").repartition(3),
+                  spec,
+                  SparkScoring.Layout.JOB)
+              .scored();
       assertEquals(569, scored.count());
-      assertTrue(ModelFiles.localPath("shipped_model.onnx", null, new Configuration()).toString()
-          .contains("spark"), "resolved through SparkFiles");
+      assertTrue(
+          ModelFiles.localPath("shipped_model.onnx", null, new Configuration())
+              .toString()
+              .contains("spark"),
+          "resolved through SparkFiles");
     } finally {
       spark.stop();
     }

@@ -43,11 +43,14 @@ class OnnxScoringModelTest {
 
   @Test
   void appendsPredictionsToEveryInputColumn() throws Exception {
-    OnnxScoringModel m = new OnnxScoringModel().setSpec(ScoringSpec.load(TestData.sample("specs/wine_forest.yaml")));
+    OnnxScoringModel m =
+        new OnnxScoringModel().setSpec(ScoringSpec.load(TestData.sample("specs/wine_forest.yaml")));
     Dataset<Row> out = m.transform(input());
     List<String> cols = List.of(out.schema().fieldNames());
     assertEquals(input().columns().length + 4, cols.size(), cols.toString());
-    assertTrue(cols.containsAll(List.of("alcohol", "target", "label", "probabilities", "top2", "top2_scores")));
+    assertTrue(
+        cols.containsAll(
+            List.of("alcohol", "target", "label", "probabilities", "top2", "top2_scores")));
     assertEquals(out.schema(), m.transformSchema(input().schema()), "schema known without data");
     assertEquals(178, out.filter("label = target").count() + out.filter("label != target").count());
   }
@@ -58,17 +61,31 @@ class OnnxScoringModelTest {
     Path modelCopy = tmp.resolve("elsewhere/wine.onnx");
     Files.createDirectories(modelCopy.getParent());
     Files.copy(TestData.sample("models/wine_forest.onnx"), modelCopy);
-    ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/wine_forest.yaml")).toBuilder().model(modelCopy.toString()).build();
+    ScoringSpec spec =
+        ScoringSpec.load(TestData.sample("specs/wine_forest.yaml")).toBuilder()
+            .model(modelCopy.toString())
+            .build();
     SQLTransformer prep = new SQLTransformer().setStatement("SELECT * FROM __THIS__ WHERE id >= 0");
     OnnxScoringModel scorer = new OnnxScoringModel().setSpec(spec);
-    PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {prep, scorer}).fit(input());
-    List<Row> before = fitted.transform(input()).select("id", "label", "top2_scores", "probabilities").orderBy("id").collectAsList();
+    PipelineModel fitted =
+        new Pipeline().setStages(new PipelineStage[] {prep, scorer}).fit(input());
+    List<Row> before =
+        fitted
+            .transform(input())
+            .select("id", "label", "top2_scores", "probabilities")
+            .orderBy("id")
+            .collectAsList();
 
     String saved = tmp.resolve("pipeline").toString();
     fitted.write().overwrite().save(saved);
     Files.delete(modelCopy);
     PipelineModel loaded = PipelineModel.load(saved);
-    List<Row> after = loaded.transform(input()).select("id", "label", "top2_scores", "probabilities").orderBy("id").collectAsList();
+    List<Row> after =
+        loaded
+            .transform(input())
+            .select("id", "label", "top2_scores", "probabilities")
+            .orderBy("id")
+            .collectAsList();
     assertEquals(178, after.size());
     assertEquals(before, after);
     OnnxScoringModel loadedScorer = (OnnxScoringModel) loaded.stages()[1];
@@ -81,28 +98,39 @@ class OnnxScoringModelTest {
     ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/wine_forest.yaml"));
     OnnxScoringModel m = new OnnxScoringModel().setSpec(spec);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> m.transformSchema(input().drop("hue").schema()));
+        assertThrows(
+            IllegalArgumentException.class, () -> m.transformSchema(input().drop("hue").schema()));
     assertTrue(e.getMessage().contains("no column 'hue' in the input"), e.getMessage());
   }
 
   @Test
   void aSavedFolderWhoseModelPathLeavesTheFolderIsRefused() throws Exception {
-    OnnxScoringModel scorer = new OnnxScoringModel().setSpec(ScoringSpec.load(TestData.sample("specs/wine_forest.yaml")));
+    OnnxScoringModel scorer =
+        new OnnxScoringModel().setSpec(ScoringSpec.load(TestData.sample("specs/wine_forest.yaml")));
     Path saved = tmp.resolve("saved");
     scorer.write().overwrite().save(saved.toString());
     Path meta = saved.resolve("metadata/part-00000");
     String original = Files.readString(meta);
-    Files.deleteIfExists(saved.resolve("metadata/.part-00000.crc")); // Hadoop's checksum of the file, edited here
+    Files.deleteIfExists(
+        saved.resolve("metadata/.part-00000.crc")); // Hadoop's checksum of the file, edited here
     Files.createDirectories(tmp.resolve("outside"));
     Files.copy(TestData.sample("models/wine_forest.onnx"), tmp.resolve("outside/model.onnx"));
-    for (String path : List.of("../outside/model.onnx", tmp.resolve("outside/model.onnx").toString(),
-        "model/../../outside/model.onnx", "file:" + tmp.resolve("outside/model.onnx"))) {
+    for (String path :
+        List.of(
+            "../outside/model.onnx",
+            tmp.resolve("outside/model.onnx").toString(),
+            "model/../../outside/model.onnx",
+            "file:" + tmp.resolve("outside/model.onnx"))) {
       Files.writeString(meta, original.replace("model/wine_forest.onnx", path));
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> OnnxScoringModel.load(saved.toString()));
-      assertTrue(e.getMessage().contains("its model path '" + path + "' points outside the saved folder"), e.getMessage());
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> OnnxScoringModel.load(saved.toString()));
+      assertTrue(
+          e.getMessage().contains("its model path '" + path + "' points outside the saved folder"),
+          e.getMessage());
     }
     Files.writeString(meta, original);
-    assertEquals(scorer.uid(), OnnxScoringModel.load(saved.toString()).uid(), "the folder as saved loads");
+    assertEquals(
+        scorer.uid(), OnnxScoringModel.load(saved.toString()).uid(), "the folder as saved loads");
   }
 
   @Test
@@ -110,26 +138,38 @@ class OnnxScoringModelTest {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Files.copy(TestData.fixture("external.onnx"), src.resolve("external.onnx"));
     Files.copy(TestData.fixture("external.bin"), src.resolve("external.bin"));
-    ScoringSpec spec = ScoringSpec.builder().model(src.resolve("external.onnx"))
-        .input(io.batchscore.core.spec.InputBinding.ofColumn("x", "x"))
-        .output(io.batchscore.core.spec.OutputBinding.of("y", "y")).build();
+    ScoringSpec spec =
+        ScoringSpec.builder()
+            .model(src.resolve("external.onnx"))
+            .input(io.batchscore.core.spec.InputBinding.ofColumn("x", "x"))
+            .output(io.batchscore.core.spec.OutputBinding.of("y", "y"))
+            .build();
     Path saved = tmp.resolve("saved");
     new OnnxScoringModel().setSpec(spec).write().overwrite().save(saved.toString());
     assertTrue(Files.exists(saved.resolve("model/external.onnx")));
     assertTrue(Files.exists(saved.resolve("model/external.bin")));
     Files.delete(src.resolve("external.bin"));
     Files.delete(src.resolve("external.onnx"));
-    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
-        .add("x", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType));
-    assertTrue(List.of(OnnxScoringModel.load(saved.toString()).transformSchema(schema).fieldNames()).contains("y"));
+    org.apache.spark.sql.types.StructType schema =
+        new org.apache.spark.sql.types.StructType()
+            .add(
+                "x",
+                org.apache.spark.sql.types.DataTypes.createArrayType(
+                    org.apache.spark.sql.types.DataTypes.FloatType));
+    assertTrue(
+        List.of(OnnxScoringModel.load(saved.toString()).transformSchema(schema).fieldNames())
+            .contains("y"));
   }
 
   @Test
   void aWrongPinFailsWhenTheTransformIsPlannedNotWhenItRuns() throws Exception {
-    ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/wine_forest.yaml")).toBuilder()
-        .modelSha256("ab".repeat(32)).build();
+    ScoringSpec spec =
+        ScoringSpec.load(TestData.sample("specs/wine_forest.yaml")).toBuilder()
+            .modelSha256("ab".repeat(32))
+            .build();
     OnnxScoringModel m = new OnnxScoringModel().setSpec(spec);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.transform(input()));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> m.transform(input()));
     assertTrue(e.getMessage().contains("but the spec expects " + "ab".repeat(32)), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> m.transformSchema(input().schema()));
   }

@@ -19,7 +19,10 @@ class PredictionStatsTest {
   private static final List<String> LAB = List.of("label");
 
   private static ColumnBatch batch(double[] p, String[] label) {
-    return ColumnBatch.builder(p.length).add("p", Column.ofDoubles(p)).add("label", Column.ofStrings(label)).build();
+    return ColumnBatch.builder(p.length)
+        .add("p", Column.ofDoubles(p))
+        .add("label", Column.ofStrings(label))
+        .build();
   }
 
   private static PredictionStats roundTrip(PredictionStats s) throws Exception {
@@ -49,7 +52,12 @@ class PredictionStatsTest {
     int[] cuts = {0, 7, 20_000, 20_001, 37_000, n};
     for (int c = 0; c + 1 < cuts.length; c++) {
       PredictionStats task = new PredictionStats();
-      task.add(batch(Arrays.copyOfRange(p, cuts[c], cuts[c + 1]), Arrays.copyOfRange(label, cuts[c], cuts[c + 1])), NUM, LAB);
+      task.add(
+          batch(
+              Arrays.copyOfRange(p, cuts[c], cuts[c + 1]),
+              Arrays.copyOfRange(label, cuts[c], cuts[c + 1])),
+          NUM,
+          LAB);
       merged.merge(roundTrip(task));
     }
     double mean = Arrays.stream(p).average().orElseThrow();
@@ -62,7 +70,9 @@ class PredictionStatsTest {
       assertEquals(mean, num.mean(), 1e-9);
       assertEquals(Math.sqrt(var), num.stddev(), 1e-9);
       assertEquals(n, s.labels("label").count());
-      assertEquals(Arrays.stream(label).filter("mid"::equals).count(), s.labels("label").top(3).get(0).getValue());
+      assertEquals(
+          Arrays.stream(label).filter("mid"::equals).count(),
+          s.labels("label").top(3).get(0).getValue());
       assertEquals("mid", s.labels("label").top(3).get(0).getKey());
     }
     // The histogram: exact binning, except values within 1.1% of an edge.
@@ -103,11 +113,12 @@ class PredictionStatsTest {
   void everyNumberColumnTypeGivesTheStatisticsOfItsValuesAsDoubles() {
     // Backing arrays longer than the columns: only the first five rows count. Row 1 is null.
     boolean[] nulls = {false, true, false, false, false, false};
-    List<io.batchscore.core.column.Column> columns = List.of(
-        Column.ofDoubles(new double[] {1, 99, -2, 3, 0, 77}, nulls, 5),
-        io.batchscore.core.column.Column.ofFloats(new float[] {1, 99, -2, 3, 0, 77}, nulls, 5),
-        io.batchscore.core.column.Column.ofLongs(new long[] {1, 99, -2, 3, 0, 77}, nulls, 5),
-        io.batchscore.core.column.Column.ofInts(new int[] {1, 99, -2, 3, 0, 77}, nulls, 5));
+    List<io.batchscore.core.column.Column> columns =
+        List.of(
+            Column.ofDoubles(new double[] {1, 99, -2, 3, 0, 77}, nulls, 5),
+            io.batchscore.core.column.Column.ofFloats(new float[] {1, 99, -2, 3, 0, 77}, nulls, 5),
+            io.batchscore.core.column.Column.ofLongs(new long[] {1, 99, -2, 3, 0, 77}, nulls, 5),
+            io.batchscore.core.column.Column.ofInts(new int[] {1, 99, -2, 3, 0, 77}, nulls, 5));
     for (io.batchscore.core.column.Column c : columns) {
       PredictionStats s = new PredictionStats();
       s.add(ColumnBatch.builder(5).add("p", c).build(), NUM, List.of());
@@ -119,7 +130,8 @@ class PredictionStatsTest {
       assertEquals(-2.0, num.min(), type);
       assertEquals(3.0, num.max(), type);
       assertEquals(0.5, num.mean(), 1e-12, type);
-      assertEquals(Math.sqrt((2 * 0.25 + 2 * 6.25 + 2 * 6.25 + 2 * 0.25) / 7), num.stddev(), 1e-12, type);
+      assertEquals(
+          Math.sqrt((2 * 0.25 + 2 * 6.25 + 2 * 6.25 + 2 * 0.25) / 7), num.stddev(), 1e-12, type);
       assertEquals(8, Arrays.stream(num.histogram(5)).sum(), type);
     }
   }
@@ -135,14 +147,18 @@ class PredictionStatsTest {
       nulls[i] = i % 10 == 9;
     }
     PredictionStats s = new PredictionStats();
-    s.add(ColumnBatch.builder(n).add("label", Column.ofStrings(label, nulls, n)).build(), List.of(), LAB);
+    s.add(
+        ColumnBatch.builder(n).add("label", Column.ofStrings(label, nulls, n)).build(),
+        List.of(),
+        LAB);
     java.util.Map<String, Long> counts = new java.util.HashMap<>();
     for (int i = 0; i < n; i++) {
       if (!nulls[i]) {
         counts.merge(label[i], 1L, Long::sum);
       }
     }
-    assertEquals(counts.values().stream().mapToLong(Long::longValue).sum(), s.labels("label").count());
+    assertEquals(
+        counts.values().stream().mapToLong(Long::longValue).sum(), s.labels("label").count());
     for (var e : s.labels("label").top(20)) {
       assertEquals(counts.get(e.getKey()), e.getValue(), e.getKey());
     }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.batchscore.spark.job.ExitCodes;
 import io.batchscore.core.TestData;
+import io.batchscore.spark.job.ExitCodes;
 import io.batchscore.spark.job.ScoringJob;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -65,16 +65,27 @@ class ScoringJobTest {
   }
 
   private Run score(Path output, String date, String... extra) {
-    List<String> args = new ArrayList<>(List.of(
-        "--spec", spec("breast_cancer.yaml"), "--input", data("breast_cancer.parquet"),
-        "--output", output.toString(), "--run-date", date));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--spec",
+                spec("breast_cancer.yaml"),
+                "--input",
+                data("breast_cancer.parquet"),
+                "--output",
+                output.toString(),
+                "--run-date",
+                date));
     args.addAll(List.of(extra));
     return job(args.toArray(new String[0]));
   }
 
   private static Set<String> files(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).map(dir::relativize).map(Path::toString).collect(Collectors.toCollection(TreeSet::new));
+      return s.filter(Files::isRegularFile)
+          .map(dir::relativize)
+          .map(Path::toString)
+          .collect(Collectors.toCollection(TreeSet::new));
     }
   }
 
@@ -94,13 +105,29 @@ class ScoringJobTest {
     Dataset<Row> all = spark.read().parquet(out.toString());
     assertEquals(1138, all.count());
     assertEquals(569, all.filter("run_date = '2026-11-24'").count());
-    assertEquals(569, all.filter("run_date = '2026-11-24'").select("id").distinct().count(), "no duplicates");
+    assertEquals(
+        569,
+        all.filter("run_date = '2026-11-24'").select("id").distinct().count(),
+        "no duplicates");
     assertEquals(before23, files(out.resolve("run_date=2026-11-23")), "other dates untouched");
-    assertFalse(before24.equals(files(out.resolve("run_date=2026-11-24"))), "the date was rewritten");
+    assertFalse(
+        before24.equals(files(out.resolve("run_date=2026-11-24"))), "the date was rewritten");
     assertFalse(Files.exists(out.resolve("_staging")));
     assertFalse(Files.exists(out.resolve("_trash")));
     List<String> cols = List.of(all.schema().fieldNames());
-    assertTrue(cols.containsAll(List.of("id", "label", "p_benign", "diagnosis", "model_name", "model_version", "model_sha256", "scored_at", "run_date")), cols.toString());
+    assertTrue(
+        cols.containsAll(
+            List.of(
+                "id",
+                "label",
+                "p_benign",
+                "diagnosis",
+                "model_name",
+                "model_version",
+                "model_sha256",
+                "scored_at",
+                "run_date")),
+        cols.toString());
   }
 
   @Test
@@ -111,7 +138,9 @@ class ScoringJobTest {
     assertEquals(1138, spark.read().parquet(out.toString()).count());
     Run refused = score(out, "2026-11-24", "--mode", "error-if-exists");
     assertEquals(ExitCodes.OUTPUT_CONFLICT, refused.code());
-    assertTrue(refused.err().contains("run_date=2026-11-24 exists and --mode is error-if-exists"), refused.err());
+    assertTrue(
+        refused.err().contains("run_date=2026-11-24 exists and --mode is error-if-exists"),
+        refused.err());
     assertEquals(1138, spark.read().parquet(out.toString()).count());
   }
 
@@ -121,16 +150,30 @@ class ScoringJobTest {
     assertEquals(0, score(out, "2026-11-24").code());
     Set<String> before = files(out);
     Path bad = tmp.resolve("bad.parquet");
-    spark.read().parquet(data("breast_cancer.parquet"))
+    spark
+        .read()
+        .parquet(data("breast_cancer.parquet"))
         .selectExpr("*", "case when id = 300 then double('NaN') else worst_area end as wa")
-        .drop("worst_area").withColumnRenamed("wa", "worst_area")
-        .repartition(4).write().parquet(bad.toString());
-    Run failed = job("--spec", spec("breast_cancer.yaml"), "--input", bad.toString(),
-        "--output", out.toString(), "--run-date", "2026-11-24");
+        .drop("worst_area")
+        .withColumnRenamed("wa", "worst_area")
+        .repartition(4)
+        .write()
+        .parquet(bad.toString());
+    Run failed =
+        job(
+            "--spec",
+            spec("breast_cancer.yaml"),
+            "--input",
+            bad.toString(),
+            "--output",
+            out.toString(),
+            "--run-date",
+            "2026-11-24");
     assertEquals(ExitCodes.BAD_INPUT, failed.code(), failed.err());
     assertTrue(failed.err().contains("column 'worst_area'"), failed.err());
     assertTrue(failed.err().contains("is NaN"), failed.err());
-    assertTrue(failed.err().contains("; batch starting in input file://" + bad + "/part-"), failed.err());
+    assertTrue(
+        failed.err().contains("; batch starting in input file://" + bad + "/part-"), failed.err());
     assertEquals(before, files(out), "previous output and nothing else");
   }
 
@@ -146,7 +189,10 @@ class ScoringJobTest {
         java.util.concurrent.CancellationException.class,
         () -> io.batchscore.spark.job.JobRunner.run(o, spark, () -> true));
     assertFalse(Files.exists(out.resolve("run_date=2026-11-24")), "nothing committed");
-    try (Stream<Path> s = Files.exists(out.resolve("_staging")) ? Files.list(out.resolve("_staging")) : Stream.empty()) {
+    try (Stream<Path> s =
+        Files.exists(out.resolve("_staging"))
+            ? Files.list(out.resolve("_staging"))
+            : Stream.empty()) {
       assertEquals(0, s.count(), "staging removed");
     }
   }
@@ -155,29 +201,50 @@ class ScoringJobTest {
   void runReportHasCountsLatenciesAndPredictionDistributions() throws Exception {
     Path out = tmp.resolve("p");
     Path input = tmp.resolve("in.parquet");
-    spark.read().parquet(data("breast_cancer.parquet"))
+    spark
+        .read()
+        .parquet(data("breast_cancer.parquet"))
         .selectExpr("*", "case when id % 100 = 7 then null else mean_radius end as mr")
-        .drop("mean_radius").withColumnRenamed("mr", "mean_radius")
-        .write().parquet(input.toString());
+        .drop("mean_radius")
+        .withColumnRenamed("mr", "mean_radius")
+        .write()
+        .parquet(input.toString());
     Path skipSpec = tmp.resolve("skip.yaml");
-    Files.writeString(skipSpec, Files.readString(Path.of(spec("breast_cancer.yaml")))
-        .replace("nulls: fail", "nulls: skip")
-        .replace("model: ../models/", "model: " + TestData.sample("models") + "/"));
-    Run r = job("--spec", skipSpec.toString(), "--input", input.toString(), "--output", out.toString(), "--run-date", "2026-11-24");
+    Files.writeString(
+        skipSpec,
+        Files.readString(Path.of(spec("breast_cancer.yaml")))
+            .replace("nulls: fail", "nulls: skip")
+            .replace("model: ../models/", "model: " + TestData.sample("models") + "/"));
+    Run r =
+        job(
+            "--spec",
+            skipSpec.toString(),
+            "--input",
+            input.toString(),
+            "--output",
+            out.toString(),
+            "--run-date",
+            "2026-11-24");
     assertEquals(0, r.code(), r.err());
-    JsonNode report = new ObjectMapper().readTree(out.resolve("_reports/run_date=2026-11-24/report.json").toFile());
+    JsonNode report =
+        new ObjectMapper()
+            .readTree(out.resolve("_reports/run_date=2026-11-24/report.json").toFile());
     assertEquals("2026-11-24", report.get("runDate").asText());
     assertEquals(569, report.get("rows").get("read").asLong());
     assertEquals(563, report.get("rows").get("scored").asLong());
     assertEquals(6, report.get("rows").get("rejected").asLong());
     assertEquals(6, report.get("rows").get("rejectedByReason").get("null:mean_radius").asLong());
     assertTrue(report.get("rowsPerSecond").asLong() > 0);
-    assertTrue(report.get("batchLatencyMs").get("p99").asDouble() >= report.get("batchLatencyMs").get("p50").asDouble());
+    assertTrue(
+        report.get("batchLatencyMs").get("p99").asDouble()
+            >= report.get("batchLatencyMs").get("p50").asDouble());
     assertEquals(1, report.get("batchLatencyMs").get("batches").asLong() >= 1 ? 1 : 0);
     JsonNode setup = report.get("setupMs");
     assertTrue(setup.get("driver").asDouble() > 0, setup.toString());
     assertTrue(setup.get("task").get("tasks").asLong() >= 1, setup.toString());
-    assertTrue(setup.get("task").get("max").asDouble() >= setup.get("task").get("p50").asDouble(), setup.toString());
+    assertTrue(
+        setup.get("task").get("max").asDouble() >= setup.get("task").get("p50").asDouble(),
+        setup.toString());
     JsonNode p = report.get("predictions").get("p_benign");
     assertEquals(563, p.get("count").asLong());
     assertTrue(p.get("min").asDouble() >= 0 && p.get("max").asDouble() <= 1);
@@ -190,8 +257,15 @@ class ScoringJobTest {
     assertEquals(563, diagnosis.get("benign").asLong() + diagnosis.get("malignant").asLong());
     // Gathered by the scoring tasks, the statistics equal Spark's over the written output.
     Dataset<Row> written = spark.read().parquet(out.resolve("run_date=2026-11-24").toString());
-    Row agg = written.selectExpr("min(p_benign)", "max(p_benign)", "avg(p_benign)", "stddev(p_benign)",
-        "count_if(diagnosis = 'benign')").first();
+    Row agg =
+        written
+            .selectExpr(
+                "min(p_benign)",
+                "max(p_benign)",
+                "avg(p_benign)",
+                "stddev(p_benign)",
+                "count_if(diagnosis = 'benign')")
+            .first();
     assertEquals(agg.getFloat(0), p.get("min").asDouble(), 0.0);
     assertEquals(agg.getFloat(1), p.get("max").asDouble(), 0.0);
     assertEquals(agg.getDouble(2), p.get("mean").asDouble(), 1e-9);
@@ -208,18 +282,42 @@ class ScoringJobTest {
     df.filter("id < 100").write().parquet(features.resolve("ds=2026-11-24").toString());
     df.filter("id >= 100").write().parquet(features.resolve("ds=2026-11-25").toString());
     Path out = tmp.resolve("out");
-    Run r = job("--spec", spec("breast_cancer.yaml"), "--input", features + "/ds=${run_date}",
-        "--filter", "id % 2 = 0", "--output", out + "/v1", "--run-date", "2026-11-24");
+    Run r =
+        job(
+            "--spec",
+            spec("breast_cancer.yaml"),
+            "--input",
+            features + "/ds=${run_date}",
+            "--filter",
+            "id % 2 = 0",
+            "--output",
+            out + "/v1",
+            "--run-date",
+            "2026-11-24");
     assertEquals(0, r.code(), r.err());
-    assertEquals(50, spark.read().parquet(out.resolve("v1/run_date=2026-11-24").toString()).count());
+    assertEquals(
+        50, spark.read().parquet(out.resolve("v1/run_date=2026-11-24").toString()).count());
   }
 
   @Test
   void csvInputWithReadOptions() throws Exception {
     Path out = tmp.resolve("out");
-    Run r = job("--spec", spec("wine_forest.yaml"), "--input", data("wine.csv"), "--format", "csv",
-        "--read-option", "header=true", "--read-option", "inferSchema=true",
-        "--output", out.toString(), "--run-date", "2026-11-24");
+    Run r =
+        job(
+            "--spec",
+            spec("wine_forest.yaml"),
+            "--input",
+            data("wine.csv"),
+            "--format",
+            "csv",
+            "--read-option",
+            "header=true",
+            "--read-option",
+            "inferSchema=true",
+            "--output",
+            out.toString(),
+            "--run-date",
+            "2026-11-24");
     assertEquals(0, r.code(), r.err());
     Dataset<Row> d = spark.read().parquet(out.toString());
     assertEquals(178, d.count());
@@ -231,37 +329,93 @@ class ScoringJobTest {
   void eachKindOfFailureHasItsExitCodeAndAMessageNamingTheProblem() throws Exception {
     Path out = tmp.resolve("out");
     Path noRadius = tmp.resolve("no_radius.parquet");
-    spark.read().parquet(data("breast_cancer.parquet")).drop("mean_radius").write().parquet(noRadius.toString());
-    Run missingColumn = job("--spec", spec("breast_cancer.yaml"), "--input", noRadius.toString(), "--output", out.toString());
+    spark
+        .read()
+        .parquet(data("breast_cancer.parquet"))
+        .drop("mean_radius")
+        .write()
+        .parquet(noRadius.toString());
+    Run missingColumn =
+        job(
+            "--spec",
+            spec("breast_cancer.yaml"),
+            "--input",
+            noRadius.toString(),
+            "--output",
+            out.toString());
     assertEquals(ExitCodes.INVALID_SPEC, missingColumn.code());
-    assertTrue(missingColumn.err().contains("no column 'mean_radius' in the input"), missingColumn.err());
+    assertTrue(
+        missingColumn.err().contains("no column 'mean_radius' in the input"), missingColumn.err());
 
     Path corrupt = tmp.resolve("corrupt.parquet");
     byte[] real = Files.readAllBytes(Path.of(data("breast_cancer.parquet")));
     Files.write(corrupt, java.util.Arrays.copyOf(real, real.length - 100));
-    Run corruptRun = job("--spec", spec("breast_cancer.yaml"), "--input", corrupt.toString(), "--output", out.toString());
+    Run corruptRun =
+        job(
+            "--spec",
+            spec("breast_cancer.yaml"),
+            "--input",
+            corrupt.toString(),
+            "--output",
+            out.toString());
     assertEquals(ExitCodes.BAD_INPUT, corruptRun.code(), corruptRun.err());
     assertTrue(corruptRun.err().contains("corrupt.parquet"), corruptRun.err());
 
-    Run missingInput = job("--spec", spec("breast_cancer.yaml"), "--input", tmp.resolve("nope").toString(), "--output", out.toString());
+    Run missingInput =
+        job(
+            "--spec",
+            spec("breast_cancer.yaml"),
+            "--input",
+            tmp.resolve("nope").toString(),
+            "--output",
+            out.toString());
     assertEquals(ExitCodes.BAD_INPUT, missingInput.code(), missingInput.err());
     assertTrue(missingInput.err().contains("nope"), missingInput.err());
 
     Path noModel = tmp.resolve("nomodel.yaml");
-    Files.writeString(noModel, Files.readString(Path.of(spec("breast_cancer.yaml"))).replace("breast_cancer_logreg.onnx", "missing.onnx"));
-    Run missingModel = job("--spec", noModel.toString(), "--input", data("breast_cancer.parquet"), "--output", out.toString());
+    Files.writeString(
+        noModel,
+        Files.readString(Path.of(spec("breast_cancer.yaml")))
+            .replace("breast_cancer_logreg.onnx", "missing.onnx"));
+    Run missingModel =
+        job(
+            "--spec",
+            noModel.toString(),
+            "--input",
+            data("breast_cancer.parquet"),
+            "--output",
+            out.toString());
     assertEquals(ExitCodes.MODEL_LOAD, missingModel.code(), missingModel.err());
-    assertTrue(missingModel.err().contains("missing.onnx: model file not found"), missingModel.err());
+    assertTrue(
+        missingModel.err().contains("missing.onnx: model file not found"), missingModel.err());
 
     Path hugeBatch = tmp.resolve("huge.yaml");
-    Files.writeString(hugeBatch, Files.readString(Path.of(spec("breast_cancer.yaml")))
-        .replace("../models/", TestData.sample("models").toString() + "/")
-        .replaceFirst("batchSize: [0-9]+", "batchSize: 1000000000"));
-    Run huge = job("--spec", hugeBatch.toString(), "--input", data("breast_cancer.parquet"), "--output", out.toString());
+    Files.writeString(
+        hugeBatch,
+        Files.readString(Path.of(spec("breast_cancer.yaml")))
+            .replace("../models/", TestData.sample("models").toString() + "/")
+            .replaceFirst("batchSize: [0-9]+", "batchSize: 1000000000"));
+    Run huge =
+        job(
+            "--spec",
+            hugeBatch.toString(),
+            "--input",
+            data("breast_cancer.parquet"),
+            "--output",
+            out.toString());
     assertEquals(ExitCodes.INVALID_SPEC, huge.code(), huge.err());
     assertTrue(huge.err().contains("batchSize: 1,000,000,000 rows a batch need about"), huge.err());
 
-    Run badDate = job("--spec", spec("breast_cancer.yaml"), "--input", "x", "--output", "y", "--run-date", "24/11/2026");
+    Run badDate =
+        job(
+            "--spec",
+            spec("breast_cancer.yaml"),
+            "--input",
+            "x",
+            "--output",
+            "y",
+            "--run-date",
+            "24/11/2026");
     assertEquals(ExitCodes.USAGE, badDate.code());
     assertTrue(badDate.err().contains("is not a date of the form YYYY-MM-DD"), badDate.err());
 
@@ -274,8 +428,9 @@ class ScoringJobTest {
   @Test
   void aSecondRunOfADateWhileTheFirstWritesIsRefusedAndTheFirstCompletes() throws Exception {
     Path out = tmp.resolve("predictions");
-    java.util.concurrent.CompletableFuture<Run> first = java.util.concurrent.CompletableFuture.supplyAsync(
-        () -> score(out, "2026-03-04", "--partitions", "300"));
+    java.util.concurrent.CompletableFuture<Run> first =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> score(out, "2026-03-04", "--partitions", "300"));
     for (int i = 0; i < 600 && !Files.isDirectory(out.resolve("_staging")); i++) {
       Thread.sleep(20);
     }

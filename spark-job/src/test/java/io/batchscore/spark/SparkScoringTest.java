@@ -42,10 +42,12 @@ class SparkScoringTest {
   /** Expected p_benign by id, from scoring-core directly. */
   private static Map<Long, Float> coreScores(ScoringSpec spec) throws Exception {
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), ScorerOptions.defaults())) {
-      ScoreResult r = s.score(TestData.batch(TestData.readCsv(TestData.sample("data/breast_cancer.csv"))));
+      ScoreResult r =
+          s.score(TestData.batch(TestData.readCsv(TestData.sample("data/breast_cancer.csv"))));
       Map<Long, Float> out = new HashMap<>();
       for (int i = 0; i < r.rowsScored(); i++) {
-        out.put((r.columns().column("id")).getLong(i), (r.columns().column("p_benign")).getFloat(i));
+        out.put(
+            (r.columns().column("id")).getLong(i), (r.columns().column("p_benign")).getFloat(i));
       }
       return out;
     }
@@ -55,8 +57,7 @@ class SparkScoringTest {
   void manyPartitionsAreAllScoredWithCorePredictionsAndOneModelLoad() throws Exception {
     // A session option no other test uses, so this test's cache key is its own.
     ScoringSpec spec =
-        ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml"))
-            .toBuilder()
+        ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder()
             .batchSize(16)
             .session(SessionConfig.DEFAULTS.withIntraOpThreads(1).withInterOpThreads(3))
             .build();
@@ -64,11 +65,23 @@ class SparkScoringTest {
     SparkScoring.Prepared p = SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.JOB);
     List<Row> rows = p.scored().collectAsList();
     assertEquals(569, rows.size());
-    assertEquals(Map.of("driver", 1L), p.metrics().modelLoads.value(), "one load for 40 partitions");
     assertEquals(
-        List.of("id", "label", "p_benign", "diagnosis", "model_name", "model_version", "model_sha256", "scored_at"),
+        Map.of("driver", 1L), p.metrics().modelLoads.value(), "one load for 40 partitions");
+    assertEquals(
+        List.of(
+            "id",
+            "label",
+            "p_benign",
+            "diagnosis",
+            "model_name",
+            "model_version",
+            "model_sha256",
+            "scored_at"),
         List.of(p.scored().schema().fieldNames()));
-    assertEquals(DataTypes.IntegerType, p.scored().schema().apply("id").dataType(), "passthrough keeps its type");
+    assertEquals(
+        DataTypes.IntegerType,
+        p.scored().schema().apply("id").dataType(),
+        "passthrough keeps its type");
     Map<Long, Float> expected = coreScores(spec);
     for (Row r : rows) {
       long id = r.getInt(0);
@@ -87,10 +100,20 @@ class SparkScoringTest {
     List<String> features = base.inputs().get(0).columns();
     Dataset<Row> input = SparkTestSession.csv(spark, "breast_cancer.csv");
     Dataset<Row> withVector =
-        new VectorAssembler().setInputCols(features.toArray(new String[0])).setOutputCol("features").transform(input)
+        new VectorAssembler()
+            .setInputCols(features.toArray(new String[0]))
+            .setOutputCol("features")
+            .transform(input)
             .select("id", "features");
-    ScoringSpec spec = base.toBuilder().clearInputs().input(InputBinding.ofColumn("float_input", "features")).build();
-    List<Row> rows = SparkScoring.prepare(spark, withVector, spec, SparkScoring.Layout.JOB).scored().collectAsList();
+    ScoringSpec spec =
+        base.toBuilder()
+            .clearInputs()
+            .input(InputBinding.ofColumn("float_input", "features"))
+            .build();
+    List<Row> rows =
+        SparkScoring.prepare(spark, withVector, spec, SparkScoring.Layout.JOB)
+            .scored()
+            .collectAsList();
     Map<Long, Float> expected = coreScores(base);
     assertEquals(569, rows.size());
     for (Row r : rows) {
@@ -101,13 +124,14 @@ class SparkScoringTest {
   @Test
   void badSpecIsReportedOnTheDriverBeforeAnyTaskRuns() throws Exception {
     ScoringSpec spec =
-        ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml"))
-            .toBuilder()
+        ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder()
             .passthrough("no_such_id")
             .build();
     Dataset<Row> input = SparkTestSession.csv(spark, "breast_cancer.csv").drop("mean_radius");
     SpecException e =
-        assertThrows(SpecException.class, () -> SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.JOB));
+        assertThrows(
+            SpecException.class,
+            () -> SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.JOB));
     assertTrue(e.getMessage().contains("no column 'mean_radius' in the input"), e.getMessage());
     assertTrue(e.getMessage().contains("no column 'no_such_id' in the input"), e.getMessage());
   }
@@ -118,11 +142,16 @@ class SparkScoringTest {
     // as scoring-core made it: numbers, a string label, a map of class scores, top-k labels and
     // their scores; on the column-vector reader and the row reader, across batch boundaries.
     for (String name : List.of("wine", "breast_cancer")) {
-      ScoringSpec spec = ScoringSpec.load(TestData.sample(name.equals("wine") ? "specs/wine_forest.yaml" : "specs/breast_cancer.yaml"));
+      ScoringSpec spec =
+          ScoringSpec.load(
+              TestData.sample(
+                  name.equals("wine") ? "specs/wine_forest.yaml" : "specs/breast_cancer.yaml"));
       List<String> outputs = new java.util.ArrayList<>();
       Map<Long, List<Object>> expected = new HashMap<>();
-      try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(spec, null), ScorerOptions.defaults())) {
-        ScoreResult r = s.score(TestData.batch(TestData.readCsv(TestData.sample("data/" + name + ".csv"))));
+      try (BatchScorer s =
+          BatchScorer.open(ScoringPlan.bind(spec, null), ScorerOptions.defaults())) {
+        ScoreResult r =
+            s.score(TestData.batch(TestData.readCsv(TestData.sample("data/" + name + ".csv"))));
         for (String c : r.columns().names()) {
           if (!c.equals("id")) {
             outputs.add(c);
@@ -139,8 +168,14 @@ class SparkScoringTest {
       for (String columnar : List.of("true", "false")) {
         spark.conf().set(SparkScoring.COLUMNAR_CONF, columnar);
         try {
-          Dataset<Row> input = spark.read().parquet(TestData.sample("data/" + name + ".parquet").toString()).repartition(3);
-          SparkScoring.Prepared p = SparkScoring.prepare(spark, input, spec.toBuilder().batchSize(7).build(), SparkScoring.Layout.JOB);
+          Dataset<Row> input =
+              spark
+                  .read()
+                  .parquet(TestData.sample("data/" + name + ".parquet").toString())
+                  .repartition(3);
+          SparkScoring.Prepared p =
+              SparkScoring.prepare(
+                  spark, input, spec.toBuilder().batchSize(7).build(), SparkScoring.Layout.JOB);
           List<Row> rows = p.scored().collectAsList();
           assertEquals(expected.size(), rows.size());
           for (Row r : rows) {
@@ -165,8 +200,8 @@ class SparkScoringTest {
   }
 
   @Test
-  void aModelOnAHadoopFileSystemIsFetchedByTheTasksWithTheSessionsConfiguration(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
-      throws Exception {
+  void aModelOnAHadoopFileSystemIsFetchedByTheTasksWithTheSessionsConfiguration(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
     // The executors get the Hadoop configuration only for a model on a Hadoop file system
     // (hdfs://, s3a://...; "bstest://" here): the tasks must still find it there.
     java.nio.file.Path model = tmp.resolve("remote/breast_cancer_logreg.onnx");
@@ -177,12 +212,20 @@ class SparkScoringTest {
     conf.setBoolean("fs.bstest.impl.disable.cache", true);
     try {
       ScoringSpec spec =
-          ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder().model("bstest://" + model).build();
+          ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder()
+              .model("bstest://" + model)
+              .build();
       assertTrue(ModelFiles.isRemote(spec.modelPath()));
       List<Row> rows =
-          SparkScoring.prepare(spark, SparkTestSession.csv(spark, "breast_cancer.csv").repartition(3), spec, SparkScoring.Layout.JOB)
-              .scored().collectAsList();
-      Map<Long, Float> expected = coreScores(ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")));
+          SparkScoring.prepare(
+                  spark,
+                  SparkTestSession.csv(spark, "breast_cancer.csv").repartition(3),
+                  spec,
+                  SparkScoring.Layout.JOB)
+              .scored()
+              .collectAsList();
+      Map<Long, Float> expected =
+          coreScores(ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")));
       assertEquals(569, rows.size());
       for (Row r : rows) {
         assertEquals(expected.get((long) r.getInt(0)), r.getFloat(2), "row id " + r.getInt(0));

@@ -22,9 +22,16 @@ class SparkSubmitIT {
 
   private List<String> jobArgs(Path out, String date) {
     return List.of(
-        "--spec", TestData.sample("specs/fashion_mlp_pixels.yaml").toString(),
-        "--input", TestData.sample("data/fashion_mnist_1k.parquet").toString(),
-        "--output", out.toString(), "--run-date", date, "--partitions", "16");
+        "--spec",
+        TestData.sample("specs/fashion_mlp_pixels.yaml").toString(),
+        "--input",
+        TestData.sample("data/fashion_mnist_1k.parquet").toString(),
+        "--output",
+        out.toString(),
+        "--run-date",
+        date,
+        "--partitions",
+        "16");
   }
 
   private static long parquetRows(Path dir) throws Exception {
@@ -32,9 +39,11 @@ class SparkSubmitIT {
     long n = 0;
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) s.filter(f -> f.toString().endsWith(".parquet"))::iterator) {
-        try (var r = org.apache.parquet.hadoop.ParquetFileReader.open(
-            org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
-                new org.apache.hadoop.fs.Path(p.toUri()), new org.apache.hadoop.conf.Configuration()))) {
+        try (var r =
+            org.apache.parquet.hadoop.ParquetFileReader.open(
+                org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(p.toUri()),
+                    new org.apache.hadoop.conf.Configuration()))) {
           n += r.getRecordCount();
         }
       }
@@ -45,7 +54,8 @@ class SparkSubmitIT {
   @Test
   void sparkSubmitRunsTheJobJarOnTheSample() throws Exception {
     Path out = work.resolve("predictions");
-    SparkSubmitter.Result r = SparkSubmitter.submit(work, List.of("--master", "local[2]"), jobArgs(out, "2026-11-24"));
+    SparkSubmitter.Result r =
+        SparkSubmitter.submit(work, List.of("--master", "local[2]"), jobArgs(out, "2026-11-24"));
     assertEquals(0, r.code(), r.stderr());
     assertTrue(r.stdout().contains("scored 1000 rows (0 rejected)"), r.stdout());
     assertEquals(1000, parquetRows(out.resolve("run_date=2026-11-24")));
@@ -54,26 +64,49 @@ class SparkSubmitIT {
   @Test
   void sparkSubmitExitsWithTheDocumentedCodeOnABadSpec() throws Exception {
     Path spec = work.resolve("bad.yaml");
-    Files.writeString(spec, "model: " + TestData.sample("models/fashion_mlp.onnx") + "\ninputs: [{input: image, column: nope}]\noutputs: [{output: logits, column: l}]\n");
-    SparkSubmitter.Result r = SparkSubmitter.submit(work, List.of("--master", "local[1]"),
-        List.of("--spec", spec.toString(), "--input", TestData.sample("data/fashion_mnist_1k.parquet").toString(), "--output", work.resolve("o").toString()));
+    Files.writeString(
+        spec,
+        "model: "
+            + TestData.sample("models/fashion_mlp.onnx")
+            + "\ninputs: [{input: image, column: nope}]\noutputs: [{output: logits, column: l}]\n");
+    SparkSubmitter.Result r =
+        SparkSubmitter.submit(
+            work,
+            List.of("--master", "local[1]"),
+            List.of(
+                "--spec",
+                spec.toString(),
+                "--input",
+                TestData.sample("data/fashion_mnist_1k.parquet").toString(),
+                "--output",
+                work.resolve("o").toString()));
     assertEquals(ExitCodes.INVALID_SPEC, r.code(), r.stderr());
     assertTrue(r.stderr().contains("no column 'nope' in the input"), r.stderr());
-    assertTrue(!Files.exists(work.resolve("o/run_date=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC))));
+    assertTrue(
+        !Files.exists(
+            work.resolve("o/run_date=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC))));
   }
 
   @Test
-  void onAMultiProcessClusterEachExecutorLoadsTheModelOnceAndTheOutputIsComplete() throws Exception {
+  void onAMultiProcessClusterEachExecutorLoadsTheModelOnceAndTheOutputIsComplete()
+      throws Exception {
     Path out = work.resolve("predictions");
-    SparkSubmitter.Result r = SparkSubmitter.submit(
-        work,
-        List.of("--master", "local-cluster[2,1,1024]",
-            "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-            "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s"),
-        jobArgs(out, "2026-11-24"));
+    SparkSubmitter.Result r =
+        SparkSubmitter.submit(
+            work,
+            List.of(
+                "--master",
+                "local-cluster[2,1,1024]",
+                "--conf",
+                "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                "--conf",
+                "spark.scheduler.maxRegisteredResourcesWaitingTime=120s"),
+            jobArgs(out, "2026-11-24"));
     assertEquals(0, r.code(), r.stderr());
     assertEquals(1000, parquetRows(out.resolve("run_date=2026-11-24")));
-    JsonNode report = new ObjectMapper().readTree(out.resolve("_reports/run_date=2026-11-24/report.json").toFile());
+    JsonNode report =
+        new ObjectMapper()
+            .readTree(out.resolve("_reports/run_date=2026-11-24/report.json").toFile());
     JsonNode loads = report.get("modelLoadsByExecutor");
     assertEquals(2, loads.size(), "both executor JVMs scored: " + loads);
     for (Iterator<Map.Entry<String, JsonNode>> it = loads.fields(); it.hasNext(); ) {

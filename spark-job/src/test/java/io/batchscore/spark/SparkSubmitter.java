@@ -11,14 +11,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the job jar through Spark's own submit entry point ({@code
- * org.apache.spark.deploy.SparkSubmit}) in a child JVM, exactly as {@code spark-submit} would,
- * with a SPARK_HOME whose {@code jars/} links Spark's runtime jars (from this test's classpath,
- * less our code and what the job jar carries).
+ * org.apache.spark.deploy.SparkSubmit}) in a child JVM, exactly as {@code spark-submit} would, with
+ * a SPARK_HOME whose {@code jars/} links Spark's runtime jars (from this test's classpath, less our
+ * code and what the job jar carries).
  */
 final class SparkSubmitter {
   /** Jars the job jar carries itself, or test-only jars: not part of a Spark distribution. */
   private static final Set<String> NOT_SPARK =
-      Set.of("onnxruntime", "picocli", "jackson-dataformat-yaml", "junit", "opentest4j", "apiguardian", "scoring-core", "spark-job", "cli");
+      Set.of(
+          "onnxruntime",
+          "picocli",
+          "jackson-dataformat-yaml",
+          "junit",
+          "opentest4j",
+          "apiguardian",
+          "scoring-core",
+          "spark-job",
+          "cli");
 
   record Result(int code, String stdout, String stderr, Path sparkHome) {}
 
@@ -48,12 +57,29 @@ final class SparkSubmitter {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of(opens.trim().split("\\s+")));
     cmd.addAll(List.of("-Xmx1g", "-XX:+UseParallelGC", "-Dai.djl.offline=true"));
-    cmd.addAll(List.of("-cp", home.resolve("jars") + File.separator + "*", "org.apache.spark.deploy.SparkSubmit"));
-    cmd.addAll(List.of("--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
-        "--conf", "spark.driver.bindAddress=127.0.0.1",
-        "--conf", "spark.executor.extraJavaOptions=" + opens + " -Dai.djl.offline=true -XX:+UseParallelGC"));
+    cmd.addAll(
+        List.of(
+            "-cp",
+            home.resolve("jars") + File.separator + "*",
+            "org.apache.spark.deploy.SparkSubmit"));
+    cmd.addAll(
+        List.of(
+            "--conf",
+            "spark.ui.enabled=false",
+            "--conf",
+            "spark.driver.host=127.0.0.1",
+            "--conf",
+            "spark.driver.bindAddress=127.0.0.1",
+            "--conf",
+            "spark.executor.extraJavaOptions="
+                + opens
+                + " -Dai.djl.offline=true -XX:+UseParallelGC"));
     cmd.addAll(sparkArgs);
-    cmd.addAll(List.of("--class", "io.batchscore.spark.job.ScoringJob", System.getProperty("batchscore.job.jar")));
+    cmd.addAll(
+        List.of(
+            "--class",
+            "io.batchscore.spark.job.ScoringJob",
+            System.getProperty("batchscore.job.jar")));
     cmd.addAll(jobArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
     pb.environment().put("SPARK_HOME", home.toString());

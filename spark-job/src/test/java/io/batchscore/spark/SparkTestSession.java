@@ -20,13 +20,14 @@ public final class SparkTestSession {
 
   /** The session with extra settings: {@code start("spark.task.cpus", "2")}. */
   public static SparkSession start(String... settings) {
-    SparkSession.Builder b = SparkSession.builder()
-        .appName("batchscore-test")
-        .master("local[2]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.host", "127.0.0.1");
+    SparkSession.Builder b =
+        SparkSession.builder()
+            .appName("batchscore-test")
+            .master("local[2]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.driver.host", "127.0.0.1");
     for (int i = 0; i + 1 < settings.length; i += 2) {
       b.config(settings[i], settings[i + 1]);
     }

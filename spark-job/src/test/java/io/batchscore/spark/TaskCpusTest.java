@@ -13,12 +13,13 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tasks with two CPUs ({@code spark.task.cpus=2}) score two model batches at once, one per CPU,
- * and give exactly the predictions of one-CPU tasks.
+ * Tasks with two CPUs ({@code spark.task.cpus=2}) score two model batches at once, one per CPU, and
+ * give exactly the predictions of one-CPU tasks.
  */
 class TaskCpusTest {
 
-  private static Map<Integer, Float> scores(int taskCpus, ScoringSpec spec, long[] calls) throws Exception {
+  private static Map<Integer, Float> scores(int taskCpus, ScoringSpec spec, long[] calls)
+      throws Exception {
     SparkSession spark = SparkTestSession.start("spark.task.cpus", Integer.toString(taskCpus));
     try {
       Dataset<Row> input = SparkTestSession.csv(spark, "breast_cancer.csv").coalesce(1);
@@ -37,7 +38,10 @@ class TaskCpusTest {
 
   @Test
   void aTaskWithTwoCpusScoresTwoBatchesPerCallWithTheSamePredictions() throws Exception {
-    ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder().batchSize(16).build();
+    ScoringSpec spec =
+        ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder()
+            .batchSize(16)
+            .build();
     long[] oneCpu = new long[1];
     long[] twoCpus = new long[1];
     Map<Integer, Float> expected = scores(1, spec, oneCpu);

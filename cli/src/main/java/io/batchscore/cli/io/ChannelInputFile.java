@@ -97,7 +97,8 @@ final class ChannelInputFile implements InputFile {
       public void readFully(ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) {
           if (read(buf) < 0) {
-            throw new EOFException(path + ": ended " + buf.remaining() + " bytes early at offset " + pos);
+            throw new EOFException(
+                path + ": ended " + buf.remaining() + " bytes early at offset " + pos);
           }
         }
       }

@@ -1,9 +1,9 @@
 package io.batchscore.cli.io;
 
 import io.batchscore.core.BadInputException;
-import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
+import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.InputSchema;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;
@@ -19,10 +19,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a CSV file with a header row, streaming, a batch at a time. Columns that feed the model
- * are parsed into the model input's type (an empty field is null); a value that does not parse
- * is reported with the file, line and column. Other selected columns are read as text. Fields may
- * be quoted ("a,b"; "" for a quote), as RFC 4180 describes.
+ * Reads a CSV file with a header row, streaming, a batch at a time. Columns that feed the model are
+ * parsed into the model input's type (an empty field is null); a value that does not parse is
+ * reported with the file, line and column. Other selected columns are read as text. Fields may be
+ * quoted ("a,b"; "" for a quote), as RFC 4180 describes.
  */
 public final class CsvTableReader implements TableReader {
   private final Path file;
@@ -39,8 +39,8 @@ public final class CsvTableReader implements TableReader {
   static final int INFER_ROWS = 1000;
 
   /**
-   * @param types the element type of each column to read: features get the model's; a null type
-   *     is inferred from the first 1,000 rows (int64, else double, else bool, else string)
+   * @param types the element type of each column to read: features get the model's; a null type is
+   *     inferred from the first 1,000 rows (int64, else double, else bool, else string)
    */
   public CsvTableReader(Path file, Map<String, ElementType> types) throws IOException {
     this.file = file;
@@ -108,7 +108,10 @@ public final class CsvTableReader implements TableReader {
         isBool &= v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false");
       }
       inferredColumns.add(c);
-      types[c] = isLong ? ElementType.INT64 : isDouble ? ElementType.DOUBLE : isBool ? ElementType.BOOL : ElementType.STRING;
+      types[c] =
+          isLong
+              ? ElementType.INT64
+              : isDouble ? ElementType.DOUBLE : isBool ? ElementType.BOOL : ElementType.STRING;
     }
   }
 
@@ -127,8 +130,8 @@ public final class CsvTableReader implements TableReader {
   }
 
   /**
-   * The schema of a CSV file: the selected columns with their types, then the other header
-   * columns as strings (they are not read, but validation names them in suggestions).
+   * The schema of a CSV file: the selected columns with their types, then the other header columns
+   * as strings (they are not read, but validation names them in suggestions).
    */
   @Override
   public InputSchema schema() {
@@ -171,8 +174,17 @@ public final class CsvTableReader implements TableReader {
       }
       List<String> fields = split(s);
       if (fields.size() != header.size()) {
-        throw new BadInputException(null, line - 2, null,
-            file + " line " + line + ": " + fields.size() + " fields, the header has " + header.size());
+        throw new BadInputException(
+            null,
+            line - 2,
+            null,
+            file
+                + " line "
+                + line
+                + ": "
+                + fields.size()
+                + " fields, the header has "
+                + header.size());
       }
       for (int c = 0; c < names.length; c++) {
         String v = fields.get(indices[c]);
@@ -190,7 +202,9 @@ public final class CsvTableReader implements TableReader {
     }
     ColumnBatch.Builder b = ColumnBatch.builder(rows);
     for (int c = 0; c < names.length; c++) {
-      b.add(names[c], ParquetTableReader.column(types[c], values[c], anyNull[c] ? nulls[c] : null, rows));
+      b.add(
+          names[c],
+          ParquetTableReader.column(types[c], values[c], anyNull[c] ? nulls[c] : null, rows));
     }
     return b.build();
   }
@@ -221,11 +235,23 @@ public final class CsvTableReader implements TableReader {
           ((String[]) dst)[row] = v;
       }
     } catch (NumberFormatException e) {
-      throw new BadInputException(names[c], line - 2, null,
-          file + " line " + line + ", column '" + names[c] + "': '" + v + "' is not "
+      throw new BadInputException(
+          names[c],
+          line - 2,
+          null,
+          file
+              + " line "
+              + line
+              + ", column '"
+              + names[c]
+              + "': '"
+              + v
+              + "' is not "
               + (types[c] == ElementType.BOOL ? "a boolean" : "a number")
-              + " (expected " + types[c]
-              + (inferred(c) ? ", inferred from the first " + INFER_ROWS + " rows" : "") + ")");
+              + " (expected "
+              + types[c]
+              + (inferred(c) ? ", inferred from the first " + INFER_ROWS + " rows" : "")
+              + ")");
     }
   }
 

@@ -63,7 +63,8 @@ public final class CsvTableWriter implements TableWriter {
     }
     if (v instanceof Map<?, ?> m) {
       StringBuilder sb = new StringBuilder("{");
-      m.forEach((k, val) -> sb.append(sb.length() > 1 ? ";" : "").append(k).append(':').append(val));
+      m.forEach(
+          (k, val) -> sb.append(sb.length() > 1 ? ";" : "").append(k).append(':').append(val));
       return quote(sb.append('}').toString());
     }
     return quote(String.valueOf(v));

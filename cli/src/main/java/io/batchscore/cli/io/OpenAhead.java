@@ -5,13 +5,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
- * Opens a resource on a thread of its own while the caller opens something else: the CLI opens
- * a Parquet input (Parquet's classes, every file's footer) while ONNX Runtime loads its library
- * and the model, instead of one after the other.
+ * Opens a resource on a thread of its own while the caller opens something else: the CLI opens a
+ * Parquet input (Parquet's classes, every file's footer) while ONNX Runtime loads its library and
+ * the model, instead of one after the other.
  *
  * <p>{@link #take} hands the resource over, or throws the failure to open it as it was thrown.
- * {@link #discard} is for the path where it was never taken (the caller failed first): it waits
- * for the opening to end and closes what it opened, so nothing is left open behind an error.
+ * {@link #discard} is for the path where it was never taken (the caller failed first): it waits for
+ * the opening to end and closes what it opened, so nothing is left open behind an error.
  */
 public final class OpenAhead<T extends AutoCloseable> {
   /** Opens the resource; runs once, on the opening thread. */
@@ -34,7 +34,10 @@ public final class OpenAhead<T extends AutoCloseable> {
     return new OpenAhead<>(threadName, opener);
   }
 
-  /** Waits for the opening (uninterruptibly, as it cannot be stopped halfway) and hands the resource over. */
+  /**
+   * Waits for the opening (uninterruptibly, as it cannot be stopped halfway) and hands the resource
+   * over.
+   */
   public T take() throws IOException {
     taken = true;
     boolean interrupted = false;

@@ -9,19 +9,19 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.xerial.snappy.Snappy;
 
 /**
- * parquet-java's codecs for the local reader, with Snappy pages decompressed from one direct
- * buffer into another by snappy-java, without the Hadoop stream in between.
+ * parquet-java's codecs for the local reader, with Snappy pages decompressed from one direct buffer
+ * into another by snappy-java, without the Hadoop stream in between.
  *
  * <p>With a direct allocator ({@link RecyclingAllocator}) parquet-java reads column chunks into
- * direct buffers and asks the decompressor to fill a direct page buffer. Its default codecs
- * answer that through Hadoop's decompressor stream: the compressed page copied into the codec's
- * own direct buffer, decompressed into another, copied out into a new heap array and copied
- * again into the page buffer. Here Snappy (Spark's default) decompresses in one step. Every
- * other codec, and the heap path parquet-java uses for dictionary pages, is parquet-java's own.
+ * direct buffers and asks the decompressor to fill a direct page buffer. Its default codecs answer
+ * that through Hadoop's decompressor stream: the compressed page copied into the codec's own direct
+ * buffer, decompressed into another, copied out into a new heap array and copied again into the
+ * page buffer. Here Snappy (Spark's default) decompresses in one step. Every other codec, and the
+ * heap path parquet-java uses for dictionary pages, is parquet-java's own.
  *
- * <p>parquet-java's {@code DirectCodecFactory} is not used: its decompressors are shared per
- * codec and, on the heap path, decompress into one buffer they reuse, which would overwrite a
- * dictionary page still in use by another column.
+ * <p>parquet-java's {@code DirectCodecFactory} is not used: its decompressors are shared per codec
+ * and, on the heap path, decompress into one buffer they reuse, which would overwrite a dictionary
+ * page still in use by another column.
  */
 final class PageCodecs implements CompressionCodecFactory {
   private final CodecFactory codecs = new CodecFactory(ParquetConf.SHARED, 0);
@@ -56,7 +56,8 @@ final class PageCodecs implements CompressionCodecFactory {
     }
 
     @Override
-    public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
+    public void decompress(
+        ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
         throws IOException {
       if (!input.isDirect() || !output.isDirect()) {
         own.decompress(input, compressedSize, output, uncompressedSize);

@@ -20,11 +20,11 @@ import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
- * Reads a flat number column of one row group page by page, a range of rows at a time. PLAIN
- * pages without nulls are copied in bulk from the page's bytes; dictionary and other encodings
- * go through parquet-java's own value readers. parquet-java's record-level {@code ColumnReader}
- * costs about 100-200 ns per value (levels, converters, an 8-byte stream read per double); this
- * reads PLAIN doubles at memory speed (docs/performance.md).
+ * Reads a flat number column of one row group page by page, a range of rows at a time. PLAIN pages
+ * without nulls are copied in bulk from the page's bytes; dictionary and other encodings go through
+ * parquet-java's own value readers. parquet-java's record-level {@code ColumnReader} costs about
+ * 100-200 ns per value (levels, converters, an 8-byte stream read per double); this reads PLAIN
+ * doubles at memory speed (docs/performance.md).
  */
 final class PageColumnReader {
   private final ColumnDescriptor desc;
@@ -32,17 +32,24 @@ final class PageColumnReader {
   private final ElementType type;
   private final int maxDef;
   private final Dictionary dictionary;
+
   /** Values left in the current page. */
   private int left;
+
   /** Definition levels of the current page (V1: a values reader; V2: an RLE decoder). */
   private ValuesReader levelsV1;
+
   private RunLengthBitPackingHybridDecoder levelsV2;
+
   /** The current page's values: PLAIN bytes, or a reader for any other encoding. */
   private ByteBuffer plain;
+
   private ValuesReader values;
   private boolean dictionaryIds;
+
   /** Dictionary pages: ids decoded in bulk, values looked up in the materialised dictionary. */
   private IdDecoder ids;
+
   private final Object dictionaryValues;
   private int[] idScratch = new int[0];
 
@@ -275,28 +282,40 @@ final class PageColumnReader {
       return;
     }
     switch (type) {
-      case FLOAT -> ((float[]) dst)[i] =
-          plain != null ? plain.getFloat()
-              : dictionaryIds ? dictionary.decodeToFloat(values.readValueDictionaryId())
-              : values.readFloat();
-      case DOUBLE -> ((double[]) dst)[i] =
-          plain != null ? plain.getDouble()
-              : dictionaryIds ? dictionary.decodeToDouble(values.readValueDictionaryId())
-              : values.readDouble();
-      case INT32 -> ((int[]) dst)[i] =
-          plain != null ? plain.getInt()
-              : dictionaryIds ? dictionary.decodeToInt(values.readValueDictionaryId())
-              : values.readInteger();
-      default -> ((long[]) dst)[i] =
-          plain != null ? plain.getLong()
-              : dictionaryIds ? dictionary.decodeToLong(values.readValueDictionaryId())
-              : values.readLong();
+      case FLOAT ->
+          ((float[]) dst)[i] =
+              plain != null
+                  ? plain.getFloat()
+                  : dictionaryIds
+                      ? dictionary.decodeToFloat(values.readValueDictionaryId())
+                      : values.readFloat();
+      case DOUBLE ->
+          ((double[]) dst)[i] =
+              plain != null
+                  ? plain.getDouble()
+                  : dictionaryIds
+                      ? dictionary.decodeToDouble(values.readValueDictionaryId())
+                      : values.readDouble();
+      case INT32 ->
+          ((int[]) dst)[i] =
+              plain != null
+                  ? plain.getInt()
+                  : dictionaryIds
+                      ? dictionary.decodeToInt(values.readValueDictionaryId())
+                      : values.readInteger();
+      default ->
+          ((long[]) dst)[i] =
+              plain != null
+                  ? plain.getLong()
+                  : dictionaryIds
+                      ? dictionary.decodeToLong(values.readValueDictionaryId())
+                      : values.readLong();
     }
   }
 
   /**
-   * Parquet's RLE / bit-packing hybrid encoding of dictionary ids, decoded a run at a time:
-   * runs of one repeated id, and groups of 8 ids packed in {@code bitWidth} bits each.
+   * Parquet's RLE / bit-packing hybrid encoding of dictionary ids, decoded a run at a time: runs of
+   * one repeated id, and groups of 8 ids packed in {@code bitWidth} bits each.
    */
   static final class IdDecoder {
     private final ByteBuffer in;
@@ -315,7 +334,8 @@ final class PageColumnReader {
       }
       this.in = in;
       this.bitWidth = bitWidth;
-      this.packer = org.apache.parquet.column.values.bitpacking.Packer.LITTLE_ENDIAN.newBytePacker(bitWidth);
+      this.packer =
+          org.apache.parquet.column.values.bitpacking.Packer.LITTLE_ENDIAN.newBytePacker(bitWidth);
       this.group = new byte[Math.max(1, bitWidth)];
     }
 

@@ -31,10 +31,10 @@ import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 /**
- * Reads a Parquet file, or a folder of Parquet part files (as Spark writes them), column by
- * column with parquet-hadoop's column readers: only the selected columns are decoded, straight
- * into primitive arrays, a batch at a time across row groups and files. Reads top-level
- * primitive columns and lists of primitives (Spark's {@code array<float>}).
+ * Reads a Parquet file, or a folder of Parquet part files (as Spark writes them), column by column
+ * with parquet-hadoop's column readers: only the selected columns are decoded, straight into
+ * primitive arrays, a batch at a time across row groups and files. Reads top-level primitive
+ * columns and lists of primitives (Spark's {@code array<float>}).
  */
 public final class ParquetTableReader implements TableReader {
   private final List<Path> files;
@@ -58,11 +58,19 @@ public final class ParquetTableReader implements TableReader {
     final int nullDef;
     final int emptyDef;
     ColumnReader reader;
+
     /** Flat number columns: read a page at a time instead of through {@link #reader}. */
     PageColumnReader pages;
+
     long consumed;
 
-    Field(String name, ColumnDescriptor desc, ElementType type, boolean list, int nullDef, int emptyDef) {
+    Field(
+        String name,
+        ColumnDescriptor desc,
+        ElementType type,
+        boolean list,
+        int nullDef,
+        int emptyDef) {
       this.name = name;
       this.desc = desc;
       this.type = type;
@@ -125,25 +133,33 @@ public final class ParquetTableReader implements TableReader {
 
   private ParquetFileReader open(Path f) throws IOException {
     try {
-      return ParquetFileReader.open(new ChannelInputFile(f),
-          ParquetReadOptions.builder(ParquetConf.SHARED).withAllocator(buffers).withCodecFactory(codecs)
+      return ParquetFileReader.open(
+          new ChannelInputFile(f),
+          ParquetReadOptions.builder(ParquetConf.SHARED)
+              .withAllocator(buffers)
+              .withCodecFactory(codecs)
               // parquet-java decompresses into the allocator's direct buffers only with this set;
               // no decryption is configured, so it changes nothing else.
-              .useOffHeapDecryptBuffer(true).build());
+              .useOffHeapDecryptBuffer(true)
+              .build());
     } catch (RuntimeException | IOException e) {
-      throw new BadInputException(null, -1, null, f + ": not a readable Parquet file (" + e.getMessage() + ")");
+      throw new BadInputException(
+          null, -1, null, f + ": not a readable Parquet file (" + e.getMessage() + ")");
     }
   }
 
   /** A Parquet type this reader cannot read, for messages: "Parquet INT96", "a Parquet group". */
   private static String describe(Type t) {
     if (!t.isPrimitive()) {
-      return t.getLogicalTypeAnnotation() == null ? "a Parquet group" : "a Parquet group ("
-          + t.getLogicalTypeAnnotation() + ")";
+      return t.getLogicalTypeAnnotation() == null
+          ? "a Parquet group"
+          : "a Parquet group (" + t.getLogicalTypeAnnotation() + ")";
     }
     String kind = t.isRepetition(Type.Repetition.REPEATED) ? "repeated " : "";
     LogicalTypeAnnotation l = t.getLogicalTypeAnnotation();
-    return "Parquet " + kind + t.asPrimitiveType().getPrimitiveTypeName()
+    return "Parquet "
+        + kind
+        + t.asPrimitiveType().getPrimitiveTypeName()
         + (l == null ? "" : " (" + l + ")");
   }
 
@@ -169,7 +185,8 @@ public final class ParquetTableReader implements TableReader {
     if (repeated.isPrimitive()) {
       path = new String[] {name, repeated.getName()};
       leaf = repeated;
-    } else if (repeated.asGroupType().getFieldCount() == 1 && repeated.asGroupType().getType(0).isPrimitive()) {
+    } else if (repeated.asGroupType().getFieldCount() == 1
+        && repeated.asGroupType().getType(0).isPrimitive()) {
       leaf = repeated.asGroupType().getType(0);
       path = new String[] {name, repeated.getName(), leaf.getName()};
     } else {
@@ -192,18 +209,22 @@ public final class ParquetTableReader implements TableReader {
       case DOUBLE:
         return ElementType.DOUBLE;
       case INT32:
-        return p.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation
+        return p.getLogicalTypeAnnotation()
+                instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation
             ? null
             : ElementType.INT32;
       case INT64:
-        return p.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation
+        return p.getLogicalTypeAnnotation()
+                instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation
             ? null
             : ElementType.INT64;
       case BOOLEAN:
         return ElementType.BOOL;
       case BINARY:
-        return p.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
-                || p.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
+        return p.getLogicalTypeAnnotation()
+                    instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+                || p.getLogicalTypeAnnotation()
+                    instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
             ? ElementType.STRING
             : null;
       default:
@@ -291,9 +312,11 @@ public final class ParquetTableReader implements TableReader {
       }
       // A row group's column chunks and pages are read into direct buffers; their limit is the
       // heap's size unless set. The buffers are freed with the reader.
-      throw new IOException(files.get(Math.min(fileIndex, files.size() - 1))
-          + ": a row group needs more direct memory than this JVM allows (" + e.getMessage()
-          + "); give it more with -Xmx or -XX:MaxDirectMemorySize in BATCHSCORE_JAVA_OPTS");
+      throw new IOException(
+          files.get(Math.min(fileIndex, files.size() - 1))
+              + ": a row group needs more direct memory than this JVM allows ("
+              + e.getMessage()
+              + "); give it more with -Xmx or -XX:MaxDirectMemorySize in BATCHSCORE_JAVA_OPTS");
     }
   }
 
@@ -308,7 +331,10 @@ public final class ParquetTableReader implements TableReader {
           builders.get(f.name).read(take);
         }
       } catch (RuntimeException | IOException e) {
-        throw new BadInputException(null, -1, null,
+        throw new BadInputException(
+            null,
+            -1,
+            null,
             files.get(fileIndex) + ": cannot decode Parquet data (" + e.getMessage() + ")");
       }
       rowsLeftInGroup -= take;
@@ -443,7 +469,8 @@ public final class ParquetTableReader implements TableReader {
       for (int i = 0; i < size && !anyElementNull; i++) {
         anyElementNull = elementNulls[i];
       }
-      return Column.ofArrays(offsets, column(f.type, values, anyElementNull ? elementNulls : null, size), mask, n);
+      return Column.ofArrays(
+          offsets, column(f.type, values, anyElementNull ? elementNulls : null, size), mask, n);
     }
   }
 
@@ -471,8 +498,8 @@ public final class ParquetTableReader implements TableReader {
   }
 
   /**
-   * Column readers look up a converter for each column path; values are read with getFloat()
-   * and friends instead, so every converter does nothing.
+   * Column readers look up a converter for each column path; values are read with getFloat() and
+   * friends instead, so every converter does nothing.
    */
   private static GroupConverter noopConverter(GroupType type) {
     Converter[] children = new Converter[type.getFieldCount()];

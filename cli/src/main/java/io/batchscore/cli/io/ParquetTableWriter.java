@@ -31,14 +31,14 @@ import org.apache.parquet.schema.Types;
 
 /**
  * Writes scored batches as one Parquet file (snappy), a column at a time, straight to Parquet's
- * column writers: each column of a batch is one typed loop over its values, with the repetition
- * and definition levels worked out here from the schema.
+ * column writers: each column of a batch is one typed loop over its values, with the repetition and
+ * definition levels worked out here from the schema.
  *
  * <p>This is what Parquet's record API does underneath, without its per-row bookkeeping. Going
  * through the record API (a {@code WriteSupport} calling {@code startField}/{@code addFloat}/
- * {@code endField} for every value of every row) cost about twice the CPU, and its one large
- * row method cost the JIT about 0.8 s of compilation in every CLI run, recompiled as the types it
- * met changed. Row groups close at Parquet's default size (128 MB of buffered column data); pages,
+ * {@code endField} for every value of every row) cost about twice the CPU, and its one large row
+ * method cost the JIT about 0.8 s of compilation in every CLI run, recompiled as the types it met
+ * changed. Row groups close at Parquet's default size (128 MB of buffered column data); pages,
  * dictionaries, statistics and column indexes are Parquet's own, with its default properties.
  */
 public final class ParquetTableWriter implements TableWriter {
@@ -57,8 +57,8 @@ public final class ParquetTableWriter implements TableWriter {
   private int rowGroupOrdinal;
 
   /**
-   * @param columns the output columns in order; a column with a Parquet type (a passthrough
-   *     column of a Parquet input) keeps it, the others get one from their column type
+   * @param columns the output columns in order; a column with a Parquet type (a passthrough column
+   *     of a Parquet input) keeps it, the others get one from their column type
    */
   public ParquetTableWriter(Path file, List<OutputField> columns) throws IOException {
     this(file, columns, ParquetWriter.DEFAULT_BLOCK_SIZE);
@@ -68,7 +68,10 @@ public final class ParquetTableWriter implements TableWriter {
   ParquetTableWriter(Path path, List<OutputField> columns, long rowGroupBytes) throws IOException {
     List<Type> types = new ArrayList<>();
     for (OutputField c : columns) {
-      types.add(c.parquetType() != null ? c.parquetType() : parquetType(c.name(), c.type(), c.nullable()));
+      types.add(
+          c.parquetType() != null
+              ? c.parquetType()
+              : parquetType(c.name(), c.type(), c.nullable()));
     }
     this.schema = new MessageType("batchscore", types);
     this.fields = new Field[types.size()];
@@ -78,8 +81,15 @@ public final class ParquetTableWriter implements TableWriter {
     this.rowGroupBytes = rowGroupBytes;
     this.codecs = new CodecFactory(ParquetConf.SHARED, props.getPageSizeThreshold());
     this.compressor = codecs.getCompressor(CompressionCodecName.SNAPPY);
-    this.file = new ParquetFileWriter(new LocalOutputFile(path), schema, ParquetFileWriter.Mode.OVERWRITE,
-        rowGroupBytes, ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, props);
+    this.file =
+        new ParquetFileWriter(
+            new LocalOutputFile(path),
+            schema,
+            ParquetFileWriter.Mode.OVERWRITE,
+            rowGroupBytes,
+            ParquetWriter.MAX_PADDING_SIZE_DEFAULT,
+            null,
+            props);
     file.start();
     newRowGroup();
   }
@@ -93,7 +103,10 @@ public final class ParquetTableWriter implements TableWriter {
       case ARRAY:
         return Types.buildGroup(rep)
             .as(LogicalTypeAnnotation.listType())
-            .addField(Types.repeatedGroup().addField(primitive("element", t.element(), Type.Repetition.REQUIRED)).named("list"))
+            .addField(
+                Types.repeatedGroup()
+                    .addField(primitive("element", t.element(), Type.Repetition.REQUIRED))
+                    .named("list"))
             .named(name);
       case MAP:
         return Types.buildGroup(rep)
@@ -122,19 +135,22 @@ public final class ParquetTableWriter implements TableWriter {
       case BOOL:
         return Types.primitive(PrimitiveTypeName.BOOLEAN, rep).named(name);
       default:
-        return Types.primitive(PrimitiveTypeName.BINARY, rep).as(LogicalTypeAnnotation.stringType()).named(name);
+        return Types.primitive(PrimitiveTypeName.BINARY, rep)
+            .as(LogicalTypeAnnotation.stringType())
+            .named(name);
     }
   }
 
   /**
-   * One top-level field: its leaf columns (one for a value or a list, key and value for a map)
-   * and the definition levels that mark a null row and an empty list or map.
+   * One top-level field: its leaf columns (one for a value or a list, key and value for a map) and
+   * the definition levels that mark a null row and an empty list or map.
    */
   private static final class Field {
     final String name;
     final boolean nested;
     final boolean optional;
     final ColumnDescriptor[] leaves;
+
     /** Definition level of a present but empty list or map (the level of the field itself). */
     final int emptyDef;
 
@@ -179,10 +195,9 @@ public final class ParquetTableWriter implements TableWriter {
 
   /**
    * A column of one value per row: one loop per type. A null is a definition level one below the
-   * leaf's. The float, double and long loops are written out (not the generic {@link #value}
-   * call per value) because that measured faster: one loop through {@code value} for every type
-   * cost the writing thread 0.71-0.88 s instead of 0.52-0.72 s per 1M MLP rows (three
-   * alternating pairs).
+   * leaf's. The float, double and long loops are written out (not the generic {@link #value} call
+   * per value) because that measured faster: one loop through {@code value} for every type cost the
+   * writing thread 0.71-0.88 s instead of 0.52-0.72 s per 1M MLP rows (three alternating pairs).
    */
   private void scalar(Field f, Column c, int n) {
     ColumnWriter w = store.getColumnWriter(f.leaves[0]);
@@ -229,9 +244,8 @@ public final class ParquetTableWriter implements TableWriter {
 
   /**
    * Leaf {@code leaf} of a list or map field, whose rows span {@code offsets} into {@code values}.
-   * A null row is definition level 0, an empty one the field's own level; the first value of a
-   * row starts it (repetition 0), the others repeat (1); a null element is one level below the
-   * leaf's.
+   * A null row is definition level 0, an empty one the field's own level; the first value of a row
+   * starts it (repetition 0), the others repeat (1); a null element is one level below the leaf's.
    */
   private void nested(Field f, int leaf, Column rows, int[] offsets, Column values, int n) {
     ColumnWriter w = store.getColumnWriter(f.leaves[leaf]);
@@ -249,7 +263,11 @@ public final class ParquetTableWriter implements TableWriter {
           if (values.isNull(j)) {
             if (!elementNullable) {
               throw new IllegalStateException(
-                  "column '" + f.name + "' row " + r + ": a null element in a list whose elements are required");
+                  "column '"
+                      + f.name
+                      + "' row "
+                      + r
+                      + ": a null element in a list whose elements are required");
             }
             w.writeNull(rep, def - 1);
           } else {
@@ -260,12 +278,16 @@ public final class ParquetTableWriter implements TableWriter {
     }
   }
 
-  /** Whether {@code c} has a null in its first {@code n} rows; a null in a required field is a bug upstream. */
+  /**
+   * Whether {@code c} has a null in its first {@code n} rows; a null in a required field is a bug
+   * upstream.
+   */
   private static boolean hasNull(Field f, Column c, int n) {
     for (int r = 0; r < n; r++) {
       if (c.isNull(r)) {
         if (!f.optional) {
-          throw new IllegalStateException("column '" + f.name + "' row " + r + " is null but the column is required");
+          throw new IllegalStateException(
+              "column '" + f.name + "' row " + r + " is null but the column is required");
         }
         return true;
       }
@@ -299,12 +321,21 @@ public final class ParquetTableWriter implements TableWriter {
   }
 
   private void newRowGroup() {
-    pages = new ColumnChunkPageWriteStore(compressor, schema, props.getAllocator(),
-        props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled(), null, rowGroupOrdinal);
+    pages =
+        new ColumnChunkPageWriteStore(
+            compressor,
+            schema,
+            props.getAllocator(),
+            props.getColumnIndexTruncateLength(),
+            props.getPageWriteChecksumEnabled(),
+            null,
+            rowGroupOrdinal);
     store = props.newColumnWriteStore(schema, pages, pages);
   }
 
-  /** Writes the buffered rows as one row group (nothing if there are none) and releases the buffers. */
+  /**
+   * Writes the buffered rows as one row group (nothing if there are none) and releases the buffers.
+   */
   private void flushRowGroup() throws IOException {
     try {
       if (rowsInGroup > 0) {

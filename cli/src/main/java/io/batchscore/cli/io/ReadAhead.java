@@ -8,14 +8,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Reads the next batch on a thread of its own while the caller scores and writes the last one,
- * so reading (decompression and decoding, one core) overlaps the rest instead of leaving the
- * other cores idle. Batches, the end, and a failure arrive in the order the reader produced
- * them; a failure is thrown by the {@link #next} call that reaches it, so the rows before it are
- * scored as without read-ahead. At most two batches are held beyond the one being scored.
+ * Reads the next batch on a thread of its own while the caller scores and writes the last one, so
+ * reading (decompression and decoding, one core) overlaps the rest instead of leaving the other
+ * cores idle. Batches, the end, and a failure arrive in the order the reader produced them; a
+ * failure is thrown by the {@link #next} call that reaches it, so the rows before it are scored as
+ * without read-ahead. At most two batches are held beyond the one being scored.
  *
- * <p>Every batch has the same row count limit, given up front. {@link #close} stops the thread
- * and waits for it; it does not close the wrapped reader, whose owner does.
+ * <p>Every batch has the same row count limit, given up front. {@link #close} stops the thread and
+ * waits for it; it does not close the wrapped reader, whose owner does.
  */
 public final class ReadAhead implements TableReader {
   private static final Object END = new Object();
@@ -67,7 +67,9 @@ public final class ReadAhead implements TableReader {
     return reader.bytesProgress();
   }
 
-  /** The next batch the thread read (the row limit was fixed at construction), or null at the end. */
+  /**
+   * The next batch the thread read (the row limit was fixed at construction), or null at the end.
+   */
   @Override
   public ColumnBatch next(int maxRows) throws IOException {
     if (ended) {
@@ -91,7 +93,9 @@ public final class ReadAhead implements TableReader {
     return (ColumnBatch) o;
   }
 
-  /** Throws a failure caught on a stage thread as it was: an IOException, unchecked, or an Error. */
+  /**
+   * Throws a failure caught on a stage thread as it was: an IOException, unchecked, or an Error.
+   */
   static void rethrow(Throwable t) throws IOException {
     if (t instanceof IOException e) {
       throw e;
@@ -110,8 +114,8 @@ public final class ReadAhead implements TableReader {
   }
 
   /**
-   * Waits for {@code t} to end even if this thread is interrupted meanwhile (the interrupt is
-   * kept for the caller): the stage thread still uses its reader or writer until it ends.
+   * Waits for {@code t} to end even if this thread is interrupted meanwhile (the interrupt is kept
+   * for the caller): the stage thread still uses its reader or writer until it ends.
    */
   static void join(Thread t) {
     boolean interrupted = false;

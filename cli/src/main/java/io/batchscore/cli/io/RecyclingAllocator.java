@@ -24,43 +24,49 @@ import org.apache.parquet.column.page.PageReader;
  * #MAX_RETAINED} bytes of them free, and when the reader closes.
  *
  * <p>Why direct, and why reused: the process touches every new page of memory once, and on these
- * machines a first touch costs about as much as copying the page several times over (measured:
- * 280k page faults and 3 s of system time in a 4M-row {@code score}, more than the reading
- * itself). Heap buffers that live as long as a row group or a page also survive young
- * collections, so each was copied into the old generation and dropped there. parquet-java gives
- * a direct allocator's buffers to the decompressor directly ({@link PageCodecs}), so the page
- * bytes never pass through the Java heap at all. Why freed explicitly: a dropped direct buffer's
- * memory goes back only when a collection finds the buffer unreachable, which for one promoted
- * to the old generation means a full collection: native memory would grow with the row count.
+ * machines a first touch costs about as much as copying the page several times over (measured: 280k
+ * page faults and 3 s of system time in a 4M-row {@code score}, more than the reading itself). Heap
+ * buffers that live as long as a row group or a page also survive young collections, so each was
+ * copied into the old generation and dropped there. parquet-java gives a direct allocator's buffers
+ * to the decompressor directly ({@link PageCodecs}), so the page bytes never pass through the Java
+ * heap at all. Why freed explicitly: a dropped direct buffer's memory goes back only when a
+ * collection finds the buffer unreachable, which for one promoted to the old generation means a
+ * full collection: native memory would grow with the row count.
  *
- * <p>parquet-java hands a page's buffer back only when the whole row group is closed, so by
- * itself a direct allocator would hold every decompressed page of a row group (for a 128 MB
- * row group of well-compressed data, several times that). The reader therefore reads a row
- * group through {@link #owning}, whose page readers bracket each {@code readPage()} with {@link
- * #beginPage} and {@link #endPage}: a column's pages are read in order and a column reader is
- * done with one before it asks for the next, so the buffers that column's previous page was
- * given are handed out again, as views whose release is ignored (each buffer is released once,
- * by the row group that took it first). Column chunks keep parquet-java's lifetime. For one
- * reader (one thread).
+ * <p>parquet-java hands a page's buffer back only when the whole row group is closed, so by itself
+ * a direct allocator would hold every decompressed page of a row group (for a 128 MB row group of
+ * well-compressed data, several times that). The reader therefore reads a row group through {@link
+ * #owning}, whose page readers bracket each {@code readPage()} with {@link #beginPage} and {@link
+ * #endPage}: a column's pages are read in order and a column reader is done with one before it asks
+ * for the next, so the buffers that column's previous page was given are handed out again, as views
+ * whose release is ignored (each buffer is released once, by the row group that took it first).
+ * Column chunks keep parquet-java's lifetime. For one reader (one thread).
  */
 final class RecyclingAllocator implements ByteBufferAllocator, AutoCloseable {
   /** Free buffers kept for reuse at most this many bytes in all (a large row group's chunks). */
   static final long MAX_RETAINED = 256L << 20;
 
   private final long maxRetained;
+
   /** Views of reused page buffers handed out in the current row group; their release is ignored. */
   private final Set<ByteBuffer> views = Collections.newSetFromMap(new IdentityHashMap<>());
+
   /** Buffers released since they were last handed out: a second release must not free one twice. */
   private final Set<ByteBuffer> released = Collections.newSetFromMap(new IdentityHashMap<>());
+
   private final List<ByteBuffer> free = new ArrayList<>();
   private long retained;
   private long freed;
+
   /** The column reader whose next page is being read, or null. */
   private Object owner;
+
   /** Buffers of the owner's previous page, free to hand out again while it reads the next. */
   private List<ByteBuffer> spare;
+
   /** Buffers handed out while the owner reads its current page. */
   private List<ByteBuffer> handed;
+
   /** Each column reader's buffers of its last page in the current row group. */
   private final Map<Object, List<ByteBuffer>> pages = new IdentityHashMap<>();
 
@@ -74,10 +80,10 @@ final class RecyclingAllocator implements ByteBufferAllocator, AutoCloseable {
   }
 
   /**
-   * {@code pages} with each column's pages read as that column's: the buffers a column's page
-   * was given are handed out again for its next page. For readers that are done with a page
-   * before they ask for the next, as parquet-java's column readers and {@link PageColumnReader}
-   * are (a value is copied out of its page when it is read).
+   * {@code pages} with each column's pages read as that column's: the buffers a column's page was
+   * given are handed out again for its next page. For readers that are done with a page before they
+   * ask for the next, as parquet-java's column readers and {@link PageColumnReader} are (a value is
+   * copied out of its page when it is read).
    */
   PageReadStore owning(PageReadStore pages) {
     return new PageReadStore() {
@@ -139,8 +145,8 @@ final class RecyclingAllocator implements ByteBufferAllocator, AutoCloseable {
 
   /**
    * The allocations until {@link #endPage} are for {@code reader}'s next page; the buffers of its
-   * previous page (the decompressed page, and the copy of a compressed page that crossed two
-   * read buffers) must no longer be in use, and are handed out again.
+   * previous page (the decompressed page, and the copy of a compressed page that crossed two read
+   * buffers) must no longer be in use, and are handed out again.
    */
   void beginPage(Object reader) {
     owner = reader;
@@ -215,7 +221,8 @@ final class RecyclingAllocator implements ByteBufferAllocator, AutoCloseable {
   @Override
   public void release(ByteBuffer b) {
     if (!b.isDirect() || views.contains(b) || !released.add(b)) {
-      return; // a view of a reused page buffer (the buffer itself is released once), or released twice
+      return; // a view of a reused page buffer (the buffer itself is released once), or released
+      // twice
     }
     if (retained + b.capacity() > maxRetained) {
       freeNow(b);
@@ -262,7 +269,10 @@ final class RecyclingAllocator implements ByteBufferAllocator, AutoCloseable {
     }
   }
 
-  /** {@code sun.misc.Unsafe.invokeCleaner}, the supported-in-practice way to free a direct buffer now. */
+  /**
+   * {@code sun.misc.Unsafe.invokeCleaner}, the supported-in-practice way to free a direct buffer
+   * now.
+   */
   private static final Object UNSAFE;
 
   private static final java.lang.reflect.Method INVOKE_CLEANER;

@@ -8,16 +8,15 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * Opens a writer, writes batches to it and closes it, all on a thread of its own, in the order
- * given, while the caller reads and scores the next batch. Opening the writer (Parquet's write
- * path is a few hundred classes) overlaps the first batch's read and score instead of delaying
- * them.
+ * given, while the caller reads and scores the next batch. Opening the writer (Parquet's write path
+ * is a few hundred classes) overlaps the first batch's read and score instead of delaying them.
  *
- * <p>A failure (opening, writing or closing) is thrown by the next {@link #write} or by
- * {@link #finish}; after one, nothing more is written. At most one batch waits beyond the one
- * being written. {@link #finish} returns once every batch is written and the writer closed
- * (closing flushes the last row group, so only then is the output complete); {@link #abort}
- * stops the thread and closes the writer without reporting its errors (the caller already has
- * one and deletes the output).
+ * <p>A failure (opening, writing or closing) is thrown by the next {@link #write} or by {@link
+ * #finish}; after one, nothing more is written. At most one batch waits beyond the one being
+ * written. {@link #finish} returns once every batch is written and the writer closed (closing
+ * flushes the last row group, so only then is the output complete); {@link #abort} stops the thread
+ * and closes the writer without reporting its errors (the caller already has one and deletes the
+ * output).
  */
 public final class WriteBehind {
   /** Opens the writer; called once, on the writing thread. */
@@ -32,6 +31,7 @@ public final class WriteBehind {
   private final BlockingQueue<ColumnBatch> queue = new ArrayBlockingQueue<>(1);
   private final Thread thread;
   private volatile Throwable failure;
+
   /** Set by the thread; read by {@link #abort} only after the thread has ended. */
   private TableWriter writer;
 
@@ -83,7 +83,9 @@ public final class WriteBehind {
     rethrow();
   }
 
-  /** Stops writing (after a failure elsewhere), waits for the thread, and closes the writer quietly. */
+  /**
+   * Stops writing (after a failure elsewhere), waits for the thread, and closes the writer quietly.
+   */
   public void abort() {
     thread.interrupt();
     ReadAhead.join(thread);

@@ -33,7 +33,11 @@ public final class CronExpression {
     String[] f = this.text.split("\\s+");
     if (f.length != 5 && f.length != 6) {
       throw new IllegalArgumentException(
-          "cron '" + text + "' has " + f.length + " fields; expected 5 (min hour dom month dow) or 6 (sec first)");
+          "cron '"
+              + text
+              + "' has "
+              + f.length
+              + " fields; expected 5 (min hour dom month dow) or 6 (sec first)");
     }
     int o = f.length == 6 ? 1 : 0;
     seconds = o == 1 ? parse(f[0], 0, 59, null, "second") : single(0);

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The scheduler's run history: one JSON line per tick outcome ({@code ok}, {@code failed},
- * {@code skipped}, {@code interrupted}), appended and flushed as each happens.
+ * The scheduler's run history: one JSON line per tick outcome ({@code ok}, {@code failed}, {@code
+ * skipped}, {@code interrupted}), appended and flushed as each happens.
  */
 public final class RunHistory {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -35,11 +35,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Stopping</b> ({@link #stop}, called on SIGTERM) lets no new run start; the run in
  *       progress is cancelled through the job and leaves the previous output in place.
  *   <li><b>Interrupted runs are retried.</b> Before a run starts, its tick is written to {@code
- *       in-progress.json} beside the lock (atomically), and removed once the run has ended with
- *       an outcome other than {@code interrupted}. A scheduler that finds the file at start runs
- *       that date again first, whatever the history and the catch-up policy say: the run was
- *       killed (kill -9, a crash, a lost node; then an {@code interrupted} entry is written for it
- *       first) or stopped, and its date has no new output.
+ *       in-progress.json} beside the lock (atomically), and removed once the run has ended with an
+ *       outcome other than {@code interrupted}. A scheduler that finds the file at start runs that
+ *       date again first, whatever the history and the catch-up policy say: the run was killed
+ *       (kill -9, a crash, a lost node; then an {@code interrupted} entry is written for it first)
+ *       or stopped, and its date has no new output.
  * </ul>
  */
 public final class Scheduler {
@@ -230,12 +230,21 @@ public final class Scheduler {
       Files.deleteIfExists(inProgress);
       return null;
     }
-    boolean recorded = history.read().stream()
-        .anyMatch(e -> e.tick().equals(tick) && !e.at().isBefore(started) && !e.outcome().equals("skipped"));
+    boolean recorded =
+        history.read().stream()
+            .anyMatch(
+                e ->
+                    e.tick().equals(tick)
+                        && !e.at().isBefore(started)
+                        && !e.outcome().equals("skipped"));
     ZonedDateTime t = tick.atZone(zone);
     if (!recorded) {
-      record(t, "interrupted", -1, "the scheduler died during this run (killed or crashed);"
-          + " its date is run again on restart");
+      record(
+          t,
+          "interrupted",
+          -1,
+          "the scheduler died during this run (killed or crashed);"
+              + " its date is run again on restart");
     }
     LOG.warn("the run of {} (tick {}) was interrupted; running it again", runDateOf.apply(t), t);
     return t;
@@ -262,14 +271,16 @@ public final class Scheduler {
     return ok;
   }
 
-  private void record(ZonedDateTime tick, String outcome, int code, String message) throws IOException {
+  private void record(ZonedDateTime tick, String outcome, int code, String message)
+      throws IOException {
     record(tick, outcome, code, message, runDateOf.apply(tick));
   }
 
   private void record(ZonedDateTime tick, String outcome, int code, String message, LocalDate date)
       throws IOException {
     history.append(
-        new RunHistory.Entry(tick.toInstant(), date.toString(), outcome, code, message, clock.instant()));
+        new RunHistory.Entry(
+            tick.toInstant(), date.toString(), outcome, code, message, clock.instant()));
   }
 
   /** Writes the in-progress marker: to a temporary file, synced, then renamed over the old one. */
@@ -279,12 +290,19 @@ public final class Scheduler {
     n.put("runDate", runDateOf.apply(tick).toString());
     n.put("startedAt", clock.instant().toString());
     Path tmp = inProgress.resolveSibling(inProgress.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(n)));
       ch.force(true);
     }
-    Files.move(tmp, inProgress, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+    Files.move(
+        tmp,
+        inProgress,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 

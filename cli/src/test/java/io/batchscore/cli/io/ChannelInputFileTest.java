@@ -15,7 +15,10 @@ import org.apache.parquet.io.SeekableInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Positional reads give back the file's bytes at every offset, across slices, and name the file at its end. */
+/**
+ * Positional reads give back the file's bytes at every offset, across slices, and name the file at
+ * its end.
+ */
 class ChannelInputFileTest {
   @TempDir Path tmp;
 
@@ -38,7 +41,9 @@ class ChannelInputFileTest {
       assertEquals(data[ChannelInputFile.SLICE - 3] & 0xff, s.read());
       byte[] part = new byte[10];
       s.readFully(part, 2, 8);
-      assertArrayEquals(Arrays.copyOfRange(data, ChannelInputFile.SLICE - 2, ChannelInputFile.SLICE + 6), Arrays.copyOfRange(part, 2, 10));
+      assertArrayEquals(
+          Arrays.copyOfRange(data, ChannelInputFile.SLICE - 2, ChannelInputFile.SLICE + 6),
+          Arrays.copyOfRange(part, 2, 10));
       assertEquals(ChannelInputFile.SLICE + 6, s.getPos());
 
       ByteBuffer direct = ByteBuffer.allocateDirect(100);

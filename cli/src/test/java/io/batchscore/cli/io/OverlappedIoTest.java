@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Reading ahead, writing behind and opening ahead keep the order of batches and of failures, and close what they open. */
+/**
+ * Reading ahead, writing behind and opening ahead keep the order of batches and of failures, and
+ * close what they open.
+ */
 class OverlappedIoTest {
 
   private static ColumnBatch batch(long first, int rows) {
@@ -25,7 +28,10 @@ class OverlappedIoTest {
     return ColumnBatch.builder(rows).add("id", Column.ofLongs(ids)).build();
   }
 
-  /** Delivers {@code batches} batches of {@code rows} ids, then fails with {@code failure} (or ends). */
+  /**
+   * Delivers {@code batches} batches of {@code rows} ids, then fails with {@code failure} (or
+   * ends).
+   */
   private static TableReader reader(int batches, int rows, IOException failure) {
     return new TableReader() {
       int given;
@@ -95,8 +101,10 @@ class OverlappedIoTest {
     ReadAhead ahead = new ReadAhead(reader(1_000, 10, null), 10);
     ahead.next(10);
     ahead.close();
-    assertTrue(Thread.getAllStackTraces().keySet().stream()
-        .noneMatch(t -> t.isAlive() && t.getName().equals("batchscore-read-ahead")), "the thread ended");
+    assertTrue(
+        Thread.getAllStackTraces().keySet().stream()
+            .noneMatch(t -> t.isAlive() && t.getName().equals("batchscore-read-ahead")),
+        "the thread ended");
   }
 
   /** Records the first id of each batch; fails on the batch whose first id is {@code failAt}. */
@@ -145,10 +153,12 @@ class OverlappedIoTest {
   void theWriterIsOpenedOnTheWritingThread() throws Exception {
     Recording w = new Recording(-1);
     String[] openedOn = new String[1];
-    WriteBehind behind = new WriteBehind(() -> {
-      openedOn[0] = Thread.currentThread().getName();
-      return w;
-    });
+    WriteBehind behind =
+        new WriteBehind(
+            () -> {
+              openedOn[0] = Thread.currentThread().getName();
+              return w;
+            });
     behind.write(batch(0, 3));
     behind.finish();
     assertEquals("batchscore-write-behind", openedOn[0]);
@@ -158,15 +168,20 @@ class OverlappedIoTest {
   @Test
   void aFailureToOpenTheWriterIsThrownByTheNextWriteOrByFinish() {
     IOException denied = new IOException("out.parquet: permission denied");
-    WriteBehind behind = new WriteBehind(() -> {
-      throw denied;
-    });
-    IOException e = assertThrows(IOException.class, () -> {
-      for (int i = 0; i < 1_000; i++) {
-        behind.write(batch(10L * i, 10));
-      }
-      behind.finish();
-    });
+    WriteBehind behind =
+        new WriteBehind(
+            () -> {
+              throw denied;
+            });
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> {
+              for (int i = 0; i < 1_000; i++) {
+                behind.write(batch(10L * i, 10));
+              }
+              behind.finish();
+            });
     assertSame(denied, e);
     behind.abort(); // nothing was opened: nothing to close, and no error of its own
   }
@@ -187,8 +202,10 @@ class OverlappedIoTest {
     behind.write(batch(0, 3));
     behind.abort();
     assertTrue(w.closed);
-    assertTrue(Thread.getAllStackTraces().keySet().stream()
-        .noneMatch(t -> t.isAlive() && t.getName().equals("batchscore-write-behind")), "the thread ended");
+    assertTrue(
+        Thread.getAllStackTraces().keySet().stream()
+            .noneMatch(t -> t.isAlive() && t.getName().equals("batchscore-write-behind")),
+        "the thread ended");
   }
 
   @Test
@@ -196,14 +213,20 @@ class OverlappedIoTest {
     Recording w = new Recording(-1);
     assertSame(w, OpenAhead.start("t", () -> w).take());
     IOException missing = new IOException("in.parquet: input file not found");
-    OpenAhead<Recording> failing = OpenAhead.start("t", () -> {
-      throw missing;
-    });
+    OpenAhead<Recording> failing =
+        OpenAhead.start(
+            "t",
+            () -> {
+              throw missing;
+            });
     assertSame(missing, assertThrows(IOException.class, failing::take));
     IllegalStateException bug = new IllegalStateException("bug");
-    OpenAhead<Recording> unchecked = OpenAhead.start("t", () -> {
-      throw bug;
-    });
+    OpenAhead<Recording> unchecked =
+        OpenAhead.start(
+            "t",
+            () -> {
+              throw bug;
+            });
     assertSame(bug, assertThrows(IllegalStateException.class, unchecked::take));
   }
 
@@ -217,21 +240,27 @@ class OverlappedIoTest {
     o.take();
     o.discard();
     assertTrue(!taken.closed, "once taken, the caller owns it");
-    OpenAhead.start("t", () -> {
-      throw new IOException("in.parquet: input file not found");
-    }).discard(); // the caller's own error is the one reported: discard stays quiet
+    OpenAhead.start(
+            "t",
+            () -> {
+              throw new IOException("in.parquet: input file not found");
+            })
+        .discard(); // the caller's own error is the one reported: discard stays quiet
   }
 
   @Test
   void aWriteFailureIsThrownToTheCallerAndNothingAfterItIsWritten() throws Exception {
     Recording w = new Recording(30);
     WriteBehind behind = new WriteBehind(() -> w);
-    IOException e = assertThrows(IOException.class, () -> {
-      for (int i = 0; i < 1_000; i++) {
-        behind.write(batch(10L * i, 10));
-      }
-      behind.finish();
-    });
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> {
+              for (int i = 0; i < 1_000; i++) {
+                behind.write(batch(10L * i, 10));
+              }
+              behind.finish();
+            });
     assertEquals("disk full", e.getMessage());
     assertEquals(List.of(0L, 10L, 20L), w.written);
     assertThrows(IOException.class, behind::finish, "finish reports it too");

@@ -26,9 +26,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Flat number columns are read a page at a time (bulk copies of PLAIN pages, parquet-java's
- * readers for dictionary and delta pages): every value and null must come back in its row,
- * across pages, row groups and batch boundaries, for both page formats.
+ * Flat number columns are read a page at a time (bulk copies of PLAIN pages, parquet-java's readers
+ * for dictionary and delta pages): every value and null must come back in its row, across pages,
+ * row groups and batch boundaries, for both page formats.
  */
 class ParquetTableReaderTest {
   @TempDir Path tmp;
@@ -53,9 +53,15 @@ class ParquetTableReaderTest {
   /** Both page formats, with Spark's default codec and the others parquet-java reads. */
   static Stream<Arguments> formats() {
     return Stream.of(ParquetProperties.WriterVersion.values())
-        .flatMap(v -> Stream.of(CompressionCodecName.SNAPPY, CompressionCodecName.UNCOMPRESSED,
-                CompressionCodecName.GZIP, CompressionCodecName.ZSTD, CompressionCodecName.LZ4_RAW)
-            .map(c -> Arguments.of(v, c)));
+        .flatMap(
+            v ->
+                Stream.of(
+                        CompressionCodecName.SNAPPY,
+                        CompressionCodecName.UNCOMPRESSED,
+                        CompressionCodecName.GZIP,
+                        CompressionCodecName.ZSTD,
+                        CompressionCodecName.LZ4_RAW)
+                    .map(c -> Arguments.of(v, c)));
   }
 
   @ParameterizedTest
@@ -80,7 +86,11 @@ class ParquetTableReaderTest {
             .withDictionaryEncoding("f", false)
             .build()) {
       for (int i = 0; i < n; i++) {
-        Group row = g.newGroup().append("d", d(i)).append("l", (long) i * 1_000_003L).append("run", i / 500);
+        Group row =
+            g.newGroup()
+                .append("d", d(i))
+                .append("l", (long) i * 1_000_003L)
+                .append("run", i / 500);
         if (f(i) != null) {
           row.append("f", f(i));
         }
@@ -91,7 +101,8 @@ class ParquetTableReaderTest {
       }
     }
     int seen = 0;
-    try (ParquetTableReader r = new ParquetTableReader(file, List.of("d", "f", "small", "l", "run"))) {
+    try (ParquetTableReader r =
+        new ParquetTableReader(file, List.of("d", "f", "small", "l", "run"))) {
       ColumnBatch b;
       while ((b = r.next(997)) != null) {
         Column dc = b.column("d");
@@ -126,9 +137,9 @@ class ParquetTableReaderTest {
    * parquet-java reads a row group's column chunks into buffers of at most 8 MB; a compressed page
    * that spans two of them is first copied into a buffer of its own, then decompressed into
    * another. Pages are decompressed into reused direct buffers (RecyclingAllocator, whose own test
-   * checks that the copy and the page never share one); here, end to end over two row groups of
-   * ~10 MB, every value comes back, and a string column read beside them (whose pages are not
-   * reused) keeps its values.
+   * checks that the copy and the page never share one); here, end to end over two row groups of ~10
+   * MB, every value comes back, and a string column read beside them (whose pages are not reused)
+   * keeps its values.
    */
   @Test
   void pagesThatSpanTwoReadBuffersAndReusedPageBuffersKeepEveryValue() throws Exception {
@@ -168,7 +179,8 @@ class ParquetTableReaderTest {
           double ea = expected.nextDouble();
           double eb = expected.nextDouble();
           if (a.getDouble(j) != ea || b.getDouble(j) != eb) {
-            assertEquals(ea + " " + eb, a.getDouble(j) + " " + b.getDouble(j), "a and b at row " + i);
+            assertEquals(
+                ea + " " + eb, a.getDouble(j) + " " + b.getDouble(j), "a and b at row " + i);
           }
           if (i % 3 == 0) {
             assertEquals("row " + i, s.getString(j), "s at row " + i);
@@ -184,8 +196,8 @@ class ParquetTableReaderTest {
 
   /**
    * A Snappy page whose data does not decompress to the size its header states is reported as
-   * undecodable data in the file, not returned as values: here the length Snappy's data starts
-   * with is overwritten.
+   * undecodable data in the file, not returned as values: here the length Snappy's data starts with
+   * is overwritten.
    */
   @Test
   void aSnappyPageThatDoesNotDecompressIsBadInputNamingTheFile() throws Exception {
@@ -209,7 +221,8 @@ class ParquetTableReaderTest {
       start = r.getFooter().getBlocks().get(0).getColumns().get(0).getStartingPos();
     }
     try (java.nio.channels.FileChannel ch =
-        java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+        java.nio.channels.FileChannel.open(
+            file, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
       java.io.InputStream in = java.nio.channels.Channels.newInputStream(ch.position(start));
       org.apache.parquet.format.Util.readPageHeader(in); // leaves the channel after the header
       long data = ch.position();
@@ -217,23 +230,25 @@ class ParquetTableReaderTest {
     }
     try (ParquetTableReader r = new ParquetTableReader(file, List.of("d"))) {
       io.batchscore.core.BadInputException e =
-          org.junit.jupiter.api.Assertions.assertThrows(io.batchscore.core.BadInputException.class, () -> r.next(1000));
+          org.junit.jupiter.api.Assertions.assertThrows(
+              io.batchscore.core.BadInputException.class, () -> r.next(1000));
       assertTrue(e.getMessage().contains(file + ": cannot decode Parquet data"), e.getMessage());
       assertTrue(e.getMessage().contains("decompress"), e.getMessage());
     }
   }
 
   /**
-   * A list column is read by parquet-java's column reader, over pages whose buffers are reused
-   * from one page to the next: each row's elements, empty lists and null elements come back
-   * over many pages and two row groups.
+   * A list column is read by parquet-java's column reader, over pages whose buffers are reused from
+   * one page to the next: each row's elements, empty lists and null elements come back over many
+   * pages and two row groups.
    */
   @Test
   void listsComeBackWholeAcrossReusedPageBuffers() throws Exception {
     MessageType schema =
         MessageTypeParser.parseMessageType(
             "message t { optional group v (LIST) { repeated group list { optional float element; } } }");
-    int n = 60_000; // element i of row r: r + i / 8; row r has r % 13 elements; every 97th element null
+    int n =
+        60_000; // element i of row r: r + i / 8; row r has r % 13 elements; every 97th element null
     Path file = tmp.resolve("lists.parquet");
     SimpleGroupFactory g = new SimpleGroupFactory(schema);
     try (ParquetWriter<Group> w =

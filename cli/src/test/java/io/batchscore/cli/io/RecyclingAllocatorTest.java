@@ -46,16 +46,21 @@ class RecyclingAllocatorTest {
     a.beginPage(col1);
     ByteBuffer next = a.allocate(1000);
     a.endPage();
-    assertTrue(sameMemory(page, next), "the column is done with its last page: its buffer takes the next one");
+    assertTrue(
+        sameMemory(page, next),
+        "the column is done with its last page: its buffer takes the next one");
     a.beginPage(col1);
     ByteBuffer copy2 = a.allocate(1012);
     ByteBuffer page2 = a.allocate(1000);
     a.endPage();
     assertTrue(!sameMemory(copy2, page2));
-    assertTrue(sameMemory(copy2, copy) || sameMemory(copy2, page), "both of the column's earlier buffers are reused");
+    assertTrue(
+        sameMemory(copy2, copy) || sameMemory(copy2, page),
+        "both of the column's earlier buffers are reused");
     assertTrue(sameMemory(page2, copy) || sameMemory(page2, page));
     ByteBuffer unowned = a.allocate(1000);
-    assertTrue(!sameMemory(unowned, copy) && !sameMemory(unowned, page) && !sameMemory(unowned, other),
+    assertTrue(
+        !sameMemory(unowned, copy) && !sameMemory(unowned, page) && !sameMemory(unowned, other),
         "an allocation for no column's page never takes a page buffer");
   }
 
@@ -107,7 +112,8 @@ class RecyclingAllocatorTest {
     a.endPage();
     a.release(page); // the row group's releaser hands every buffer back on close
     a.endRowGroup();
-    ByteBuffer chunk = a.allocate(800); // the next row group's chunk read takes it from the free list
+    ByteBuffer chunk =
+        a.allocate(800); // the next row group's chunk read takes it from the free list
     assertSame(page, chunk);
     a.beginPage(col);
     assertNotSame(chunk, a.allocate(800), "the old page buffer now holds the chunk");

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.spark.SparkTestSession;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.column.ElementType;
+import io.batchscore.spark.SparkTestSession;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -30,30 +30,63 @@ class SparkReadsWrittenParquetTest {
 
   @Test
   void sparkReadsEveryColumnKindAcrossRowGroups() throws Exception {
-    Type tags = Types.optionalGroup().as(LogicalTypeAnnotation.listType())
-        .addField(Types.repeatedGroup().addField(Types.optional(PrimitiveTypeName.INT32).named("element")).named("list"))
-        .named("tags");
+    Type tags =
+        Types.optionalGroup()
+            .as(LogicalTypeAnnotation.listType())
+            .addField(
+                Types.repeatedGroup()
+                    .addField(Types.optional(PrimitiveTypeName.INT32).named("element"))
+                    .named("list"))
+            .named("tags");
     Path file = tmp.resolve("scored.parquet");
-    try (ParquetTableWriter w = new ParquetTableWriter(file, List.of(
-        new ParquetTableWriter.OutputField("id", ColumnType.scalar(ElementType.INT64), null, false),
-        new ParquetTableWriter.OutputField("d", ColumnType.scalar(ElementType.DOUBLE), null, true),
-        new ParquetTableWriter.OutputField("label", ColumnType.scalar(ElementType.STRING), null, true),
-        new ParquetTableWriter.OutputField("probs", ColumnType.array(ElementType.FLOAT), null, true),
-        new ParquetTableWriter.OutputField("zip", ColumnType.map(ElementType.STRING, ElementType.FLOAT), null, false),
-        new ParquetTableWriter.OutputField("tags", ColumnType.array(ElementType.INT32), tags, true)), 1)) {
+    try (ParquetTableWriter w =
+        new ParquetTableWriter(
+            file,
+            List.of(
+                new ParquetTableWriter.OutputField(
+                    "id", ColumnType.scalar(ElementType.INT64), null, false),
+                new ParquetTableWriter.OutputField(
+                    "d", ColumnType.scalar(ElementType.DOUBLE), null, true),
+                new ParquetTableWriter.OutputField(
+                    "label", ColumnType.scalar(ElementType.STRING), null, true),
+                new ParquetTableWriter.OutputField(
+                    "probs", ColumnType.array(ElementType.FLOAT), null, true),
+                new ParquetTableWriter.OutputField(
+                    "zip", ColumnType.map(ElementType.STRING, ElementType.FLOAT), null, false),
+                new ParquetTableWriter.OutputField(
+                    "tags", ColumnType.array(ElementType.INT32), tags, true)),
+            1)) {
       for (long b = 0; b < 3; b++) { // one row group per batch
         boolean[] nullRow1 = {false, true, false};
-        w.write(ColumnBatch.builder(3)
-            .add("id", Column.ofLongs(3 * b, 3 * b + 1, 3 * b + 2))
-            .add("d", Column.ofDoubles(new double[] {0.5, 0, -2}, nullRow1, 3))
-            .add("label", Column.ofStrings(new String[] {"benign", null, "malignant"}, nullRow1, 3))
-            // [1, 2], null, []
-            .add("probs", Column.ofArrays(new int[] {0, 2, 2, 2}, Column.ofFloats(1f, 2f), nullRow1, 3))
-            // {a=0.25}, {}, {b=1, c=0}
-            .add("zip", Column.ofMaps(new int[] {0, 1, 1, 3}, Column.ofStrings("a", "b", "c"), Column.ofFloats(0.25f, 1f, 0f), null, 3))
-            // [7, null], null, []
-            .add("tags", Column.ofArrays(new int[] {0, 2, 2, 2}, Column.ofInts(new int[] {7, 0}, new boolean[] {false, true}, 2), nullRow1, 3))
-            .build());
+        w.write(
+            ColumnBatch.builder(3)
+                .add("id", Column.ofLongs(3 * b, 3 * b + 1, 3 * b + 2))
+                .add("d", Column.ofDoubles(new double[] {0.5, 0, -2}, nullRow1, 3))
+                .add(
+                    "label",
+                    Column.ofStrings(new String[] {"benign", null, "malignant"}, nullRow1, 3))
+                // [1, 2], null, []
+                .add(
+                    "probs",
+                    Column.ofArrays(new int[] {0, 2, 2, 2}, Column.ofFloats(1f, 2f), nullRow1, 3))
+                // {a=0.25}, {}, {b=1, c=0}
+                .add(
+                    "zip",
+                    Column.ofMaps(
+                        new int[] {0, 1, 1, 3},
+                        Column.ofStrings("a", "b", "c"),
+                        Column.ofFloats(0.25f, 1f, 0f),
+                        null,
+                        3))
+                // [7, null], null, []
+                .add(
+                    "tags",
+                    Column.ofArrays(
+                        new int[] {0, 2, 2, 2},
+                        Column.ofInts(new int[] {7, 0}, new boolean[] {false, true}, 2),
+                        nullRow1,
+                        3))
+                .build());
       }
     }
     SparkSession spark = SparkTestSession.start();
@@ -87,9 +120,13 @@ class SparkReadsWrittenParquetTest {
         }
       }
       var schema = spark.read().parquet(file.toString()).schema();
-      assertEquals(DataTypes.FloatType, ((org.apache.spark.sql.types.ArrayType) schema.apply("probs").dataType()).elementType());
+      assertEquals(
+          DataTypes.FloatType,
+          ((org.apache.spark.sql.types.ArrayType) schema.apply("probs").dataType()).elementType());
       var zip = (org.apache.spark.sql.types.MapType) schema.apply("zip").dataType();
-      assertEquals(List.of(DataTypes.StringType, DataTypes.FloatType), List.of(zip.keyType(), zip.valueType()));
+      assertEquals(
+          List.of(DataTypes.StringType, DataTypes.FloatType),
+          List.of(zip.keyType(), zip.valueType()));
       assertEquals(DataTypes.StringType, schema.apply("label").dataType());
     } finally {
       spark.stop();

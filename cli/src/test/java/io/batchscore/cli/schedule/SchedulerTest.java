@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SchedulerTest {
   @TempDir Path dir;
   private static final CronExpression EVERY_SECOND = new CronExpression("* * * * * *");
+
   /** One run date per second, so every tick is a distinct date. */
   private static final Function<ZonedDateTime, LocalDate> DATE_PER_SECOND =
       t -> LocalDate.ofEpochDay(t.toEpochSecond() / 1 % 1_000_000);
@@ -64,8 +65,16 @@ class SchedulerTest {
   }
 
   private Scheduler scheduler(FakeJob job, Scheduler.CatchUp policy, RunHistory h) {
-    return new Scheduler(EVERY_SECOND, ZoneOffset.UTC, Clock.systemUTC(), DATE_PER_SECOND, job, h,
-        dir.resolve("schedule.lock"), policy, 31);
+    return new Scheduler(
+        EVERY_SECOND,
+        ZoneOffset.UTC,
+        Clock.systemUTC(),
+        DATE_PER_SECOND,
+        job,
+        h,
+        dir.resolve("schedule.lock"),
+        policy,
+        31);
   }
 
   @Test
@@ -74,8 +83,10 @@ class SchedulerTest {
     RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
     assertEquals(0, scheduler(job, Scheduler.CatchUp.ALL, h).runUntilStopped(3));
     assertEquals(3, job.dates.size());
-    assertEquals(List.of("ok", "ok", "ok"), h.read().stream().map(RunHistory.Entry::outcome).toList());
-    assertTrue(job.dates.get(0).isBefore(job.dates.get(1)) && job.dates.get(1).isBefore(job.dates.get(2)));
+    assertEquals(
+        List.of("ok", "ok", "ok"), h.read().stream().map(RunHistory.Entry::outcome).toList());
+    assertTrue(
+        job.dates.get(0).isBefore(job.dates.get(1)) && job.dates.get(1).isBefore(job.dates.get(2)));
   }
 
   @Test
@@ -87,13 +98,24 @@ class SchedulerTest {
     assertTrue(outcomes.contains("skipped"), outcomes.toString());
     assertEquals(1, job.maxInFlight.get(), "never two runs at once");
     assertEquals(outcomes.stream().filter("ok"::equals).count(), job.dates.size());
-    assertTrue(h.read().stream().filter(e -> e.outcome().equals("skipped")).allMatch(e -> e.message().contains("still in progress")));
+    assertTrue(
+        h.read().stream()
+            .filter(e -> e.outcome().equals("skipped"))
+            .allMatch(e -> e.message().contains("still in progress")));
   }
 
   private RunHistory historyEndingSecondsAgo(int seconds) throws Exception {
     RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
-    Instant last = Instant.now().minusSeconds(seconds).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    h.append(new RunHistory.Entry(last, DATE_PER_SECOND.apply(last.atZone(ZoneOffset.UTC)).toString(), "ok", 0, "earlier", last));
+    Instant last =
+        Instant.now().minusSeconds(seconds).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    h.append(
+        new RunHistory.Entry(
+            last,
+            DATE_PER_SECOND.apply(last.atZone(ZoneOffset.UTC)).toString(),
+            "ok",
+            0,
+            "earlier",
+            last));
     return h;
   }
 
@@ -133,17 +155,21 @@ class SchedulerTest {
     FakeJob slow = new FakeJob(3000);
     RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
     Scheduler first = scheduler(slow, Scheduler.CatchUp.NONE, h);
-    Thread t = new Thread(() -> {
-      try {
-        first.runUntilStopped(1);
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                first.runUntilStopped(1);
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            });
     t.start();
     Thread.sleep(300);
-    Scheduler.LockedException e = assertThrows(Scheduler.LockedException.class,
-        () -> scheduler(new FakeJob(1), Scheduler.CatchUp.NONE, h).runUntilStopped(1));
+    Scheduler.LockedException e =
+        assertThrows(
+            Scheduler.LockedException.class,
+            () -> scheduler(new FakeJob(1), Scheduler.CatchUp.NONE, h).runUntilStopped(1));
     assertTrue(e.getMessage().contains("another batchscore scheduler holds"), e.getMessage());
     t.join();
     // the lock is free again once the first stopped
@@ -152,13 +178,15 @@ class SchedulerTest {
 
   /** Runs the scheduler on a thread of its own, returning once a run is in progress. */
   private static Thread startUntilARunIsInProgress(Scheduler s) throws InterruptedException {
-    Thread t = new Thread(() -> {
-      try {
-        s.runUntilStopped(0);
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                s.runUntilStopped(0);
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            });
     t.start();
     for (int i = 0; i < 100 && !s.isRunning(); i++) {
       Thread.sleep(50);
@@ -185,7 +213,9 @@ class SchedulerTest {
     FakeJob next = new FakeJob(1);
     scheduler(next, Scheduler.CatchUp.NONE, h).runUntilStopped(1);
     assertEquals(job.dates.get(0), next.dates.get(0), "the stopped date runs first");
-    assertEquals(List.of("interrupted", "ok", "ok"), h.read().stream().map(RunHistory.Entry::outcome).toList(),
+    assertEquals(
+        List.of("interrupted", "ok", "ok"),
+        h.read().stream().map(RunHistory.Entry::outcome).toList(),
         "no second 'interrupted' entry for a stop that recorded its own");
   }
 
@@ -206,7 +236,9 @@ class SchedulerTest {
   void aRunKilledOnAFreshStateDirIsRunAgainOnRestartWhateverThePolicy() throws Exception {
     RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
     DyingJob dying = new DyingJob();
-    assertThrows(IllegalStateException.class, () -> scheduler(dying, Scheduler.CatchUp.NONE, h).runUntilStopped(1));
+    assertThrows(
+        IllegalStateException.class,
+        () -> scheduler(dying, Scheduler.CatchUp.NONE, h).runUntilStopped(1));
     assertEquals(List.of(), h.read(), "a killed run writes nothing");
     LocalDate lost = dying.dates.get(0);
 
@@ -215,11 +247,17 @@ class SchedulerTest {
     assertEquals(lost, job.dates.get(0), "the killed run's date runs first: " + job.dates);
     assertEquals(2, job.dates.size(), "then the next tick");
     List<RunHistory.Entry> entries = h.read();
-    assertEquals(List.of("interrupted", "ok", "ok"), entries.stream().map(RunHistory.Entry::outcome).toList());
+    assertEquals(
+        List.of("interrupted", "ok", "ok"),
+        entries.stream().map(RunHistory.Entry::outcome).toList());
     assertEquals(lost.toString(), entries.get(0).runDate());
-    assertTrue(entries.get(0).message().contains("the scheduler died during this run"), entries.get(0).message());
+    assertTrue(
+        entries.get(0).message().contains("the scheduler died during this run"),
+        entries.get(0).message());
     assertEquals(lost.toString(), entries.get(1).runDate());
-    assertTrue(!java.nio.file.Files.exists(dir.resolve("in-progress.json")), "no run in progress any more");
+    assertTrue(
+        !java.nio.file.Files.exists(dir.resolve("in-progress.json")),
+        "no run in progress any more");
 
     FakeJob later = new FakeJob(1);
     scheduler(later, Scheduler.CatchUp.NONE, h).runUntilStopped(1);

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A column whose rows are arrays, held Arrow-style: one flat child column with every row's
- * elements back to back, and {@code size + 1} offsets (row {@code i} is {@code
- * values[offsets[i] .. offsets[i+1])}).
+ * A column whose rows are arrays, held Arrow-style: one flat child column with every row's elements
+ * back to back, and {@code size + 1} offsets (row {@code i} is {@code values[offsets[i] ..
+ * offsets[i+1])}).
  */
 final class ArrayColumn extends Column {
   private final int[] offsets;

@@ -1,6 +1,5 @@
 package io.batchscore.core.column;
 
-
 /** A column of boolean values. */
 final class BoolColumn extends Column {
   private final boolean[] values;

@@ -1,15 +1,15 @@
 package io.batchscore.core.column;
 
 /**
- * A column of a {@link ColumnBatch}: values held in a primitive array, an optional null mask, and
- * a logical size that may be smaller than the array's capacity (so callers can reuse arrays from
- * batch to batch). Array and map columns hold their rows Arrow-style: flat children and {@code
- * size + 1} offsets.
+ * A column of a {@link ColumnBatch}: values held in a primitive array, an optional null mask, and a
+ * logical size that may be smaller than the array's capacity (so callers can reuse arrays from
+ * batch to batch). Array and map columns hold their rows Arrow-style: flat children and {@code size
+ * + 1} offsets.
  *
- * <p>Make one with the {@code of...} factories; read one through the accessor of its type
- * ({@link #floats()}, {@link #getFloat}...), which {@link #type()} tells. An accessor of another
- * type throws {@link UnsupportedOperationException}. Like Spark's {@code ColumnVector}, one
- * public type stands for every kind of column; the implementations are package-private.
+ * <p>Make one with the {@code of...} factories; read one through the accessor of its type ({@link
+ * #floats()}, {@link #getFloat}...), which {@link #type()} tells. An accessor of another type
+ * throws {@link UnsupportedOperationException}. Like Spark's {@code ColumnVector}, one public type
+ * stands for every kind of column; the implementations are package-private.
  *
  * <p>Columns do not copy the arrays they are given; the caller must not change them while a batch
  * is being scored.
@@ -101,8 +101,8 @@ public abstract sealed class Column
   }
 
   /**
-   * The first {@code size} entries of {@code values} (not copied); a null entry, or a true entry
-   * in the mask, is a null row.
+   * The first {@code size} entries of {@code values} (not copied); a null entry, or a true entry in
+   * the mask, is a null row.
    */
   public static Column ofStrings(String[] values, boolean[] nulls, int size) {
     return new StringColumn(values, nulls, size);
@@ -133,14 +133,15 @@ public abstract sealed class Column
    * {@code offsets[i] .. offsets[i+1]}. This is how the ZipMap output of scikit-learn classifiers
    * arrives.
    */
-  public static Column ofMaps(int[] offsets, Column keys, Column values, boolean[] nulls, int size) {
+  public static Column ofMaps(
+      int[] offsets, Column keys, Column values, boolean[] nulls, int size) {
     return new MapColumn(offsets, keys, values, nulls, size);
   }
 
   /**
    * A new array to hold {@code n} values of an element type, for code that fills columns itself
-   * (readers): {@code float[]}, {@code double[]}, {@code long[]}, {@code int[]}, {@code
-   * boolean[]} or {@code String[]}.
+   * (readers): {@code float[]}, {@code double[]}, {@code long[]}, {@code int[]}, {@code boolean[]}
+   * or {@code String[]}.
    */
   public static Object allocate(ElementType type, int n) {
     switch (type) {
@@ -225,7 +226,9 @@ public abstract sealed class Column
 
   // ------------------------------------------------------------------ by type
 
-  /** The backing array of a float column (not copied); entries past {@link #size()} are not rows. */
+  /**
+   * The backing array of a float column (not copied); entries past {@link #size()} are not rows.
+   */
   public float[] floats() {
     throw notA("float");
   }

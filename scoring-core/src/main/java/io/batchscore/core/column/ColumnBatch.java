@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A batch of rows held as named columns of equal size. This is the scorer's unit of work: rows
- * are never objects on the hot path.
+ * A batch of rows held as named columns of equal size. This is the scorer's unit of work: rows are
+ * never objects on the hot path.
  */
 public final class ColumnBatch {
   private final int rowCount;

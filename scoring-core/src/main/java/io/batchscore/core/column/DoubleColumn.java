@@ -1,6 +1,5 @@
 package io.batchscore.core.column;
 
-
 /** A column of double values. */
 final class DoubleColumn extends Column {
   private final double[] values;

@@ -3,9 +3,9 @@ package io.batchscore.core.column;
 import java.util.Locale;
 
 /**
- * Element types of tensors and columns. The first six are the ones batchscore scores with; the
- * rest are reported when a model is inspected and refused with a clear message when a spec tries
- * to feed or read them.
+ * Element types of tensors and columns. The first six are the ones batchscore scores with; the rest
+ * are reported when a model is inspected and refused with a clear message when a spec tries to feed
+ * or read them.
  */
 public enum ElementType {
   FLOAT("float", 4),

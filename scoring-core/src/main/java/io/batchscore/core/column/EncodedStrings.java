@@ -5,8 +5,8 @@ import java.util.function.Function;
 
 /**
  * Encodes strings for a writer once each instead of once per row: string predictions are mostly
- * class labels from a small set. Stops remembering after {@value #MAX_REMEMBERED} distinct
- * strings (free-text outputs are then encoded per row, as without it). For one thread.
+ * class labels from a small set. Stops remembering after {@value #MAX_REMEMBERED} distinct strings
+ * (free-text outputs are then encoded per row, as without it). For one thread.
  *
  * @param <T> the writer's encoded form (Spark's {@code UTF8String}, Parquet's {@code Binary})
  */
@@ -14,8 +14,12 @@ public final class EncodedStrings<T> {
   public static final int MAX_REMEMBERED = 4096;
   private final Function<String, T> encode;
   private final HashMap<String, T> seen = new HashMap<>();
-  /** The last few strings by identity: labels from model metadata are the same instances every row. */
+
+  /**
+   * The last few strings by identity: labels from model metadata are the same instances every row.
+   */
   private final String[] recentKeys = new String[8];
+
   private final Object[] recentValues = new Object[8];
   private int next;
 

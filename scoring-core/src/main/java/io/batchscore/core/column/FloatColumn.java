@@ -1,6 +1,5 @@
 package io.batchscore.core.column;
 
-
 /** A column of float values. */
 final class FloatColumn extends Column {
   private final float[] values;

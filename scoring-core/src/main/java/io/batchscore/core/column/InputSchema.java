@@ -8,8 +8,7 @@ import java.util.Set;
 
 /**
  * Names and types of the columns a scorer will be given, known before any data is read (from a
- * Parquet footer, a CSV header, a Spark schema). A spec is bound to it ({@code
- * ScoringPlan.bind}).
+ * Parquet footer, a CSV header, a Spark schema). A spec is bound to it ({@code ScoringPlan.bind}).
  *
  * <p>Besides the columns a reader can hand to a model ({@link Builder#add}), a schema may list
  * columns it has but cannot feed to a model ({@link Builder#addOther}): a Spark timestamp or

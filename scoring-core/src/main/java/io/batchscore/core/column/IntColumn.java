@@ -1,6 +1,5 @@
 package io.batchscore.core.column;
 
-
 /** A column of int values. */
 final class IntColumn extends Column {
   private final int[] values;

@@ -1,6 +1,5 @@
 package io.batchscore.core.column;
 
-
 /** A column of long values. */
 final class LongColumn extends Column {
   private final long[] values;

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A column whose rows are maps, held Arrow-style: flat key and value children and {@code size +
- * 1} offsets. This is how the ZipMap output of scikit-learn classifiers arrives.
+ * A column whose rows are maps, held Arrow-style: flat key and value children and {@code size + 1}
+ * offsets. This is how the ZipMap output of scikit-learn classifiers arrives.
  */
 final class MapColumn extends Column {
   private final int[] offsets;

@@ -1,6 +1,5 @@
 package io.batchscore.core.column;
 
-
 /** A column of strings; a null entry, or a true entry in the mask, is a null row. */
 final class StringColumn extends Column {
   private final String[] values;

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The device a session will be opened on, decided from the spec's request, the providers the
- * engine has and the GPU the caller was assigned.
+ * The device a session will be opened on, decided from the spec's request, the providers the engine
+ * has and the GPU the caller was assigned.
  *
  * @param request what the spec asked for
  * @param cuda true to open the session with the CUDA execution provider
@@ -30,9 +30,9 @@ public record DevicePlan(
   }
 
   /**
-   * The CUDA execution provider options this plan produces: the user's options from the spec,
-   * with {@code device_id} set to the planned device (a user {@code device_id} is overridden,
-   * since the device is chosen by the {@code device:} setting and the assigned GPU).
+   * The CUDA execution provider options this plan produces: the user's options from the spec, with
+   * {@code device_id} set to the planned device (a user {@code device_id} is overridden, since the
+   * device is chosen by the {@code device:} setting and the assigned GPU).
    */
   public Map<String, String> cudaProviderOptions(Map<String, String> userOptions) {
     if (!cuda) {

@@ -3,8 +3,8 @@ package io.batchscore.core.engine;
 import io.batchscore.core.model.ModelSignature;
 
 /**
- * A loaded model on one engine and device. Thread-safe: many {@link Runner}s, one per thread,
- * share it. Owned by the model cache, which closes it.
+ * A loaded model on one engine and device. Thread-safe: many {@link Runner}s, one per thread, share
+ * it. Owned by the model cache, which closes it.
  */
 public interface EngineSession extends AutoCloseable {
   ModelSignature signature();

@@ -9,8 +9,8 @@ import java.nio.LongBuffer;
 
 /**
  * A tensor in host memory that an engine reads or writes without a copy where it can: a direct,
- * native-order buffer (or a String array for strings). Handed out by a {@link Runner}, reused
- * from batch to batch; valid until the runner's next call for the same input.
+ * native-order buffer (or a String array for strings). Handed out by a {@link Runner}, reused from
+ * batch to batch; valid until the runner's next call for the same input.
  */
 public final class HostTensor {
   private final ElementType type;

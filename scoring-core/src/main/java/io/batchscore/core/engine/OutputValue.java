@@ -10,8 +10,8 @@ public sealed interface OutputValue permits OutputValue.Dense, OutputValue.MapSe
 
   /**
    * A dense tensor: {@code data} is a typed buffer at position 0 ({@code FloatBuffer}, {@code
-   * DoubleBuffer}, {@code LongBuffer}, {@code IntBuffer}, or a {@code ByteBuffer} of 0/1 for
-   * bool); {@code strings} for string tensors.
+   * DoubleBuffer}, {@code LongBuffer}, {@code IntBuffer}, or a {@code ByteBuffer} of 0/1 for bool);
+   * {@code strings} for string tensors.
    */
   record Dense(ElementType type, long[] shape, Buffer data, String[] strings)
       implements OutputValue {}

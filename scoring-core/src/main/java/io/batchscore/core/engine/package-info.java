@@ -1,7 +1,6 @@
 /**
- * Internal: the interface between the scorer and the inference engines. Not part of the API:
- * its types may change without notice, and no public method of batchscore takes or returns
- * them.
+ * Internal: the interface between the scorer and the inference engines. Not part of the API: its
+ * types may change without notice, and no public method of batchscore takes or returns them.
  *
  * <p>An {@link io.batchscore.core.engine.Engine} opens an {@link
  * io.batchscore.core.engine.EngineSession} on a planned device ({@link

@@ -19,8 +19,8 @@ import java.util.TreeSet;
  *
  * <p>Read straight from the protobuf wire format, in one streaming pass that skips every field it
  * does not need (weights inline in the model are skipped, not read), so a 2 GB model costs a few
- * seeks, not its size in memory. Only the fields on the way to a tensor's {@code external_data}
- * are decoded:
+ * seeks, not its size in memory. Only the fields on the way to a tensor's {@code external_data} are
+ * decoded:
  *
  * <pre>
  * ModelProto      graph = 7, functions = 25
@@ -36,7 +36,16 @@ final class ExternalData {
   /** Nesting deeper than this (subgraphs of subgraphs...) is refused as not a real model. */
   private static final int MAX_DEPTH = 64;
 
-  private enum Msg { MODEL, FUNCTION, GRAPH, NODE, ATTRIBUTE, SPARSE, TENSOR, ENTRY }
+  private enum Msg {
+    MODEL,
+    FUNCTION,
+    GRAPH,
+    NODE,
+    ATTRIBUTE,
+    SPARSE,
+    TENSOR,
+    ENTRY
+  }
 
   private final InputStream in;
   private long pos;

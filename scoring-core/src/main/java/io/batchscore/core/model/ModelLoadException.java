@@ -1,8 +1,8 @@
 package io.batchscore.core.model;
 
 /**
- * A model could not be loaded: the file is missing or corrupt, the engine refused it, or the
- * device asked for is not available. The message names the model.
+ * A model could not be loaded: the file is missing or corrupt, the engine refused it, or the device
+ * asked for is not available. The message names the model.
  */
 public class ModelLoadException extends Exception {
   private static final long serialVersionUID = 1L;

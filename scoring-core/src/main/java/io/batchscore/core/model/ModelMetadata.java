@@ -13,7 +13,8 @@ public record ModelMetadata(
     String domain,
     String description,
     long version,
-    Map<String, String> custom) implements Serializable {
+    Map<String, String> custom)
+    implements Serializable {
 
   public ModelMetadata {
     custom = Collections.unmodifiableMap(new TreeMap<>(custom == null ? Map.of() : custom));

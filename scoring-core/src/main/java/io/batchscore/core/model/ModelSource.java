@@ -16,8 +16,8 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Where a model comes from: a local file or bytes in memory. A source knows its SHA-256, which
- * keys the model cache and is what a spec's {@code sha256} pins.
+ * Where a model comes from: a local file or bytes in memory. A source knows its SHA-256, which keys
+ * the model cache and is what a spec's {@code sha256} pins.
  *
  * <p><b>External weights.</b> A model may keep tensors in files beside it (ONNX external data).
  * Those files must lie inside the model's folder: a location that is absolute, climbs out with
@@ -25,12 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * ONNX Runtime would otherwise read any file it names), as is a missing one. An in-memory model
  * with external data is refused: there is no folder to find it in.
  *
- * <p><b>The SHA-256</b> of a model without external data is that of its file. With external data
- * it covers every file: it is the SHA-256 of the manifest that {@code sha256sum} prints for the
- * model file followed by its external files in sorted order, run in the model's folder
- * ({@code (cd models && sha256sum m.onnx m.bin) | sha256sum}), so replacing a weight file changes
- * it. Each file's digest is computed once per (path, size, modification time) and remembered, so
- * acquiring a cached 90 MB model does not hash it again.
+ * <p><b>The SHA-256</b> of a model without external data is that of its file. With external data it
+ * covers every file: it is the SHA-256 of the manifest that {@code sha256sum} prints for the model
+ * file followed by its external files in sorted order, run in the model's folder ({@code (cd models
+ * && sha256sum m.onnx m.bin) | sha256sum}), so replacing a weight file changes it. Each file's
+ * digest is computed once per (path, size, modification time) and remembered, so acquiring a cached
+ * 90 MB model does not hash it again.
  */
 public final class ModelSource {
   private static final Map<String, String> FILE_DIGESTS = new ConcurrentHashMap<>();
@@ -117,8 +117,15 @@ public final class ModelSource {
   /** Checks that {@code sha256()} is {@code expected} (ignoring case), when a pin is given. */
   public void checkPin(String expected) throws ModelLoadException {
     if (expected != null && !expected.equalsIgnoreCase(sha256())) {
-      throw new ModelLoadException(name, "SHA-256 is " + sha256() + " but the spec expects " + expected
-          + (files().size() > 1 ? " (the digest covers the model file and its external weight files)" : ""));
+      throw new ModelLoadException(
+          name,
+          "SHA-256 is "
+              + sha256()
+              + " but the spec expects "
+              + expected
+              + (files().size() > 1
+                  ? " (the digest covers the model file and its external weight files)"
+                  : ""));
     }
   }
 
@@ -138,8 +145,11 @@ public final class ModelSource {
         throw notOnnx(e);
       }
       if (!locs.isEmpty()) {
-        throw new ModelLoadException(name, "the model keeps weights in external files " + locs
-            + ", which a model held in memory cannot reach; load it from its file");
+        throw new ModelLoadException(
+            name,
+            "the model keeps weights in external files "
+                + locs
+                + ", which a model held in memory cannot reach; load it from its file");
       }
       return List.of();
     }
@@ -166,23 +176,42 @@ public final class ModelSource {
       throw new ModelLoadException(name, where + " is not a file name");
     }
     if (rel.isAbsolute() || loc.startsWith("/") || loc.startsWith("\\") || rel.getRoot() != null) {
-      throw new ModelLoadException(name, where + " is an absolute path; a model may only read"
-          + " weight files inside its own folder (" + dir + ")");
+      throw new ModelLoadException(
+          name,
+          where
+              + " is an absolute path; a model may only read"
+              + " weight files inside its own folder ("
+              + dir
+              + ")");
     }
     Path f = dir.resolve(rel).normalize();
     if (!f.startsWith(dir) || f.equals(dir)) {
-      throw new ModelLoadException(name, where + " reaches outside the model's folder (" + dir
-          + "); a model may only read weight files inside its own folder");
+      throw new ModelLoadException(
+          name,
+          where
+              + " reaches outside the model's folder ("
+              + dir
+              + "); a model may only read weight files inside its own folder");
     }
     if (!Files.exists(f)) {
-      throw new ModelLoadException(name, where + ": no file " + f + " (external weight files"
-          + " travel with the model: copy them into its folder)");
+      throw new ModelLoadException(
+          name,
+          where
+              + ": no file "
+              + f
+              + " (external weight files"
+              + " travel with the model: copy them into its folder)");
     }
     try {
       Path real = f.toRealPath();
       if (!real.startsWith(dir.toRealPath())) {
-        throw new ModelLoadException(name, where + " is a link to " + real + ", outside the"
-            + " model's folder; a model may only read weight files inside its own folder");
+        throw new ModelLoadException(
+            name,
+            where
+                + " is a link to "
+                + real
+                + ", outside the"
+                + " model's folder; a model may only read weight files inside its own folder");
       }
       if (!Files.isRegularFile(real) || !Files.isReadable(real)) {
         throw new ModelLoadException(name, where + " is not a readable file");
@@ -211,7 +240,8 @@ public final class ModelSource {
   }
 
   private ModelLoadException notOnnx(IOException e) {
-    return new ModelLoadException(name, "not a valid ONNX model: truncated or corrupt (" + e.getMessage() + ")", e);
+    return new ModelLoadException(
+        name, "not a valid ONNX model: truncated or corrupt (" + e.getMessage() + ")", e);
   }
 
   private static String key(Path p) throws IOException {
@@ -237,7 +267,8 @@ public final class ModelSource {
       FILE_DIGESTS.put(key, hex);
       return hex;
     } catch (NoSuchFileException e) {
-      throw new ModelLoadException(name, file.equals(path) ? "model file not found" : "no file " + file);
+      throw new ModelLoadException(
+          name, file.equals(path) ? "model file not found" : "no file " + file);
     } catch (IOException e) {
       throw new ModelLoadException(name, "cannot read " + file + ": " + e.getMessage(), e);
     }

@@ -1,7 +1,7 @@
 package io.batchscore.core.model;
 
-import java.io.Serializable;
 import io.batchscore.core.column.ElementType;
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -5,17 +5,18 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * How columns feed one model input: several scalar columns assembled in order into {@code [N,
- * k]}, or one column (scalar, or an array reshaped into the input's shape).
+ * How columns feed one model input: several scalar columns assembled in order into {@code [N, k]},
+ * or one column (scalar, or an array reshaped into the input's shape).
  *
  * @param input the model input's name
  * @param columns the columns, in order; one entry when fed from a single column
  * @param fromColumnList true when the spec gave {@code columns:} (a list), false for {@code
  *     column:}
- * @param shape the per-row shape to reshape into (dimensions after the batch), or null to take
- *     it from the model
+ * @param shape the per-row shape to reshape into (dimensions after the batch), or null to take it
+ *     from the model
  */
-public record InputBinding(String input, List<String> columns, boolean fromColumnList, int[] shape) implements Serializable {
+public record InputBinding(String input, List<String> columns, boolean fromColumnList, int[] shape)
+    implements Serializable {
   public InputBinding {
     columns = List.copyOf(columns);
     shape = shape == null ? null : shape.clone();

@@ -25,7 +25,8 @@ public record OutputBinding(
     int k,
     String positiveClass,
     String scoresColumn,
-    boolean normalize) implements Serializable {
+    boolean normalize)
+    implements Serializable {
   public OutputBinding {
     labels = labels == null ? null : List.copyOf(labels);
     transform = transform == null ? Transform.NONE : transform;
@@ -41,12 +42,28 @@ public record OutputBinding(
 
   public OutputBinding withLabels(List<String> names) {
     return new OutputBinding(
-        output, column, transform, names, labelsFromMetadata, k, positiveClass, scoresColumn, normalize);
+        output,
+        column,
+        transform,
+        names,
+        labelsFromMetadata,
+        k,
+        positiveClass,
+        scoresColumn,
+        normalize);
   }
 
   public OutputBinding withK(int topK, String scores) {
     return new OutputBinding(
-        output, column, transform, labels, labelsFromMetadata, topK, positiveClass, scores, normalize);
+        output,
+        column,
+        transform,
+        labels,
+        labelsFromMetadata,
+        topK,
+        positiveClass,
+        scores,
+        normalize);
   }
 
   public OutputBinding withPositiveClass(String cls) {

@@ -8,12 +8,12 @@ import java.util.Objects;
 
 /**
  * The scoring spec: which model, how columns feed its inputs, how its outputs become columns,
- * post-processing, batch size, engine, device and session options, the null policy and the
- * columns passed through. The Spark job, the ML Transformer and the CLI all take this one spec.
+ * post-processing, batch size, engine, device and session options, the null policy and the columns
+ * passed through. The Spark job, the ML Transformer and the CLI all take this one spec.
  *
- * <p>Immutable. Read one with {@link #load(Path)} or {@link #parse(String, String, Path)} (YAML
- * or JSON, one schema), or build one with {@link #builder()}. {@link #toJson()} writes the
- * canonical JSON form, which parses back to an equal spec.
+ * <p>Immutable. Read one with {@link #load(Path)} or {@link #parse(String, String, Path)} (YAML or
+ * JSON, one schema), or build one with {@link #builder()}. {@link #toJson()} writes the canonical
+ * JSON form, which parses back to an equal spec.
  */
 public final class ScoringSpec implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -35,8 +35,10 @@ public final class ScoringSpec implements Serializable {
   private final NullPolicy nullPolicy;
   private final double fillValue;
   private final TextConfig text;
+
   /** The folder relative paths resolve against, as a string: {@link Path} is not serializable. */
   private final String baseDir;
+
   private final String origin;
 
   private ScoringSpec(Builder b) {

@@ -20,7 +20,8 @@ public record SessionConfig(
     String optimization,
     boolean parallelExecution,
     Map<String, String> cudaOptions,
-    Map<String, String> config) implements Serializable {
+    Map<String, String> config)
+    implements Serializable {
 
   public static final SessionConfig DEFAULTS =
       new SessionConfig(null, 1, "all", false, Map.of(), Map.of());

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A scoring spec is wrong: it cannot be parsed, or it does not fit the model or the input
- * schema. Carries every problem found, not just the first.
+ * A scoring spec is wrong: it cannot be parsed, or it does not fit the model or the input schema.
+ * Carries every problem found, not just the first.
  */
 public class SpecException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -29,9 +29,7 @@ public class SpecException extends Exception {
             + " has "
             + problems.size()
             + (problems.size() == 1 ? " problem" : " problems");
-    return head
-        + ":\n"
-        + problems.stream().map(p -> "  - " + p).collect(Collectors.joining("\n"));
+    return head + ":\n" + problems.stream().map(p -> "  - " + p).collect(Collectors.joining("\n"));
   }
 
   /** Where the spec came from (a file path, or a description). */

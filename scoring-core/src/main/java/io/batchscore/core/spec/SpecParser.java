@@ -51,9 +51,23 @@ final class SpecParser {
   private static final Set<String> INPUT_KEYS = Set.of("input", "columns", "column", "shape");
   private static final Set<String> OUTPUT_KEYS =
       Set.of(
-          "output", "column", "transform", "labels", "k", "positiveClass", "scoresColumn", "normalize");
+          "output",
+          "column",
+          "transform",
+          "labels",
+          "k",
+          "positiveClass",
+          "scoresColumn",
+          "normalize");
   private static final Set<String> TEXT_KEYS =
-      Set.of("column", "tokenizer", "maxLength", "truncation", "inputIds", "attentionMask", "tokenTypeIds");
+      Set.of(
+          "column",
+          "tokenizer",
+          "maxLength",
+          "truncation",
+          "inputIds",
+          "attentionMask",
+          "tokenTypeIds");
   private static final Set<String> NULL_KEYS = Set.of("policy", "fill");
 
   private static final Logger LOG = LoggerFactory.getLogger(SpecParser.class);
@@ -262,7 +276,8 @@ final class SpecParser {
       long lo = Long.parseLong(m.group(2));
       long hi = Long.parseLong(m.group(3));
       if (hi < lo || hi - lo > 1_000_000) {
-        r.add(at + ".columns", "range '" + c + "' must run upwards and hold at most 1,000,000 names");
+        r.add(
+            at + ".columns", "range '" + c + "' must run upwards and hold at most 1,000,000 names");
         continue;
       }
       for (long i = lo; i <= hi; i++) {
@@ -301,9 +316,7 @@ final class SpecParser {
         } catch (IllegalArgumentException e) {
           r.add(
               at + ".transform",
-              "'"
-                  + ts.get()
-                  + "' is not one of none, softmax, argmax, top_k, positive_class");
+              "'" + ts.get() + "' is not one of none, softmax, argmax, top_k, positive_class");
         }
       }
       List<String> labels = null;
@@ -387,7 +400,8 @@ final class SpecParser {
     session.put("executionMode", c.parallelExecution() ? "parallel" : "sequential");
     c.cudaOptions().forEach(session.putObject("cuda")::put);
     c.config().forEach(session.putObject("config")::put);
-    ArrayNode inputs = s.inputs().isEmpty() && s.text() != null ? root.arrayNode() : root.putArray("inputs");
+    ArrayNode inputs =
+        s.inputs().isEmpty() && s.text() != null ? root.arrayNode() : root.putArray("inputs");
     for (InputBinding in : s.inputs()) {
       ObjectNode n = inputs.addObject().put("input", in.input());
       if (in.fromColumnList()) {
@@ -428,7 +442,8 @@ final class SpecParser {
       TextConfig t = s.text();
       ObjectNode tn = root.putObject("text");
       tn.put("column", t.column());
-      tn.put("tokenizer", s.baseDir() == null ? t.tokenizer() : s.resolvedTokenizerPath().toString());
+      tn.put(
+          "tokenizer", s.baseDir() == null ? t.tokenizer() : s.resolvedTokenizerPath().toString());
       if (t.maxLength() != TextConfig.FROM_TOKENIZER) {
         tn.put("maxLength", t.maxLength());
       }
@@ -471,7 +486,10 @@ final class SpecParser {
           String at = where.isEmpty() ? k : where + "." + k;
           add(
               at,
-              "unknown key" + Problem.didYouMean(k, known) + "; known: " + new java.util.TreeSet<>(known));
+              "unknown key"
+                  + Problem.didYouMean(k, known)
+                  + "; known: "
+                  + new java.util.TreeSet<>(known));
         }
       }
     }

@@ -50,7 +50,8 @@ final class SpecStructure {
     for (int i = 0; i < s.inputs().size(); i++) {
       InputBinding b = s.inputs().get(i);
       if (!b.input().isEmpty() && !seenInputs.add(b.input())) {
-        p.add(new Problem("inputs[" + i + "].input", "model input '" + b.input() + "' bound twice"));
+        p.add(
+            new Problem("inputs[" + i + "].input", "model input '" + b.input() + "' bound twice"));
       }
       for (int j = 0; j < b.columns().size(); j++) {
         if (b.columns().get(j).isBlank()) {
@@ -73,7 +74,8 @@ final class SpecStructure {
     for (int i = 0; i < s.outputs().size(); i++) {
       OutputBinding o = s.outputs().get(i);
       String at = "outputs[" + i + "]";
-      for (String col : o.scoresColumn() == null ? List.of(o.column()) : List.of(o.column(), o.scoresColumn())) {
+      for (String col :
+          o.scoresColumn() == null ? List.of(o.column()) : List.of(o.column(), o.scoresColumn())) {
         if (col.isBlank()) {
           continue;
         }
@@ -93,5 +95,4 @@ final class SpecStructure {
     }
     return p;
   }
-
 }

@@ -21,7 +21,8 @@ public record TextConfig(
     boolean truncation,
     String inputIds,
     String attentionMask,
-    String tokenTypeIds) implements Serializable {
+    String tokenTypeIds)
+    implements Serializable {
   /** maxLength when neither the spec nor the tokenizer.json sets one. */
   public static final int DEFAULT_MAX_LENGTH = 512;
 

@@ -11,16 +11,19 @@ class EncodedStringsTest {
   @Test
   void eachLabelIsEncodedOnceWhetherTheSameInstanceOrAnEqualString() {
     AtomicInteger calls = new AtomicInteger();
-    EncodedStrings<byte[]> e = new EncodedStrings<>(s -> {
-      calls.incrementAndGet();
-      return s.getBytes(StandardCharsets.UTF_8);
-    });
+    EncodedStrings<byte[]> e =
+        new EncodedStrings<>(
+            s -> {
+              calls.incrementAndGet();
+              return s.getBytes(StandardCharsets.UTF_8);
+            });
     String benign = "benign";
     byte[] first = e.get(benign);
     for (int i = 0; i < 100; i++) {
       assertSame(first, e.get(benign));
       assertEquals("malignant", new String(e.get("malignant"), StandardCharsets.UTF_8));
-      assertSame(first, e.get(new String("benign".toCharArray())), "an equal string from elsewhere");
+      assertSame(
+          first, e.get(new String("benign".toCharArray())), "an equal string from elsewhere");
     }
     assertEquals(2, calls.get());
   }

@@ -19,10 +19,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * 10,000 batches through each sample tabular model, in a JVM of its own with a fixed, pre-touched
  * heap, so that what grows in its resident set is native memory: ONNX Runtime's (or DJL's) values
- * that were never released. The resident set after the last batch may exceed that after the
- * first fifth of them by at most {@link #BOUND_MB} MB. A runner that kept one ZipMap per row grew
- * by ~330 bytes a row: 8,000 batches of 200 rows, ~500 MB; DJL's engine given the ZipMap itself
- * grew ~560 bytes a row.
+ * that were never released. The resident set after the last batch may exceed that after the first
+ * fifth of them by at most {@link #BOUND_MB} MB. A runner that kept one ZipMap per row grew by ~330
+ * bytes a row: 8,000 batches of 200 rows, ~500 MB; DJL's engine given the ZipMap itself grew ~560
+ * bytes a row.
  */
 @EnabledOnOs(value = OS.LINUX, disabledReason = "reads the resident set from /proc/self/status")
 class NativeMemorySoakTest {
@@ -40,17 +40,28 @@ class NativeMemorySoakTest {
   })
   void residentMemoryStaysFlatOverTenThousandBatches(String spec, String data, String engine)
       throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC",
-        "-XX:MaxDirectMemorySize=128m", "-Dai.djl.offline=true",
-        "-cp", System.getProperty("java.class.path"),
-        SoakMain.class.getName(),
-        TestData.sample("specs/" + spec).toString(), TestData.sample("data/" + data).toString(),
-        engine, Integer.toString(ROWS), Integer.toString(BATCHES)));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms256m",
+                "-Xmx256m",
+                "-XX:+AlwaysPreTouch",
+                "-XX:+UseSerialGC",
+                "-XX:MaxDirectMemorySize=128m",
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SoakMain.class.getName(),
+                TestData.sample("specs/" + spec).toString(),
+                TestData.sample("data/" + data).toString(),
+                engine,
+                Integer.toString(ROWS),
+                Integer.toString(BATCHES)));
     Path log = Files.createTempFile("soak-", ".log");
     try {
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().put("OPT_OUT_TRACKING", "true");
       Process p = pb.start();
       boolean finished = p.waitFor(5, TimeUnit.MINUTES);
@@ -62,12 +73,25 @@ class NativeMemorySoakTest {
       assertEquals(0, p.exitValue(), out);
       long[] rss = rss(out);
       long growthMb = (rss[1] - rss[0]) / 1024;
-      System.out.printf("%s on %s: resident set %d MB after %d batches, %d MB after %d%n",
+      System.out.printf(
+          "%s on %s: resident set %d MB after %d batches, %d MB after %d%n",
           spec, engine, rss[0] / 1024, BATCHES / 5, rss[1] / 1024, BATCHES);
       assertTrue(out.contains("scored " + (long) BATCHES * ROWS), out);
-      assertTrue(growthMb <= BOUND_MB,
-          spec + " on " + engine + ": resident set grew " + growthMb + " MB over "
-              + (BATCHES - BATCHES / 5) + " batches of " + ROWS + " rows (bound " + BOUND_MB + " MB):\n" + out);
+      assertTrue(
+          growthMb <= BOUND_MB,
+          spec
+              + " on "
+              + engine
+              + ": resident set grew "
+              + growthMb
+              + " MB over "
+              + (BATCHES - BATCHES / 5)
+              + " batches of "
+              + ROWS
+              + " rows (bound "
+              + BOUND_MB
+              + " MB):\n"
+              + out);
     } finally {
       Files.deleteIfExists(log);
     }

@@ -1,21 +1,21 @@
 package io.batchscore.core.soak;
 
 import io.batchscore.core.BatchScorer;
-import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.ScoreResult;
 import io.batchscore.core.ScorerOptions;
+import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.TestData;
-import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.Column;
+import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.spec.EngineKind;
 import io.batchscore.core.spec.ScoringSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A soak run in a JVM of its own (started by {@link NativeMemorySoakTest}): scores {@code
- * batches} batches of {@code rows} rows of a sample through a spec and prints the process's
- * resident set size after the warm-up and at the end, one {@code rss <batches> <kB>} line each.
+ * A soak run in a JVM of its own (started by {@link NativeMemorySoakTest}): scores {@code batches}
+ * batches of {@code rows} rows of a sample through a spec and prints the process's resident set
+ * size after the warm-up and at the end, one {@code rss <batches> <kB>} line each.
  *
  * <p>Arguments: spec path, data CSV, engine (ort or djl), rows per batch, batches.
  */
@@ -32,7 +32,8 @@ public final class SoakMain {
     ColumnBatch batch = repeat(sample, rows);
     ScoringSpec s = ScoringSpec.load(spec).toBuilder().engine(engine).batchSize(rows).build();
     long checksum = 0;
-    try (BatchScorer scorer = BatchScorer.open(ScoringPlan.bind(s, null), ScorerOptions.builder().cpuShare(1).build())) {
+    try (BatchScorer scorer =
+        BatchScorer.open(ScoringPlan.bind(s, null), ScorerOptions.builder().cpuShare(1).build())) {
       for (int i = 1; i <= batches; i++) {
         ScoreResult r = scorer.score(batch);
         checksum += r.rowsScored();

@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * conflict (exit 6) naming the holder. The holder refreshes the lock's modification time every
  * {@link #HEARTBEAT}; a lock not refreshed for {@link #STALE} is taken over, and so is at once a
  * lock whose holder ran on this host under a process id that no longer exists (a run killed with
- * -9). Taking over renames the stale lock aside first, which succeeds for one run only, so two
- * runs that find the same stale lock never both proceed. A holder checks the lock is still its
- * own before it commits.
+ * -9). Taking over renames the stale lock aside first, which succeeds for one run only, so two runs
+ * that find the same stale lock never both proceed. A holder checks the lock is still its own
+ * before it commits.
  */
 final class DateLock implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DateLock.class);
@@ -48,6 +48,7 @@ final class DateLock implements AutoCloseable {
   private final Path file;
   private final String owner;
   private final ScheduledExecutorService heartbeat;
+
   /** The output root, when this run created it: removed again if the run leaves it empty. */
   private final Path createdRoot;
 
@@ -56,11 +57,13 @@ final class DateLock implements AutoCloseable {
     this.createdRoot = createdRoot;
     this.file = file;
     this.owner = owner;
-    this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "batchscore-date-lock");
-      t.setDaemon(true);
-      return t;
-    });
+    this.heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "batchscore-date-lock");
+              t.setDaemon(true);
+              return t;
+            });
     long ms = HEARTBEAT.toMillis();
     heartbeat.scheduleAtFixedRate(this::touch, ms, ms, TimeUnit.MILLISECONDS);
   }
@@ -89,10 +92,19 @@ final class DateLock implements AutoCloseable {
       }
       String why = staleness(st, holder);
       if (why == null) {
-        throw new OutputConflictException("another run of run_date=" + date + " into " + root
-            + " is in progress (" + describe(holder, st) + "); one run of a date at a time. If that"
-            + " run is dead, its lock " + file + " expires " + STALE.toMinutes()
-            + " minutes after its last refresh");
+        throw new OutputConflictException(
+            "another run of run_date="
+                + date
+                + " into "
+                + root
+                + " is in progress ("
+                + describe(holder, st)
+                + "); one run of a date at a time. If that"
+                + " run is dead, its lock "
+                + file
+                + " expires "
+                + STALE.toMinutes()
+                + " minutes after its last refresh");
       }
       Path aside = new Path(file.getParent(), file.getName() + ".stale." + owner);
       if (fs.rename(file, aside)) {
@@ -100,8 +112,8 @@ final class DateLock implements AutoCloseable {
         fs.delete(aside, false);
       }
     }
-    throw new OutputConflictException("cannot take the lock " + file + " of run_date=" + date
-        + ": other runs keep taking it");
+    throw new OutputConflictException(
+        "cannot take the lock " + file + " of run_date=" + date + ": other runs keep taking it");
   }
 
   private static boolean create(FileSystem fs, Path file, String owner) throws IOException {
@@ -114,8 +126,11 @@ final class DateLock implements AutoCloseable {
     if ("file".equals(fs.getUri().getScheme())) {
       // Hadoop's local create(overwrite=false) checks, then creates: O_EXCL is atomic.
       try {
-        java.nio.file.Files.write(java.nio.file.Path.of(fs.makeQualified(file).toUri()), bytes,
-            java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.file.Files.write(
+            java.nio.file.Path.of(fs.makeQualified(file).toUri()),
+            bytes,
+            java.nio.file.StandardOpenOption.CREATE_NEW,
+            java.nio.file.StandardOpenOption.WRITE);
       } catch (java.nio.file.FileAlreadyExistsException e) {
         return false;
       }
@@ -140,7 +155,8 @@ final class DateLock implements AutoCloseable {
     if (age > STALE.toMillis()) {
       return "not refreshed for " + age / 1000 + " s";
     }
-    if (host().equals(holder.path("host").asText()) && holder.has("pid")
+    if (host().equals(holder.path("host").asText())
+        && holder.has("pid")
         && ProcessHandle.of(holder.path("pid").asLong()).isEmpty()) {
       return "its process " + holder.path("pid").asLong() + " on this host has ended";
     }
@@ -148,9 +164,15 @@ final class DateLock implements AutoCloseable {
   }
 
   private static String describe(JsonNode holder, FileStatus st) {
-    return "process " + holder.path("pid").asText("?") + " on " + holder.path("host").asText("?")
-        + ", started " + holder.path("startedAt").asText("?") + ", refreshed "
-        + (System.currentTimeMillis() - st.getModificationTime()) / 1000 + " s ago";
+    return "process "
+        + holder.path("pid").asText("?")
+        + " on "
+        + holder.path("host").asText("?")
+        + ", started "
+        + holder.path("startedAt").asText("?")
+        + ", refreshed "
+        + (System.currentTimeMillis() - st.getModificationTime()) / 1000
+        + " s ago";
   }
 
   private static JsonNode read(FileSystem fs, Path file) throws IOException {
@@ -186,8 +208,13 @@ final class DateLock implements AutoCloseable {
       n = JSON.createObjectNode();
     }
     if (!owner.equals(n.path("owner").asText())) {
-      throw new OutputConflictException("the lock " + file + " of this run was taken over by another"
-          + " run (this one was not refreshed for " + STALE.toMinutes() + " minutes); nothing committed");
+      throw new OutputConflictException(
+          "the lock "
+              + file
+              + " of this run was taken over by another"
+              + " run (this one was not refreshed for "
+              + STALE.toMinutes()
+              + " minutes); nothing committed");
     }
   }
 

@@ -16,15 +16,15 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>overwrite: the old partition is renamed into {@code _trash/}, the staged one renamed into
- *       place, the old one deleted. A crash between the two renames is repaired by the next run
- *       of that date, which moves the old partition back before it starts.
+ *       place, the old one deleted. A crash between the two renames is repaired by the next run of
+ *       that date, which moves the old partition back before it starts.
  *   <li>append: the staged files are moved into the partition.
  *   <li>error-if-exists: the run stops before reading any data if the partition exists.
  * </ul>
  *
- * On HDFS and local file systems a rename is atomic, so a reader sees the old partition or the
- * new one, never part of one (during the instant between the two renames the date is absent).
- * Object stores without atomic rename (S3) do not give this guarantee.
+ * On HDFS and local file systems a rename is atomic, so a reader sees the old partition or the new
+ * one, never part of one (during the instant between the two renames the date is absent). Object
+ * stores without atomic rename (S3) do not give this guarantee.
  */
 public final class DatedOutput {
   private static final Logger LOG = LoggerFactory.getLogger(DatedOutput.class);

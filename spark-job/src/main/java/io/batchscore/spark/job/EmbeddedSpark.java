@@ -7,8 +7,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The settings of a Spark session that batchscore makes for itself with a local master ({@code
  * run}, {@code schedule}, the job's {@code --master local[...]}): its driver and block manager
- * listen on the loopback address only, and its web UI is off unless asked for. A local session
- * has no executors elsewhere to talk to, so nothing on the network needs to reach it.
+ * listen on the loopback address only, and its web UI is off unless asked for. A local session has
+ * no executors elsewhere to talk to, so nothing on the network needs to reach it.
  *
  * <p>Each setting applies only where the user has not set it ({@code -Dspark.ui.enabled=true},
  * {@code -Dspark.driver.host=...}). Sessions made by spark-submit or on a cluster master are left

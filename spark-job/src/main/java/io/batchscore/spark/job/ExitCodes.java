@@ -2,8 +2,8 @@ package io.batchscore.spark.job;
 
 /**
  * The exit codes of the Spark job's main class and of the {@code batchscore} command, which share
- * them. Documented in the README. The library itself has no exit codes: it throws typed
- * exceptions, which {@link JobErrors#exitCode} maps to these.
+ * them. Documented in the README. The library itself has no exit codes: it throws typed exceptions,
+ * which {@link JobErrors#exitCode} maps to these.
  */
 public final class ExitCodes {
   /** Success. */
@@ -26,8 +26,8 @@ public final class ExitCodes {
 
   /**
    * The output is in the way: {@code score}'s output exists or is a folder, the run date's
-   * partition exists under mode {@code error-if-exists}, another run of the date holds its lock,
-   * or another scheduler holds the scheduler's lock.
+   * partition exists under mode {@code error-if-exists}, another run of the date holds its lock, or
+   * another scheduler holds the scheduler's lock.
    */
   public static final int OUTPUT_CONFLICT = 6;
 

@@ -6,9 +6,9 @@ import io.batchscore.core.spec.SpecException;
 import java.io.FileNotFoundException;
 
 /**
- * Maps a failure of the job or of a {@code batchscore} command to its documented exit code
- * ({@link ExitCodes}) and a message without a stack trace: batchscore's own exceptions wherever
- * they are in the cause chain, then Spark's and Hadoop's signs of unreadable input.
+ * Maps a failure of the job or of a {@code batchscore} command to its documented exit code ({@link
+ * ExitCodes}) and a message without a stack trace: batchscore's own exceptions wherever they are in
+ * the cause chain, then Spark's and Hadoop's signs of unreadable input.
  */
 public final class JobErrors {
   private JobErrors() {}
@@ -69,9 +69,7 @@ public final class JobErrors {
         ex.printStackTrace(err);
       }
       err.flush();
-      return ex instanceof picocli.CommandLine.ParameterException
-          ? ExitCodes.USAGE
-          : exitCode(ex);
+      return ex instanceof picocli.CommandLine.ParameterException ? ExitCodes.USAGE : exitCode(ex);
     };
   }
 

@@ -28,7 +28,10 @@ public class JobOptions {
       description = "Input path (templated), read with --format. Give this or --table.")
   public String input;
 
-  @Option(names = "--table", paramLabel = "NAME", description = "Read a catalog table instead of a path.")
+  @Option(
+      names = "--table",
+      paramLabel = "NAME",
+      description = "Read a catalog table instead of a path.")
   public String table;
 
   @Option(
@@ -80,7 +83,8 @@ public class JobOptions {
   @Option(
       names = "--report",
       paramLabel = "PATH",
-      description = "Run report path (templated); default OUTPUT/_reports/run_date=DATE/report.json.")
+      description =
+          "Run report path (templated); default OUTPUT/_reports/run_date=DATE/report.json.")
   public String report;
 
   @Option(
@@ -91,8 +95,9 @@ public class JobOptions {
 
   @Option(
       names = "--spark-ui",
-      description = "Serve Spark's web UI during a local run (off by default: a local run listens on"
-          + " 127.0.0.1 only; the UI listens on SPARK_LOCAL_IP, which bin/batchscore sets to it).")
+      description =
+          "Serve Spark's web UI during a local run (off by default: a local run listens on"
+              + " 127.0.0.1 only; the UI listens on SPARK_LOCAL_IP, which bin/batchscore sets to it).")
   public boolean sparkUi;
 
   /** The run date, today (UTC) when not given. */

@@ -2,8 +2,8 @@ package io.batchscore.spark.job;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchscore.core.model.ModelLoadException;
-import io.batchscore.core.spec.SpecException;
 import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.core.spec.SpecException;
 import io.batchscore.spark.SparkScoring;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One dated scoring run: validate, read, score, write to staging, report, move into place. The
- * previous output stays as it was until the new one is complete; on failure the staging folder
- * is removed.
+ * previous output stays as it was until the new one is complete; on failure the staging folder is
+ * removed.
  */
 public final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
@@ -32,7 +32,8 @@ public final class JobRunner {
 
   private static void checkNotCancelled(java.util.function.BooleanSupplier cancelled) {
     if (cancelled.getAsBoolean()) {
-      throw new java.util.concurrent.CancellationException("the run was cancelled; nothing was committed");
+      throw new java.util.concurrent.CancellationException(
+          "the run was cancelled; nothing was committed");
     }
   }
 
@@ -43,11 +44,12 @@ public final class JobRunner {
 
   /**
    * Runs the job; {@code cancelled} is asked between its Spark jobs, so a run cancelled (by a
-   * stopping scheduler) after its write finished starts no further job and commits nothing:
-   * {@code cancelAllJobs} only stops jobs already running, and one submitted while Spark shuts
-   * down can hang until its RPC timeout.
+   * stopping scheduler) after its write finished starts no further job and commits nothing: {@code
+   * cancelAllJobs} only stops jobs already running, and one submitted while Spark shuts down can
+   * hang until its RPC timeout.
    */
-  public static JobResult run(JobOptions o, SparkSession spark, java.util.function.BooleanSupplier cancelled)
+  public static JobResult run(
+      JobOptions o, SparkSession spark, java.util.function.BooleanSupplier cancelled)
       throws SpecException, ModelLoadException, IOException {
     long start = System.nanoTime();
     Instant started = Instant.now();
@@ -66,9 +68,16 @@ public final class JobRunner {
     }
   }
 
-  private static JobResult run(JobOptions o, SparkSession spark,
-      java.util.function.BooleanSupplier cancelled, ScoringSpec spec, FileSystem fs,
-      org.apache.hadoop.fs.Path root, DateLock lock, long start, Instant started)
+  private static JobResult run(
+      JobOptions o,
+      SparkSession spark,
+      java.util.function.BooleanSupplier cancelled,
+      ScoringSpec spec,
+      FileSystem fs,
+      org.apache.hadoop.fs.Path root,
+      DateLock lock,
+      long start,
+      Instant started)
       throws SpecException, ModelLoadException, IOException {
     String date = o.runDate().toString();
     SparkContext sc = spark.sparkContext();
@@ -101,21 +110,27 @@ public final class JobRunner {
       model.put("sha256", prepared.plan().model().sha256());
       model.put(
           "path",
-          spec.modelPath().contains("://") ? spec.modelPath() : spec.resolvedModelPath().toString());
+          spec.modelPath().contains("://")
+              ? spec.modelPath()
+              : spec.resolvedModelPath().toString());
       model.put("engine", spec.engine().specName());
       model.put("device", spec.device().toString());
       report.put("input", o.table != null ? "table " + o.table : o.template(o.input));
       report.put("output", out.partition().toString());
       report.put("mode", o.mode.optionName());
       ObjectNode stats = RunReport.JSON.createObjectNode();
-      RunReport.predictions(stats, prepared.metrics().predictions.value(), prepared.plan().outputColumns());
+      RunReport.predictions(
+          stats, prepared.metrics().predictions.value(), prepared.plan().outputColumns());
       long gathered = prepared.metrics().rowsScored.value();
       if (gathered != scored) {
         // A recomputed stage runs its tasks' accumulators again; the files hold each row once.
         stats.put(
             "predictionsNote",
-            "statistics were gathered over " + gathered + " scored rows (tasks ran again); "
-                + scored + " rows were written");
+            "statistics were gathered over "
+                + gathered
+                + " scored rows (tasks ran again); "
+                + scored
+                + " rows were written");
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       RunReport.rows(report, prepared.metrics(), scored, seconds);
@@ -142,8 +157,7 @@ public final class JobRunner {
           report.get("batchLatencyMs").get("p99").asDouble(),
           out.partition(),
           reportPath);
-      return new JobResult(
-          out.partition().toString(), reportPath, json, scored, rejected, seconds);
+      return new JobResult(out.partition().toString(), reportPath, json, scored, rejected, seconds);
     } catch (Throwable e) {
       // Spark throws its checked SparkException from Scala code without declaring it: catch all.
       out.abort();

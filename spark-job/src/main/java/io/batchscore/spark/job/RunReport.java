@@ -1,6 +1,5 @@
 package io.batchscore.spark.job;
 
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,8 +11,8 @@ import java.util.Map;
 
 /**
  * The machine-readable report of a run: rows read, scored and rejected (by reason), duration,
- * throughput, batch latency percentiles, and for each prediction column its summary statistics
- * and a histogram (numbers) or most frequent values (labels).
+ * throughput, batch latency percentiles, and for each prediction column its summary statistics and
+ * a histogram (numbers) or most frequent values (labels).
  */
 public final class RunReport {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -50,8 +49,8 @@ public final class RunReport {
 
   /**
    * Set-up times: the driver's (reading the model's signature, binding the spec, planning the
-   * query) and each task's until its first batch (opening the scorer; a task that loaded the
-   * model counts its load).
+   * query) and each task's until its first batch (opening the scorer; a task that loaded the model
+   * counts its load).
    */
   static void setup(ObjectNode report, ScoreMetrics m, double driverMillis) {
     ObjectNode s = report.putObject("setupMs");
@@ -67,8 +66,8 @@ public final class RunReport {
 
   /**
    * Statistics of each scalar prediction column, as the scoring tasks gathered them (see {@link
-   * PredictionStats}): count, min, max, mean and stddev, a histogram of numbers, the most
-   * frequent labels. The written output is not read again for them.
+   * PredictionStats}): count, min, max, mean and stddev, a histogram of numbers, the most frequent
+   * labels. The written output is not read again for them.
    */
   static void predictions(ObjectNode report, PredictionStats stats, List<OutputColumn> columns) {
     ObjectNode preds = report.putObject("predictions");
@@ -114,7 +113,11 @@ public final class RunReport {
         }
         if (l.other() > 0) {
           n.put("otherValues", l.other());
-          n.put("note", "more than " + PredictionStats.MAX_DISTINCT + " distinct values; the rest are counted in otherValues");
+          n.put(
+              "note",
+              "more than "
+                  + PredictionStats.MAX_DISTINCT
+                  + " distinct values; the rest are counted in otherValues");
         }
       }
     }

@@ -3,10 +3,10 @@ package io.batchscore.spark.job;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * The spark-submit main class:
@@ -16,14 +16,15 @@ import picocli.CommandLine;
  *   --spec spec.yaml --input features/ds=${run_date} --output predictions --run-date 2026-11-24
  * </pre>
  *
- * Exit codes: 0 ok, 1 runtime failure, 2 usage, 3 invalid spec, 4 bad input, 5 model load, 6
- * output conflict. No master is set here unless {@code --master} is given: spark-submit decides.
+ * Exit codes: 0 ok, 1 runtime failure, 2 usage, 3 invalid spec, 4 bad input, 5 model load, 6 output
+ * conflict. No master is set here unless {@code --master} is given: spark-submit decides.
  */
 @Command(
     name = "batchscore-job",
     mixinStandardHelpOptions = true,
     version = "batchscore 0.1.0",
-    description = "Score a dated input with an ONNX model and write predictions partitioned by run date.",
+    description =
+        "Score a dated input with an ONNX model and write predictions partitioned by run date.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:ok",
@@ -85,9 +86,12 @@ public final class ScoringJob implements Callable<Integer> {
       throws Exception {
     SparkSession spark = provided;
     if (spark == null) {
-      spark = EmbeddedSpark.builder(
-              options.master, "batchscore " + options.runDate() + " " + options.spec, options.sparkUi)
-          .getOrCreate();
+      spark =
+          EmbeddedSpark.builder(
+                  options.master,
+                  "batchscore " + options.runDate() + " " + options.spec,
+                  options.sparkUi)
+              .getOrCreate();
     }
     try {
       JobResult r = JobRunner.run(options, spark);

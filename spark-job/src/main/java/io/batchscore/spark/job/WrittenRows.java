@@ -16,12 +16,12 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The number of rows a run wrote, from the Parquet footers of its part files: what a reader of
- * the output will see, whatever the tasks' counters say (a recomputed stage counts its rows
- * twice). Up to {@value #ON_DRIVER} files are read on the driver, a few at a time: Spark's own
- * count would start a job for it, which took 270-470 ms on the benchmark's 8 files against
- * 40-57 ms here (15-25% of a 1M-row run). More files are counted by a Spark job, whose
- * tasks read the footers where the executors are.
+ * The number of rows a run wrote, from the Parquet footers of its part files: what a reader of the
+ * output will see, whatever the tasks' counters say (a recomputed stage counts its rows twice). Up
+ * to {@value #ON_DRIVER} files are read on the driver, a few at a time: Spark's own count would
+ * start a job for it, which took 270-470 ms on the benchmark's 8 files against 40-57 ms here
+ * (15-25% of a 1M-row run). More files are counted by a Spark job, whose tasks read the footers
+ * where the executors are.
  */
 final class WrittenRows {
   /** Above this many part files, a Spark job reads the footers. */
@@ -51,11 +51,14 @@ final class WrittenRows {
     if (parts.size() <= 1) {
       return parts.isEmpty() ? 0 : rows(parts.get(0), conf);
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, parts.size()), r -> {
-      Thread t = new Thread(r, "batchscore-footers");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(THREADS, parts.size()),
+            r -> {
+              Thread t = new Thread(r, "batchscore-footers");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<Long>> counts = new ArrayList<>();
       for (FileStatus s : parts) {

@@ -18,7 +18,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.ml.Transformer;
@@ -35,12 +34,12 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * A Spark ML {@link Transformer} that scores with an ONNX model as a scoring spec describes: it
- * appends the spec's prediction columns to its input, in a {@code Pipeline} or alone. It uses
- * the same partition scorer and per-JVM model cache as the batch job.
+ * appends the spec's prediction columns to its input, in a {@code Pipeline} or alone. It uses the
+ * same partition scorer and per-JVM model cache as the batch job.
  *
  * <p>Saved with {@link #write()} (or as a stage of a saved {@code PipelineModel}), the model file
- * is copied into the saved folder ({@code model/}) and the spec is rewritten to point at it, so
- * the saved transformer is complete on its own.
+ * is copied into the saved folder ({@code model/}) and the spec is rewritten to point at it, so the
+ * saved transformer is complete on its own.
  *
  * <pre>{@code
  * OnnxScoringModel scorer = new OnnxScoringModel().setSpec(Files.readString(specFile));
@@ -103,7 +102,8 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
     @SuppressWarnings("unchecked")
     Dataset<Row> df = (Dataset<Row>) dataset;
     try {
-      return SparkScoring.prepare(df.sparkSession(), df, parsedSpec(), SparkScoring.Layout.TRANSFORMER)
+      return SparkScoring.prepare(
+              df.sparkSession(), df, parsedSpec(), SparkScoring.Layout.TRANSFORMER)
           .scored();
     } catch (SpecException | ModelLoadException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
@@ -113,8 +113,9 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
   @Override
   public StructType transformSchema(StructType schema) {
     try {
-      ScoringPlan plan = SparkScoring.bind(
-          SparkSession.active(), schema, parsedSpec(), SparkScoring.Layout.TRANSFORMER);
+      ScoringPlan plan =
+          SparkScoring.bind(
+              SparkSession.active(), schema, parsedSpec(), SparkScoring.Layout.TRANSFORMER);
       StructType out = schema;
       for (OutputColumn c : plan.outputColumns()) {
         out = out.add(c.name(), SparkTypes.sparkType(c.type()), false);
@@ -164,7 +165,8 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
         for (Path f : ModelSource.of(local).files()) {
           String rel = local.getParent().relativize(f).toString().replace('\\', '/');
           try (InputStream in = Files.newInputStream(f);
-              OutputStream out = fs.create(new org.apache.hadoop.fs.Path(root, "model/" + rel), true)) {
+              OutputStream out =
+                  fs.create(new org.apache.hadoop.fs.Path(root, "model/" + rel), true)) {
             in.transferTo(out);
           }
         }
@@ -176,11 +178,13 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
         meta.put("uid", instance.uid());
         meta.putObject("paramMap").put("spec", relSpec);
         meta.putObject("defaultParamMap");
-        try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(root, "metadata/part-00000"), true)) {
+        try (OutputStream out =
+            fs.create(new org.apache.hadoop.fs.Path(root, "metadata/part-00000"), true)) {
           out.write((JSON.writeValueAsString(meta) + "\n").getBytes(StandardCharsets.UTF_8));
         }
       } catch (IOException | ModelLoadException | SpecException e) {
-        throw new IllegalStateException("cannot save " + instance.uid() + " to " + path + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "cannot save " + instance.uid() + " to " + path + ": " + e.getMessage(), e);
       }
     }
   }
@@ -194,10 +198,16 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
     String p = modelPath.replace('\\', '/');
     Path rel = Path.of(p).normalize();
     // A scheme (hdfs:, file:) or a drive is a ':'; an absolute path or '..' leaves the folder.
-    if (p.startsWith("/") || p.contains(":") || rel.isAbsolute() || rel.startsWith("..")
+    if (p.startsWith("/")
+        || p.contains(":")
+        || rel.isAbsolute()
+        || rel.startsWith("..")
         || rel.toString().isEmpty()) {
-      throw new IOException("its model path '" + modelPath + "' points outside the saved folder;"
-          + " a saved OnnxScoringModel loads only the model inside it (model/...)");
+      throw new IOException(
+          "its model path '"
+              + modelPath
+              + "' points outside the saved folder;"
+              + " a saved OnnxScoringModel loads only the model inside it (model/...)");
     }
     return rel.toString();
   }
@@ -220,7 +230,8 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
           throw new IOException("metadata/part-00000 has no paramMap.spec");
         }
         ScoringSpec s = ScoringSpec.parse(specText.asText(), path, null);
-        org.apache.hadoop.fs.Path model = new org.apache.hadoop.fs.Path(root, inside(s.modelPath()));
+        org.apache.hadoop.fs.Path model =
+            new org.apache.hadoop.fs.Path(root, inside(s.modelPath()));
         String modelRef =
             model.toUri().getScheme() != null && model.toUri().getScheme().equals("file")
                 ? model.toUri().getPath()
@@ -228,7 +239,8 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
         OnnxScoringModel m = new OnnxScoringModel(meta.get("uid").asText());
         return m.setSpec(s.toBuilder().model(modelRef).build());
       } catch (IOException | SpecException | RuntimeException e) {
-        throw new IllegalStateException("cannot load an OnnxScoringModel from " + path + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "cannot load an OnnxScoringModel from " + path + ": " + e.getMessage(), e);
       }
     }
   }

@@ -32,9 +32,12 @@ class DateLockTest {
   @Test
   void aSecondRunOfTheDateIsRefusedWhileTheFirstHoldsTheLockAndAdmittedAfter() throws Exception {
     try (DateLock held = DateLock.acquire(fs(), root(), DATE)) {
-      OutputConflictException e = assertThrows(OutputConflictException.class, () -> DateLock.acquire(fs(), root(), DATE));
-      assertTrue(e.getMessage().contains("another run of run_date=2026-01-02 into"), e.getMessage());
-      assertTrue(e.getMessage().contains("process " + ProcessHandle.current().pid()), e.getMessage());
+      OutputConflictException e =
+          assertThrows(OutputConflictException.class, () -> DateLock.acquire(fs(), root(), DATE));
+      assertTrue(
+          e.getMessage().contains("another run of run_date=2026-01-02 into"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("process " + ProcessHandle.current().pid()), e.getMessage());
       DateLock.acquire(fs(), root(), DATE.plusDays(1)).close(); // another date is free
       held.check();
     }
@@ -48,8 +51,13 @@ class DateLockTest {
     Process p = new ProcessBuilder("true").start();
     p.waitFor();
     Files.createDirectories(lockFile().getParent());
-    Files.writeString(lockFile(), "{\"owner\":\"dead\",\"host\":\"" + java.net.InetAddress.getLocalHost().getHostName()
-        + "\",\"pid\":" + p.pid() + ",\"startedAt\":\"2026-01-02T00:00:00Z\"}");
+    Files.writeString(
+        lockFile(),
+        "{\"owner\":\"dead\",\"host\":\""
+            + java.net.InetAddress.getLocalHost().getHostName()
+            + "\",\"pid\":"
+            + p.pid()
+            + ",\"startedAt\":\"2026-01-02T00:00:00Z\"}");
     try (DateLock l = DateLock.acquire(fs(), root(), DATE)) {
       l.check();
     }
@@ -58,10 +66,14 @@ class DateLockTest {
   @Test
   void aLockFromElsewhereIsRespectedUntilItGoesUnrefreshedForTwoMinutes() throws Exception {
     Files.createDirectories(lockFile().getParent());
-    Files.writeString(lockFile(), "{\"owner\":\"other\",\"host\":\"another-host\",\"pid\":1,\"startedAt\":\"x\"}");
+    Files.writeString(
+        lockFile(),
+        "{\"owner\":\"other\",\"host\":\"another-host\",\"pid\":1,\"startedAt\":\"x\"}");
     assertThrows(OutputConflictException.class, () -> DateLock.acquire(fs(), root(), DATE));
-    Files.setLastModifiedTime(lockFile(), java.nio.file.attribute.FileTime.fromMillis(
-        System.currentTimeMillis() - DateLock.STALE.toMillis() - 5_000));
+    Files.setLastModifiedTime(
+        lockFile(),
+        java.nio.file.attribute.FileTime.fromMillis(
+            System.currentTimeMillis() - DateLock.STALE.toMillis() - 5_000));
     DateLock taken = DateLock.acquire(fs(), root(), DATE);
     taken.check();
     // The old holder comes back: it finds its lock gone and must not commit.

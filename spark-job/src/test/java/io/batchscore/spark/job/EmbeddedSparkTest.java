@@ -11,8 +11,15 @@ import org.junit.jupiter.api.Test;
 class EmbeddedSparkTest {
   @Test
   void aLocalMasterBindsToLoopbackWithTheUiOffUnlessAskedFor() {
-    assertEquals(Map.of("spark.driver.bindAddress", "127.0.0.1", "spark.driver.host", "127.0.0.1",
-        "spark.ui.enabled", "false"), EmbeddedSpark.settings("local[*]", false));
+    assertEquals(
+        Map.of(
+            "spark.driver.bindAddress",
+            "127.0.0.1",
+            "spark.driver.host",
+            "127.0.0.1",
+            "spark.ui.enabled",
+            "false"),
+        EmbeddedSpark.settings("local[*]", false));
     assertEquals("true", EmbeddedSpark.settings("local", true).get("spark.ui.enabled"));
     assertTrue(EmbeddedSpark.isLocal("local[2,3]"));
   }

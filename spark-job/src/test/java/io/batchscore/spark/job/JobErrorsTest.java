@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 class JobErrorsTest {
   private static Throwable wrapped(Throwable cause) {
     // What an executor's failure looks like on the driver: Spark's exception around ours.
-    return new IllegalStateException("Job aborted due to stage failure",
-        new RuntimeException("Task failed", cause));
+    return new IllegalStateException(
+        "Job aborted due to stage failure", new RuntimeException("Task failed", cause));
   }
 
   @Test
@@ -30,7 +30,8 @@ class JobErrorsTest {
     assertEquals(ExitCodes.BAD_INPUT, JobErrors.exitCode(bad));
     assertEquals(ExitCodes.MODEL_LOAD, JobErrors.exitCode(load));
     assertEquals(ExitCodes.MODEL_LOAD, JobErrors.exitCode(device));
-    assertEquals(ExitCodes.RUNTIME_FAILURE, JobErrors.exitCode(new ScoringException("engine failed", null)));
+    assertEquals(
+        ExitCodes.RUNTIME_FAILURE, JobErrors.exitCode(new ScoringException("engine failed", null)));
   }
 
   @Test
@@ -38,12 +39,16 @@ class JobErrorsTest {
     BadInputException bad = new BadInputException("x", 3, "in", "row 3 is null");
     assertEquals(ExitCodes.BAD_INPUT, JobErrors.exitCode(wrapped(bad)));
     assertEquals(bad.getMessage(), JobErrors.message(wrapped(bad)));
-    assertEquals(ExitCodes.OUTPUT_CONFLICT, JobErrors.exitCode(wrapped(new OutputConflictException("exists"))));
+    assertEquals(
+        ExitCodes.OUTPUT_CONFLICT,
+        JobErrors.exitCode(wrapped(new OutputConflictException("exists"))));
   }
 
   @Test
   void unreadableInputIsBadInput() {
-    assertEquals(ExitCodes.BAD_INPUT, JobErrors.exitCode(wrapped(new FileNotFoundException("/in/x.parquet"))));
+    assertEquals(
+        ExitCodes.BAD_INPUT,
+        JobErrors.exitCode(wrapped(new FileNotFoundException("/in/x.parquet"))));
     assertEquals(ExitCodes.RUNTIME_FAILURE, JobErrors.exitCode(new IllegalStateException("a bug")));
   }
 }

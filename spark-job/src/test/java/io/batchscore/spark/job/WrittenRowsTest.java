@@ -34,13 +34,19 @@ class WrittenRowsTest {
   }
 
   private static org.apache.hadoop.fs.Path write(Path dir, long rows, int files) {
-    spark.range(rows).repartition(files).selectExpr("id", "cast(id as float) / 7 as p")
-        .write().mode(SaveMode.Overwrite).parquet(dir.toString());
+    spark
+        .range(rows)
+        .repartition(files)
+        .selectExpr("id", "cast(id as float) / 7 as p")
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(dir.toString());
     return new org.apache.hadoop.fs.Path(dir.toUri());
   }
 
   @Test
-  void rowsWrittenAreCountedFromTheFootersOnTheDriverAndBySparkAlike(@TempDir Path dir) throws Exception {
+  void rowsWrittenAreCountedFromTheFootersOnTheDriverAndBySparkAlike(@TempDir Path dir)
+      throws Exception {
     org.apache.hadoop.fs.Path out = write(dir.resolve("out"), 12_345, 5);
     assertEquals(12_345, WrittenRows.count(spark, fs(), out));
     // More part files than the driver reads: a Spark job counts them, the same number.

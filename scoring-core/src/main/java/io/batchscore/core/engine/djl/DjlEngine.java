@@ -24,8 +24,8 @@ import java.util.Set;
 
 /**
  * DJL's ONNX Runtime engine ({@code engine: djl}): the second engine, behind the same runner
- * interface. The model's signature is read once through ONNX Runtime directly (DJL does not
- * expose input types); DJL runs the batches.
+ * interface. The model's signature is read once through ONNX Runtime directly (DJL does not expose
+ * input types); DJL runs the batches.
  */
 public final class DjlEngine implements Engine {
   public static final DjlEngine INSTANCE = new DjlEngine();
@@ -69,8 +69,10 @@ public final class DjlEngine implements Engine {
       model.close();
       loadable.delete();
       if (plan.cuda()) {
-        throw new DeviceUnavailableException(src.name(), "DJL cannot open a CUDA session on device "
-            + plan.deviceId() + ": " + e.getMessage(), e);
+        throw new DeviceUnavailableException(
+            src.name(),
+            "DJL cannot open a CUDA session on device " + plan.deviceId() + ": " + e.getMessage(),
+            e);
       }
       throw new ModelLoadException(src.name(), "DJL cannot load the model: " + e.getMessage(), e);
     }
@@ -78,11 +80,12 @@ public final class DjlEngine implements Engine {
   }
 
   /**
-   * What DJL loads: the model file itself, or, for a model with sequence-of-maps outputs
-   * (ZipMap), a copy without ZipMap in a temporary folder ({@link ZipMapFree}: DJL would never
-   * release those maps), with the class keys to zip DJL's tensor into maps again.
+   * What DJL loads: the model file itself, or, for a model with sequence-of-maps outputs (ZipMap),
+   * a copy without ZipMap in a temporary folder ({@link ZipMapFree}: DJL would never release those
+   * maps), with the class keys to zip DJL's tensor into maps again.
    */
-  record Loadable(java.nio.file.Path path, Map<String, Object[]> mapKeys, java.nio.file.Path tempDir) {
+  record Loadable(
+      java.nio.file.Path path, Map<String, Object[]> mapKeys, java.nio.file.Path tempDir) {
     void delete() {
       if (tempDir == null) {
         return;
@@ -97,24 +100,32 @@ public final class DjlEngine implements Engine {
   }
 
   private static Loadable loadable(ModelSource src, ModelSignature sig) throws ModelLoadException {
-    boolean maps = sig.outputs().values().stream().anyMatch(v -> v.kind() == ValueInfo.Kind.SEQUENCE_OF_MAPS);
+    boolean maps =
+        sig.outputs().values().stream().anyMatch(v -> v.kind() == ValueInfo.Kind.SEQUENCE_OF_MAPS);
     if (!maps) {
       return new Loadable(src.path(), Map.of(), null);
     }
     if (src.files().size() > 1) {
-      throw new ModelLoadException(src.name(), "engine djl cannot score a model with both external"
-          + " weights and a ZipMap output; use engine: ort (the default)");
+      throw new ModelLoadException(
+          src.name(),
+          "engine djl cannot score a model with both external"
+              + " weights and a ZipMap output; use engine: ort (the default)");
     }
     try {
       ZipMapFree.Rewrite r = ZipMapFree.rewrite(java.nio.file.Files.readAllBytes(src.path()));
       if (r == null) {
-        throw new ModelLoadException(src.name(), "engine djl cannot score its sequence-of-maps"
-            + " outputs, which are not ZipMap nodes; use engine: ort (the default)");
+        throw new ModelLoadException(
+            src.name(),
+            "engine djl cannot score its sequence-of-maps"
+                + " outputs, which are not ZipMap nodes; use engine: ort (the default)");
       }
       for (ValueInfo v : sig.outputs().values()) {
         if (v.kind() == ValueInfo.Kind.SEQUENCE_OF_MAPS && !r.keys().containsKey(v.name())) {
-          throw new ModelLoadException(src.name(), "engine djl cannot score output '" + v.name()
-              + "', a sequence of maps that no ZipMap node makes; use engine: ort (the default)");
+          throw new ModelLoadException(
+              src.name(),
+              "engine djl cannot score output '"
+                  + v.name()
+                  + "', a sequence of maps that no ZipMap node makes; use engine: ort (the default)");
         }
       }
       java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("batchscore-djl-");
@@ -124,8 +135,8 @@ public final class DjlEngine implements Engine {
       copy.toFile().deleteOnExit();
       return new Loadable(copy, r.keys(), dir);
     } catch (IOException e) {
-      throw new ModelLoadException(src.name(), "cannot prepare the model's ZipMap outputs for DJL: "
-          + e.getMessage(), e);
+      throw new ModelLoadException(
+          src.name(), "cannot prepare the model's ZipMap outputs for DJL: " + e.getMessage(), e);
     }
   }
 

@@ -24,8 +24,8 @@ import java.util.Set;
 
 /**
  * One thread's DJL predictor. Inputs are filled into reused direct buffers (the same contract as
- * the ONNX Runtime runner); DJL copies them into its own tensors for each batch. Outputs are
- * copied out of DJL's arrays.
+ * the ONNX Runtime runner); DJL copies them into its own tensors for each batch. Outputs are copied
+ * out of DJL's arrays.
  */
 final class DjlRunner implements Runner {
   private final DjlSession owner;
@@ -53,7 +53,9 @@ final class DjlRunner implements Runner {
       int bytes = Math.toIntExact(n * info.elementType().byteSize());
       ByteBuffer b = buffers.get(name);
       if (b == null || b.capacity() < bytes) {
-        b = ByteBuffer.allocateDirect(Math.max(bytes, b == null ? 0 : b.capacity() * 3 / 2)).order(ByteOrder.nativeOrder());
+        b =
+            ByteBuffer.allocateDirect(Math.max(bytes, b == null ? 0 : b.capacity() * 3 / 2))
+                .order(ByteOrder.nativeOrder());
         buffers.put(name, b);
       }
       ByteBuffer view = b.duplicate().order(ByteOrder.nativeOrder());
@@ -81,7 +83,9 @@ final class DjlRunner implements Runner {
       if (t.type() == ElementType.STRING) {
         a = batchManager.create(t.strings(), java.nio.charset.StandardCharsets.UTF_8, shape);
       } else {
-        a = batchManager.create(t.bytes().duplicate().order(ByteOrder.nativeOrder()), shape, dataType(t.type()));
+        a =
+            batchManager.create(
+                t.bytes().duplicate().order(ByteOrder.nativeOrder()), shape, dataType(t.type()));
       }
       a.setName(name);
       in.add(a);
@@ -112,8 +116,16 @@ final class DjlRunner implements Runner {
   private static OutputValue maps(NDArray a, Object[] keys) {
     long[] shape = a.getShape().getShape();
     if (shape.length != 2 || shape[1] != keys.length) {
-      throw new EngineException("output '" + a.getName() + "' has shape " + a.getShape() + ", not [N, "
-          + keys.length + "] as its ZipMap's " + keys.length + " class labels say");
+      throw new EngineException(
+          "output '"
+              + a.getName()
+              + "' has shape "
+              + a.getShape()
+              + ", not [N, "
+              + keys.length
+              + "] as its ZipMap's "
+              + keys.length
+              + " class labels say");
     }
     float[] v = a.toFloatArray();
     int n = (int) shape[0];

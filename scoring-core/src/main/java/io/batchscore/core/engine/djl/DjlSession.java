@@ -14,8 +14,13 @@ final class DjlSession implements EngineSession {
   private final java.util.Map<String, Object[]> mapKeys;
   private final Runnable onClose;
 
-  DjlSession(Model model, ModelSignature signature, String name, String device,
-      java.util.Map<String, Object[]> mapKeys, Runnable onClose) {
+  DjlSession(
+      Model model,
+      ModelSignature signature,
+      String name,
+      String device,
+      java.util.Map<String, Object[]> mapKeys,
+      Runnable onClose) {
     this.mapKeys = mapKeys;
     this.onClose = onClose;
     this.model = model;

@@ -11,19 +11,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A copy of an ONNX model in which every ZipMap node (scikit-learn's sequence-of-maps output) is
- * an Identity node, and its graph output the float tensor {@code [N, classes]} that ZipMap would
- * have zipped, with the class keys ZipMap would have used.
+ * A copy of an ONNX model in which every ZipMap node (scikit-learn's sequence-of-maps output) is an
+ * Identity node, and its graph output the float tensor {@code [N, classes]} that ZipMap would have
+ * zipped, with the class keys ZipMap would have used.
  *
- * <p>Why: DJL's ONNX Runtime engine never releases the native maps of a sequence-of-maps output
- * nor the run's result that holds them (measured: ~560 bytes a row, 890 MB over 1.6M rows of the
- * sample wine forest). Given the tensor instead, DJL releases everything with its arrays, and
- * the runner zips the maps itself with the keys read here, exactly as ZipMap would.
+ * <p>Why: DJL's ONNX Runtime engine never releases the native maps of a sequence-of-maps output nor
+ * the run's result that holds them (measured: ~560 bytes a row, 890 MB over 1.6M rows of the sample
+ * wine forest). Given the tensor instead, DJL releases everything with its arrays, and the runner
+ * zips the maps itself with the keys read here, exactly as ZipMap would.
  *
  * <p>The rewrite works on the protobuf wire format: top-level fields of the model and graph are
- * copied byte for byte except the ZipMap nodes and their graph outputs, which are re-encoded.
- * Only the fields it needs are decoded (NodeProto input 1, output 2, name 3, op_type 4,
- * attribute 5, domain 7; AttributeProto name 1, ints 8, strings 9; ValueInfoProto name 1).
+ * copied byte for byte except the ZipMap nodes and their graph outputs, which are re-encoded. Only
+ * the fields it needs are decoded (NodeProto input 1, output 2, name 3, op_type 4, attribute 5,
+ * domain 7; AttributeProto name 1, ints 8, strings 9; ValueInfoProto name 1).
  */
 final class ZipMapFree {
   /** The rewritten model and, per former ZipMap output, its class keys (Long or String). */
@@ -137,7 +137,7 @@ final class ZipMapFree {
           case 4 -> n.opType = utf8(v);
           case 5 -> n.attribute(v);
           case 7 -> n.domain = utf8(v);
-          default -> { }
+          default -> {}
         }
       }
       return n;
@@ -177,7 +177,9 @@ final class ZipMapFree {
 
     /** ONNX-ML's ZipMap: one tensor in, one sequence of maps out. */
     boolean isZipMap() {
-      return "ZipMap".equals(opType) && "ai.onnx.ml".equals(domain) && inputs.size() == 1
+      return "ZipMap".equals(opType)
+          && "ai.onnx.ml".equals(domain)
+          && inputs.size() == 1
           && outputs.size() == 1;
     }
 
@@ -267,7 +269,8 @@ final class ZipMapFree {
         case 1 -> advance(8);
         case 2 -> advance(varint());
         case 5 -> advance(4);
-        default -> throw new IOException("not an ONNX model: wire type " + wire + " at offset " + pos);
+        default ->
+            throw new IOException("not an ONNX model: wire type " + wire + " at offset " + pos);
       }
     }
 

@@ -1,8 +1,8 @@
 package io.batchscore.core.engine.ort;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import io.batchscore.core.engine.DevicePlan;
 import io.batchscore.core.engine.DevicePlanner;
@@ -38,9 +38,7 @@ public final class OrtEngine implements Engine {
       if (plan.cuda() && plan.mayFallBack()) {
         DevicePlanner.logOnce(
             "auto-cuda-failed",
-            "device auto: CUDA session failed ("
-                + e.getMessage()
-                + "), scoring on CPU");
+            "device auto: CUDA session failed (" + e.getMessage() + "), scoring on CPU");
         DevicePlan cpu = DevicePlan.cpu(plan.request(), "auto: CUDA failed, " + e.getMessage());
         try {
           return new OrtModelSession(create(req, cpu), src.name(), cpu.key());

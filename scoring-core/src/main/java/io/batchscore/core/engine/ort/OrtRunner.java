@@ -31,9 +31,9 @@ import java.util.Set;
  *
  * <p>Inputs live in direct, native-order buffers that are reused from batch to batch; the {@link
  * OnnxTensor} wrapping a buffer for a given shape is created once and kept (ONNX Runtime wraps a
- * direct buffer without copying, so refilling the buffer refills the tensor). Dense numeric
- * outputs whose shape is known from the batch size are pinned: ONNX Runtime writes them straight
- * into our reused direct buffers. Everything native is closed with the runner.
+ * direct buffer without copying, so refilling the buffer refills the tensor). Dense numeric outputs
+ * whose shape is known from the batch size are pinned: ONNX Runtime writes them straight into our
+ * reused direct buffers. Everything native is closed with the runner.
  */
 final class OrtRunner implements Runner {
   /** Tensors kept per input for distinct shapes (full batch, last partial batch, ...). */
@@ -80,7 +80,8 @@ final class OrtRunner implements Runner {
       for (String out : outputs) {
         long[] shape = pinnableShape(out, batch);
         if (shape != null) {
-          Slot slot = pinned.computeIfAbsent(out, n -> new Slot(owner.signature().output(n).elementType()));
+          Slot slot =
+              pinned.computeIfAbsent(out, n -> new Slot(owner.signature().output(n).elementType()));
           slot.host(shape);
           pins.put(out, slot.tensorForRun(transient_));
         } else {
@@ -90,7 +91,8 @@ final class OrtRunner implements Runner {
       try {
         lastResult = session.run(feed, requested, pins);
       } catch (OrtException e) {
-        if (pins.isEmpty() || !e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("shape")) {
+        if (pins.isEmpty()
+            || !e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("shape")) {
           throw e;
         }
         // A pinned shape guessed from the batch size was wrong for this model: stop pinning.
@@ -125,8 +127,12 @@ final class OrtRunner implements Runner {
       return null;
     }
     ValueInfo v = owner.signature().output(name);
-    if (v == null || !v.isTensor() || v.rank() == 0 || v.elementType() == ElementType.STRING
-        || !v.elementType().isScorable() || v.dim(0) >= 0) {
+    if (v == null
+        || !v.isTensor()
+        || v.rank() == 0
+        || v.elementType() == ElementType.STRING
+        || !v.elementType().isScorable()
+        || v.dim(0) >= 0) {
       return null;
     }
     long[] shape = v.shape();
@@ -179,7 +185,11 @@ final class OrtRunner implements Runner {
           return new OutputValue.Dense(type, shape, null, flattenStrings(t.getValue()));
         default:
           throw new EngineException(
-              owner.name() + ": output '" + name + "' has element type " + type
+              owner.name()
+                  + ": output '"
+                  + name
+                  + "' has element type "
+                  + type
                   + ", which batchscore cannot read");
       }
     }
@@ -192,7 +202,8 @@ final class OrtRunner implements Runner {
       try {
         for (OnnxValue item : items) {
           if (!(item instanceof OnnxMap m)) {
-            throw new EngineException(owner.name() + ": output '" + name + "' is not a sequence of maps");
+            throw new EngineException(
+                owner.name() + ": output '" + name + "' is not a sequence of maps");
           }
           @SuppressWarnings("unchecked")
           Map<Object, Object> map = (Map<Object, Object>) m.getValue();
@@ -206,7 +217,12 @@ final class OrtRunner implements Runner {
       return new OutputValue.MapSequence(rows);
     }
     throw new EngineException(
-        owner.name() + ": output '" + name + "' is a " + v.getType() + ", which batchscore cannot read");
+        owner.name()
+            + ": output '"
+            + name
+            + "' is a "
+            + v.getType()
+            + ", which batchscore cannot read");
   }
 
   private static String[] flattenStrings(Object value) {
@@ -300,9 +316,10 @@ final class OrtRunner implements Runner {
           tensors.remove(eldest).close();
         }
         ByteBuffer b = current.bytes();
-        t = type == ElementType.BOOL
-            ? OnnxTensor.createTensor(OrtRuntime.env(), b, shape, OnnxJavaType.BOOL)
-            : createTyped(b, shape);
+        t =
+            type == ElementType.BOOL
+                ? OnnxTensor.createTensor(OrtRuntime.env(), b, shape, OnnxJavaType.BOOL)
+                : createTyped(b, shape);
         tensors.put(key, t);
       }
       return t;

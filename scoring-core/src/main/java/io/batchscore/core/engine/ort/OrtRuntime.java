@@ -7,15 +7,15 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * The one place that owns ONNX Runtime's process-wide {@link OrtEnvironment}. It is never closed
- * by a scorer, and never handed out: the engines in this package use it, DJL's engine gets it
- * from DJL.
+ * The one place that owns ONNX Runtime's process-wide {@link OrtEnvironment}. It is never closed by
+ * a scorer, and never handed out: the engines in this package use it, DJL's engine gets it from
+ * DJL.
  *
  * <p>DJL's ONNX Runtime engine creates the environment with {@code getEnvironment(level, name,
  * threadingOptions)}, which throws if any environment already exists. So when DJL is on the
- * classpath, its engine is started first and creates the environment (with DJL's offline
- * defaults applied); ours is then the same instance. Sessions keep their own thread pools either
- * way, so the engines do not share threads.
+ * classpath, its engine is started first and creates the environment (with DJL's offline defaults
+ * applied); ours is then the same instance. Sessions keep their own thread pools either way, so the
+ * engines do not share threads.
  */
 public final class OrtRuntime {
   private static volatile OrtEnvironment env;
@@ -54,7 +54,9 @@ public final class OrtRuntime {
       ai.djl.engine.Engine.getEngine("OnnxRuntime");
     } catch (RuntimeException | LinkageError e) {
       org.slf4j.LoggerFactory.getLogger(OrtRuntime.class)
-          .warn("DJL's ONNX Runtime engine did not start ({}); engine: djl will not work", e.toString());
+          .warn(
+              "DJL's ONNX Runtime engine did not start ({}); engine: djl will not work",
+              e.toString());
     }
   }
 
