@@ -20,7 +20,6 @@ import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ModelLoadException;
-import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.OutputBinding;
@@ -196,15 +195,13 @@ final class ScoreCommand implements Callable<Integer> {
                 "batchscore-open-input", () -> LocalInput.open(input, inputFormat, spec, null));
     try {
       // The model first: one that cannot load is reported before a missing input.
-      ModelSource source = ModelSource.of(spec.resolvedModelPath());
-      source.checkPin(spec.modelSha256());
-      ModelInfo model = flagsModel != null ? flagsModel : Models.inspect(source);
+      ModelInfo model = flagsModel != null ? flagsModel : Models.inspect(spec);
       try (TableReader reader =
           early != null
               ? early.take()
               : LocalInput.open(input, inputFormat, spec, model.signature())) {
         ScoringPlan plan = ScoringPlan.bind(spec, model, reader.schema());
-        try (BatchScorer scorer = BatchScorer.open(plan, source, opts)) {
+        try (BatchScorer scorer = BatchScorer.open(plan, opts)) {
           return score(plan, scorer, reader, start, target);
         }
       }

@@ -4,7 +4,6 @@ import io.batchscore.cli.io.TableReader;
 import io.batchscore.core.Models;
 import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.model.ModelInfo;
-import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.spark.job.ExitCodes;
 import java.io.PrintWriter;
@@ -47,9 +46,7 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ScoringSpec s = ScoringSpec.load(spec);
-    ModelSource source = ModelSource.of(s.resolvedModelPath());
-    source.checkPin(s.modelSha256());
-    ModelInfo model = Models.inspect(source);
+    ModelInfo model = Models.inspect(s);
     if (input != null) {
       try (TableReader r = LocalInput.open(input, inputFormat, s, model.signature())) {
         ScoringPlan.bind(s, model, r.schema());

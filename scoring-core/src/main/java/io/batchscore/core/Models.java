@@ -8,6 +8,7 @@ import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.spec.DeviceRequest;
+import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SessionConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +21,18 @@ public final class Models {
   /** Inspects a model file: SHA-256, size, inputs, outputs, metadata. */
   public static ModelInfo inspect(Path path) throws ModelLoadException {
     return inspect(ModelSource.of(path));
+  }
+
+  /**
+   * Inspects the model a spec names (a local file, relative to the spec's folder), after checking
+   * the spec's pin ({@code sha256}) against it.
+   *
+   * @throws ModelLoadException the model is missing or corrupt, or not the one the spec pins
+   */
+  public static ModelInfo inspect(ScoringSpec spec) throws ModelLoadException {
+    ModelSource source = ModelSource.of(spec.resolvedModelPath());
+    source.checkPin(spec.modelSha256());
+    return inspect(source);
   }
 
   /**

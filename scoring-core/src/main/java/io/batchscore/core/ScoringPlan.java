@@ -5,7 +5,6 @@ import io.batchscore.core.column.InputSchema;
 import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSignature;
-import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.ScoringSpec;
@@ -79,9 +78,7 @@ public final class ScoringPlan implements Serializable {
    */
   public static ScoringPlan bind(ScoringSpec spec, InputSchema schema)
       throws SpecException, ModelLoadException {
-    ModelSource source = ModelSource.of(spec.resolvedModelPath());
-    source.checkPin(spec.modelSha256());
-    return bind(spec, Models.inspect(source), schema);
+    return bind(spec, Models.inspect(spec), schema);
   }
 
   /**
