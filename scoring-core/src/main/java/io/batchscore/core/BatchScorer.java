@@ -15,6 +15,8 @@ import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSignature;
 import io.batchscore.core.model.ModelSource;
+import io.batchscore.core.monitor.Profile;
+import io.batchscore.core.monitor.Profiler;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.OutputBinding;
 import io.batchscore.core.spec.ScoringSpec;
@@ -73,6 +75,12 @@ public final class BatchScorer implements AutoCloseable {
   /** A batch had NaN features: scan for them up front from now on (see {@link #score}). */
   private boolean nanSeen;
 
+  /** Profiles what is scored ({@link ScorerOptions#profile}); null when not asked. */
+  private final Profiler profiler;
+
+  /** The token count of each row of the last call's output, for a profiled text model. */
+  private int[] lastTokens;
+
   private BatchScorer(
       ScoringPlan plan,
       ModelHandle handle,
@@ -97,6 +105,25 @@ public final class BatchScorer implements AutoCloseable {
       columnsByBinding.computeIfAbsent(c.binding(), k -> new ArrayList<>()).add(c);
       fetch.add(c.binding().output());
     }
+    this.profiler = options.profile() ? profiler(plan, options.profileParts()) : null;
+  }
+
+  /** A profiler of the plan's profiled columns ({@link ScoringPlan#profiledColumns}). */
+  static Profiler profiler(ScoringPlan plan, int parts) {
+    Profiler.Builder b = Profiler.builder().parts(parts);
+    String text = plan.spec().text() == null ? null : plan.spec().text().column();
+    for (String c : plan.profiledColumns().keySet()) {
+      if (plan.featureColumns().containsKey(c)) {
+        if (c.equals(text)) {
+          b.textTokens(c);
+        } else {
+          b.feature(c);
+        }
+      } else {
+        b.prediction(c);
+      }
+    }
+    return b.build();
   }
 
   /**
@@ -218,14 +245,31 @@ public final class BatchScorer implements AutoCloseable {
     // copy values into the tensor; a batch where one does is scored again with the exact scan,
     // which
     // names the row and applies the null policy. Once a batch had NaN, this scorer scans up front.
-    if (!nanSeen) {
-      ScoreResult r = score(batch, true);
-      if (r != null) {
-        return r;
-      }
+    ScoreResult r = nanSeen ? null : score(batch, true);
+    if (r == null) {
       nanSeen = true;
+      r = score(batch, false);
     }
-    return score(batch, false);
+    if (profiler != null) {
+      profiler.addInputs(batch);
+      profiler.addOutputs(r.columns(), lastTokens);
+    }
+    return r;
+  }
+
+  /**
+   * The profile of every batch this scorer has scored so far (features and predictions, see {@link
+   * ScoringPlan#profiledColumns}); live, for one thread.
+   *
+   * @throws IllegalStateException the options did not ask for profiling ({@link
+   *     ScorerOptions.Builder#profile})
+   */
+  public Profile profile() {
+    if (profiler == null) {
+      throw new IllegalStateException(
+          "this scorer does not profile: open it with ScorerOptions.builder().profile(true)");
+    }
+    return profiler.profile();
   }
 
   /** Scores the batch; with {@code nanLater}, returns null as soon as a NaN feature is copied. */
@@ -272,6 +316,14 @@ public final class BatchScorer implements AutoCloseable {
     Chunks chunks = new Chunks(batch, order, n, scan, writers, nanLater);
     if (!chunks.run()) {
       return null;
+    }
+    lastTokens = chunks.tokens;
+    if (lastTokens != null && restore != null) {
+      int[] inOrder = new int[n];
+      for (int i = 0; i < n; i++) {
+        inOrder[i] = lastTokens[restore[i]];
+      }
+      lastTokens = inOrder;
     }
     ColumnBatch.Builder out = ColumnBatch.builder(n);
     for (String p : passthrough ? spec.passthrough() : List.<String>of()) {
@@ -328,6 +380,9 @@ public final class BatchScorer implements AutoCloseable {
     /** Some writer appends: chunks must be written in order. */
     private final boolean inOrder;
 
+    /** Each row's token count (in scoring order), for a profiled text model; null otherwise. */
+    final int[] tokens;
+
     Chunks(
         ColumnBatch batch,
         int[] order,
@@ -341,6 +396,7 @@ public final class BatchScorer implements AutoCloseable {
       this.scan = scan;
       this.writers = writers;
       this.nanLater = nanLater;
+      this.tokens = profiler != null && text != null ? new int[rows] : null;
       this.count = (rows + size - 1) / size;
       // Measured on the logistic regression: writing in chunk order cost ~5% of two lanes'
       // throughput, so positional writers are written by each lane as its chunk has run.
@@ -385,6 +441,9 @@ public final class BatchScorer implements AutoCloseable {
     private void write(Called r, int c) {
       int from = c * size;
       int n = Math.min(rows, from + size) - from;
+      if (tokens != null && r.tokens() != null) {
+        System.arraycopy(r.tokens(), 0, tokens, from, n);
+      }
       for (Map.Entry<OutputBinding, OutputWriter> w : writers.entrySet()) {
         w.getValue().write(r.values().get(w.getKey().output()), from, n, r.tokens());
       }

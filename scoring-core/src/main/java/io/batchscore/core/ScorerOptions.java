@@ -14,8 +14,12 @@ public final class ScorerOptions {
   private final ModelCache cache;
   private final boolean passthrough;
   private final int batchesPerCall;
+  private final boolean profile;
+  private final int profileParts;
 
   private ScorerOptions(Builder b) {
+    this.profile = b.profile;
+    this.profileParts = b.profileParts;
     this.batchesPerCall = b.batchesPerCall;
     this.cpuShare = b.cpuShare;
     this.concurrency = b.concurrency;
@@ -58,6 +62,16 @@ public final class ScorerOptions {
     return batchesPerCall > 0 ? batchesPerCall : lanes == 1 ? 1 : 8 * lanes;
   }
 
+  /** Whether the scorer profiles what it scores ({@link BatchScorer#profile}). */
+  public boolean profile() {
+    return profile;
+  }
+
+  /** How many scorers' profiles are merged into one ({@link Builder#profileParts}). */
+  public int profileParts() {
+    return profileParts;
+  }
+
   /** False when the caller copies passthrough columns itself (batches then need only features). */
   public boolean passthrough() {
     return passthrough;
@@ -71,6 +85,8 @@ public final class ScorerOptions {
     private ModelCache cache;
     private boolean passthrough = true;
     private int batchesPerCall;
+    private boolean profile;
+    private int profileParts = 1;
 
     /**
      * Cores this caller may use (Spark: {@code spark.task.cpus}). When the spec sets no intra-op
@@ -113,6 +129,30 @@ public final class ScorerOptions {
         throw new IllegalArgumentException("batchesPerCall must be at least 1");
       }
       this.batchesPerCall = batches;
+      return this;
+    }
+
+    /**
+     * Profile what is scored (default: off): every feature column of the plan over every input row,
+     * unless the spec's monitoring section says {@code features: false}, and every prediction
+     * column over the scored rows; read it from {@link BatchScorer#profile}. Costs a few percent of
+     * a cheap model's throughput (docs/performance.md).
+     */
+    public Builder profile(boolean on) {
+      this.profile = on;
+      return this;
+    }
+
+    /**
+     * The profile will be one of about {@code parts} merged into one (a Spark stage's tasks): its
+     * quantiles sample 1/parts as many values, so the merged profile costs what one scorer of every
+     * row would (see {@link io.batchscore.core.monitor.Profiler.Builder#parts}). Default 1.
+     */
+    public Builder profileParts(int parts) {
+      if (parts < 1) {
+        throw new IllegalArgumentException("profileParts must be at least 1, not " + parts);
+      }
+      this.profileParts = parts;
       return this;
     }
 

@@ -5,11 +5,15 @@ import io.batchscore.core.column.InputSchema;
 import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSignature;
+import io.batchscore.core.monitor.ColumnProfile;
+import io.batchscore.core.monitor.Profile;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.NullPolicy;
+import io.batchscore.core.spec.Problem;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SpecException;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,6 +174,77 @@ public final class ScoringPlan implements Serializable {
   public int rowsPerCall(int batches) {
     long read = spec.text() == null ? spec.batchSize() : (long) spec.batchSize() * TEXT_SORT_WINDOW;
     return (int) Math.min(1 << 20, Math.max(read, (long) spec.batchSize() * Math.max(1, batches)));
+  }
+
+  /**
+   * The columns a profiling scorer profiles ({@link ScorerOptions.Builder#profile}), in order, and
+   * what their profiles hold: the features (unless the spec's monitoring section says {@code
+   * features: false}; arrays by their rows' norm and a text column by its token counts, both
+   * numbers), then every prediction column but maps.
+   */
+  public Map<String, ColumnProfile.Kind> profiledColumns() {
+    Map<String, ColumnProfile.Kind> out = new LinkedHashMap<>();
+    if (spec.monitoring().features()) {
+      features.forEach(
+          (c, type) -> {
+            boolean text = spec.text() != null && spec.text().column().equals(c);
+            boolean array = schema != null && schema.type(c) != null && schema.type(c).isArray();
+            boolean numbers = text || array || type.isNumeric();
+            out.put(c, numbers ? ColumnProfile.Kind.NUMERIC : ColumnProfile.Kind.CATEGORICAL);
+          });
+    }
+    for (OutputColumn c : outputs) {
+      if (!c.type().isMap()) {
+        boolean numbers = c.type().isArray() || c.type().element().isNumeric();
+        out.put(c.name(), numbers ? ColumnProfile.Kind.NUMERIC : ColumnProfile.Kind.CATEGORICAL);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Checks that a reference profile has every column this plan profiles, each holding the same kind
+   * of values, so runs can be compared with it.
+   *
+   * @param name the reference's file, for messages
+   * @throws SpecException a column the reference lacks or holds differently (every one listed)
+   */
+  public void checkReference(Profile reference, String name) throws SpecException {
+    List<Problem> problems = new ArrayList<>();
+    for (Map.Entry<String, ColumnProfile.Kind> e : profiledColumns().entrySet()) {
+      ColumnProfile r = reference.column(e.getKey());
+      if (r == null) {
+        problems.add(
+            new Problem(
+                "monitoring.reference",
+                "the reference profile "
+                    + name
+                    + " has no column '"
+                    + e.getKey()
+                    + "'"
+                    + Problem.didYouMean(e.getKey(), reference.columns().keySet())
+                    + "; make it again (batchscore profile) with this spec"));
+      } else if (r.kind() != e.getValue()) {
+        problems.add(
+            new Problem(
+                "monitoring.reference",
+                "column '"
+                    + e.getKey()
+                    + "' holds "
+                    + kind(e.getValue())
+                    + " here but "
+                    + kind(r.kind())
+                    + " in the reference profile "
+                    + name));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new SpecException(spec.origin(), problems);
+    }
+  }
+
+  private static String kind(ColumnProfile.Kind k) {
+    return k == ColumnProfile.Kind.NUMERIC ? "numbers" : "labels";
   }
 
   @Override

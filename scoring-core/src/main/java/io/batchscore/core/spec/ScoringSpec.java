@@ -35,6 +35,7 @@ public final class ScoringSpec implements Serializable {
   private final NullPolicy nullPolicy;
   private final double fillValue;
   private final TextConfig text;
+  private final Monitoring monitoring;
 
   /** The folder relative paths resolve against, as a string: {@link Path} is not serializable. */
   private final String baseDir;
@@ -56,6 +57,7 @@ public final class ScoringSpec implements Serializable {
     this.nullPolicy = b.nullPolicy;
     this.fillValue = b.fillValue;
     this.text = b.text;
+    this.monitoring = b.monitoring;
     this.baseDir = b.baseDir == null ? null : b.baseDir.toString();
     this.origin = b.origin;
   }
@@ -95,6 +97,7 @@ public final class ScoringSpec implements Serializable {
     b.nullPolicy = nullPolicy;
     b.fillValue = fillValue;
     b.text = text;
+    b.monitoring = monitoring;
     b.baseDir = baseDir();
     b.origin = origin;
     return b;
@@ -103,6 +106,16 @@ public final class ScoringSpec implements Serializable {
   /** The text column and tokenizer feeding a text model, or null. */
   public TextConfig text() {
     return text;
+  }
+
+  /** The {@code monitoring} section: reference profile, features profiled, drift thresholds. */
+  public Monitoring monitoring() {
+    return monitoring;
+  }
+
+  /** The reference profile's path resolved against the spec's folder, or null. */
+  public Path resolvedReference() {
+    return monitoring.resolvedReference(baseDir());
   }
 
   /** The tokenizer path resolved against the spec's folder, or null without text. */
@@ -234,6 +247,7 @@ public final class ScoringSpec implements Serializable {
     private NullPolicy nullPolicy = NullPolicy.FAIL;
     private double fillValue = 0.0;
     private TextConfig text;
+    private Monitoring monitoring = Monitoring.DEFAULTS;
     private Path baseDir;
     private String origin = "(built in code)";
 
@@ -327,6 +341,12 @@ public final class ScoringSpec implements Serializable {
     /** Feeds a text model from a text column through a tokenizer (null to remove). */
     public Builder text(TextConfig t) {
       this.text = t;
+      return this;
+    }
+
+    /** The {@code monitoring} section ({@link Monitoring#DEFAULTS} when the spec has none). */
+    public Builder monitoring(Monitoring m) {
+      this.monitoring = Objects.requireNonNull(m);
       return this;
     }
 

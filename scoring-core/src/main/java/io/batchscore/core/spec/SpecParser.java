@@ -44,7 +44,10 @@ final class SpecParser {
           "outputs",
           "passthrough",
           "nulls",
-          "text");
+          "text",
+          "monitoring");
+  private static final Set<String> MONITORING_KEYS =
+      Set.of("reference", "features", "thresholds", "columns");
   private static final Set<String> MODEL_KEYS = Set.of("path", "sha256");
   private static final Set<String> SESSION_KEYS =
       Set.of("intraOpThreads", "interOpThreads", "optimization", "executionMode", "cuda", "config");
@@ -140,6 +143,7 @@ final class SpecParser {
       b.passthrough(c);
     }
     readNulls(r, root.get("nulls"), b);
+    readMonitoring(r, root.get("monitoring"), b);
     return b.build(r.problems);
   }
 
@@ -375,6 +379,83 @@ final class SpecParser {
     }
   }
 
+  private static void readMonitoring(Reader r, JsonNode node, ScoringSpec.Builder b) {
+    if (node == null || node.isNull()) {
+      return;
+    }
+    if (!node.isObject()) {
+      r.add("monitoring", "expected a mapping (reference, features, thresholds, columns)");
+      return;
+    }
+    r.unknownKeys(node, MONITORING_KEYS, "monitoring");
+    String reference = r.text(node, "reference", "monitoring.reference").orElse(null);
+    boolean features = true;
+    JsonNode f = node.get("features");
+    if (f != null && !f.isNull()) {
+      if (!f.isBoolean()) {
+        r.add("monitoring.features", "expected true or false");
+      } else {
+        features = f.asBoolean();
+      }
+    }
+    Map<String, Monitoring.Threshold> thresholds =
+        readThresholds(r, node.get("thresholds"), "monitoring.thresholds");
+    Map<String, Map<String, Monitoring.Threshold>> columns = new java.util.LinkedHashMap<>();
+    JsonNode cols = node.get("columns");
+    if (cols != null && !cols.isNull()) {
+      if (!cols.isObject()) {
+        r.add("monitoring.columns", "expected a mapping from column to thresholds");
+      } else {
+        cols.fields()
+            .forEachRemaining(
+                e ->
+                    columns.put(
+                        e.getKey(),
+                        readThresholds(r, e.getValue(), "monitoring.columns." + e.getKey())));
+      }
+    }
+    b.monitoring(new Monitoring(reference, features, thresholds, columns));
+  }
+
+  private static Map<String, Monitoring.Threshold> readThresholds(
+      Reader r, JsonNode node, String where) {
+    Map<String, Monitoring.Threshold> out = new java.util.LinkedHashMap<>();
+    if (node == null || node.isNull()) {
+      return out;
+    }
+    if (!node.isObject()) {
+      r.add(where, "expected a mapping from metric to {warn, drift}");
+      return out;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String at = where + "." + e.getKey();
+      if (!Monitoring.METRICS.contains(e.getKey())) {
+        r.add(
+            at,
+            "unknown metric"
+                + Problem.didYouMean(e.getKey(), Monitoring.METRICS)
+                + "; known: "
+                + new java.util.TreeSet<>(Monitoring.METRICS));
+        continue;
+      }
+      JsonNode t = e.getValue();
+      if (!t.isObject() || !t.path("warn").isNumber() || !t.path("drift").isNumber()) {
+        r.add(at, "expected {warn: number, drift: number}");
+        continue;
+      }
+      r.unknownKeys(t, Set.of("warn", "drift"), at);
+      double warn = t.get("warn").asDouble();
+      double drift = t.get("drift").asDouble();
+      if (warn > drift) {
+        r.add(at, "warn " + warn + " is above drift " + drift);
+        continue;
+      }
+      out.put(e.getKey(), new Monitoring.Threshold(warn, drift));
+    }
+    return out;
+  }
+
   static String toJson(ScoringSpec s) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode root = f.objectNode();
@@ -456,6 +537,30 @@ final class SpecParser {
     }
     s.passthrough().forEach(root.putArray("passthrough")::add);
     root.putObject("nulls").put("policy", s.nullPolicy().specName()).put("fill", s.fillValue());
+    Monitoring m = s.monitoring();
+    if (!m.equals(Monitoring.DEFAULTS)) {
+      ObjectNode mn = root.putObject("monitoring");
+      if (m.reference() != null) {
+        mn.put("reference", s.baseDir() == null ? m.reference() : s.resolvedReference().toString());
+      }
+      mn.put("features", m.features());
+      if (!m.thresholds().isEmpty()) {
+        ObjectNode t = mn.putObject("thresholds");
+        new java.util.TreeMap<>(m.thresholds())
+            .forEach((k, v) -> t.putObject(k).put("warn", v.warn()).put("drift", v.drift()));
+      }
+      if (!m.columns().isEmpty()) {
+        ObjectNode cols = mn.putObject("columns");
+        m.columns()
+            .forEach(
+                (col, ts) -> {
+                  ObjectNode cn = cols.putObject(col);
+                  new java.util.TreeMap<>(ts)
+                      .forEach(
+                          (k, v) -> cn.putObject(k).put("warn", v.warn()).put("drift", v.drift()));
+                });
+      }
+    }
     try {
       return JSON.writeValueAsString(root);
     } catch (JsonProcessingException e) {
