@@ -45,14 +45,19 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
    */
   private final Broadcast<SerializableConfiguration> hadoopConf;
 
+  /** The stage's tasks, whose profiles are merged into one ({@link ScorerOptions#profileParts}). */
+  private final int tasks;
+
   /** The broadcast plan, read on the task's thread. */
   private transient TaskPlan plan;
 
   PartitionScorer(
       Broadcast<TaskPlan> plan,
       ScoreMetrics metrics,
-      Broadcast<SerializableConfiguration> hadoopConf) {
+      Broadcast<SerializableConfiguration> hadoopConf,
+      int tasks) {
     this.broadcast = plan;
+    this.tasks = Math.max(1, tasks);
     this.metrics = metrics;
     this.hadoopConf = hadoopConf;
   }
@@ -62,7 +67,11 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
     long start = System.nanoTime();
     plan = broadcast.value();
     TaskContext task = TaskContext.get();
-    ScorerOptions.Builder opts = ScorerOptions.builder().callerHandlesPassthrough();
+    ScorerOptions.Builder opts =
+        ScorerOptions.builder()
+            .callerHandlesPassthrough()
+            .profile(plan.profile)
+            .profileParts(tasks);
     if (task != null) {
       // A task with several CPUs (spark.task.cpus) scores one batch per CPU at once, each on one
       // intra-op thread: on a CPU, ONNX Runtime scores more rows this way than one batch on all
@@ -114,14 +123,10 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
     private int pos;
     private boolean closed;
 
-    /** The task's prediction statistics, handed to the accumulator once, at the end. */
-    private final PredictionStats stats;
-
     @SuppressWarnings("unchecked")
     ScoringIterator(Iterator<T> in, BatchScorer scorer, int partition) {
       this.scorer = scorer;
       this.partition = partition;
-      this.stats = plan.statsNumeric == null ? null : new PredictionStats();
       // The rows the reader copies out of Spark's batches for each call.
       int rows = scorer.rowsPerCall();
       this.reader =
@@ -166,9 +171,6 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
       for (RowRejection r : current.rejections()) {
         metrics.rejected.add(r.reason() + ":" + r.column());
       }
-      if (stats != null) {
-        stats.add(current.columns(), plan.statsNumeric, plan.statsLabels);
-      }
       List<Column> cols = new ArrayList<>();
       for (String name : plan.predictionColumns) {
         cols.add(current.columns().column(name));
@@ -191,8 +193,8 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
     void close() {
       if (!closed) {
         closed = true;
-        if (stats != null) {
-          metrics.predictions.add(stats);
+        if (plan.profile) {
+          metrics.profile.add(scorer.profile());
         }
         scorer.close();
       }

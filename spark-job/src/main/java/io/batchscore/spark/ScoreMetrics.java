@@ -1,5 +1,6 @@
 package io.batchscore.spark;
 
+import io.batchscore.core.monitor.Profile;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,7 +29,8 @@ public final class ScoreMetrics implements Serializable {
   /** Model loads by executor id: a task that loaded the model (a cache miss) adds its executor. */
   public final CountsAccumulator modelLoads;
 
-  public final StatsAccumulator predictions;
+  /** The profile of the scored rows: every feature and prediction, merged across tasks. */
+  public final ProfileAccumulator profile;
 
   /**
    * Each task's set-up, from the start of its partition function until its first batch can be read:
@@ -49,52 +51,66 @@ public final class ScoreMetrics implements Serializable {
     sc.register(latency, name + ".batchLatency");
     modelLoads = new CountsAccumulator();
     sc.register(modelLoads, name + ".modelLoads");
-    predictions = new StatsAccumulator();
-    sc.register(predictions, name + ".predictionStats");
+    profile = new ProfileAccumulator();
+    sc.register(profile, name + ".profile");
     taskSetup = new LatencyAccumulator();
     sc.register(taskSetup, name + ".taskSetup");
     taskSetupNanos = sc.longAccumulator(name + ".taskSetupNanos");
   }
 
   /**
-   * Statistics of the prediction columns, gathered by the scoring tasks batch by batch, so the run
-   * report needs no pass over the written output.
+   * The profile of what the tasks scored (features and predictions), each task's merged in once, at
+   * its end; the run report and drift are computed from it, not from the written output.
    */
-  public static final class StatsAccumulator
-      extends AccumulatorV2<PredictionStats, PredictionStats> {
+  public static final class ProfileAccumulator extends AccumulatorV2<Profile, Profile> {
     private static final long serialVersionUID = 1L;
-    private PredictionStats stats = new PredictionStats();
 
-    @Override
-    public boolean isZero() {
-      return stats.isEmpty();
+    /**
+     * Null only in a copy whose deserialization stopped half-way: Spark registers an accumulator
+     * with its task in AccumulatorV2's own readObject, before this class's field is read, and asks
+     * a failed task's accumulators whether they are zero.
+     */
+    private Profile profile = new Profile();
+
+    private Profile profile() {
+      if (profile == null) {
+        profile = new Profile();
+      }
+      return profile;
     }
 
     @Override
-    public StatsAccumulator copy() {
-      StatsAccumulator c = new StatsAccumulator();
-      c.stats = stats.copy();
+    public synchronized boolean isZero() {
+      return profile().isEmpty();
+    }
+
+    @Override
+    public ProfileAccumulator copy() {
+      ProfileAccumulator c = new ProfileAccumulator();
+      synchronized (this) {
+        c.profile = profile().copy();
+      }
       return c;
     }
 
     @Override
     public synchronized void reset() {
-      stats = new PredictionStats();
+      profile = new Profile();
     }
 
     @Override
-    public synchronized void add(PredictionStats batch) {
-      stats.merge(batch);
+    public synchronized void add(Profile task) {
+      profile().merge(task);
     }
 
     @Override
-    public synchronized void merge(AccumulatorV2<PredictionStats, PredictionStats> other) {
-      stats.merge(other.value());
+    public synchronized void merge(AccumulatorV2<Profile, Profile> other) {
+      profile().merge(other.value());
     }
 
     @Override
-    public synchronized PredictionStats value() {
-      return stats;
+    public synchronized Profile value() {
+      return profile();
     }
   }
 

@@ -55,13 +55,24 @@ public final class SparkScoring {
 
   private SparkScoring() {}
 
-  /** How the scored DataFrame is laid out. */
-  public record Layout(boolean passthroughAll, boolean modelColumns) {
-    /** The job's layout: the spec's passthrough columns, predictions, model columns. */
-    public static final Layout JOB = new Layout(false, true);
+  /**
+   * How the scored DataFrame is laid out, and whether its tasks profile what they score.
+   *
+   * @param passthroughAll every input column passes through (else the spec's passthrough list)
+   * @param modelColumns the model's name, version, SHA-256 and the time follow the predictions
+   * @param profile the tasks profile the features and predictions ({@link Prepared#metrics})
+   */
+  public record Layout(boolean passthroughAll, boolean modelColumns, boolean profile) {
+    /** The job's layout: the spec's passthrough columns, predictions, model columns; profiled. */
+    public static final Layout JOB = new Layout(false, true, true);
 
     /** An ML Transformer's layout: every input column, then the predictions. */
-    public static final Layout TRANSFORMER = new Layout(true, false);
+    public static final Layout TRANSFORMER = new Layout(true, false, false);
+
+    /** The same layout, profiled or not. */
+    public Layout withProfile(boolean on) {
+      return new Layout(passthroughAll, modelColumns, on);
+    }
   }
 
   /**
@@ -168,15 +179,7 @@ public final class SparkScoring {
             : null;
     ScoreMetrics metrics =
         new ScoreMetrics(spark.sparkContext(), "batchscore." + scoring.modelName());
-    if (layout.modelColumns()) {
-      plan.statsNumeric = new ArrayList<>();
-      plan.statsLabels = new ArrayList<>();
-      for (OutputColumn oc : outputs) {
-        if (oc.type().isScalar()) {
-          (oc.type().element().isNumeric() ? plan.statsNumeric : plan.statsLabels).add(oc.name());
-        }
-      }
-    }
+    plan.profile = layout.profile();
 
     SparkInternals.ColumnarSource source =
         Boolean.parseBoolean(spark.conf().get(COLUMNAR_CONF, "true"))
@@ -184,12 +187,16 @@ public final class SparkScoring {
             : null;
     Broadcast<TaskPlan> shipped = jsc.broadcast(plan);
     RDD<InternalRow> scored;
+    // The tasks' profiles merge into one: each samples its share (the partitions are known here,
+    // and cached in the RDD for the run).
     if (source != null) {
+      RDD<ColumnarBatch> batches = source.batches();
       scored =
-          source
-              .batches()
+          batches
               .toJavaRDD()
-              .mapPartitions(new PartitionScorer<ColumnarBatch>(shipped, metrics, hadoopConf))
+              .mapPartitions(
+                  new PartitionScorer<ColumnarBatch>(
+                      shipped, metrics, hadoopConf, tasks(batches, plan.profile)))
               .rdd();
     } else {
       // Built only here: the columnar path reads the scan itself (analysing this projection
@@ -198,11 +205,18 @@ public final class SparkScoring {
       RDD<InternalRow> rows = SparkInternals.toInternalRdd(projected);
       scored =
           rows.toJavaRDD()
-              .mapPartitions(new PartitionScorer<InternalRow>(shipped, metrics, hadoopConf))
+              .mapPartitions(
+                  new PartitionScorer<InternalRow>(
+                      shipped, metrics, hadoopConf, tasks(rows, plan.profile)))
               .rdd();
     }
     Dataset<Row> df = SparkInternals.fromInternalRdd(spark, scored, out);
     return new Prepared(df, scoring, metrics, plan.columnar);
+  }
+
+  /** The RDD's partitions when its tasks profile (listing an input's splits), else 1. */
+  private static int tasks(RDD<?> rdd, boolean profile) {
+    return profile ? rdd.getNumPartitions() : 1;
   }
 
   /**

@@ -52,8 +52,6 @@ final class TaskPlan implements Serializable {
   String[] predictionColumns;
   boolean modelColumns;
 
-  /** Prediction columns whose statistics tasks gather (null: none, e.g. for a Transformer). */
-  java.util.List<String> statsNumeric;
-
-  java.util.List<String> statsLabels;
+  /** Whether tasks profile what they score (features and predictions; see ScoreMetrics). */
+  boolean profile;
 }

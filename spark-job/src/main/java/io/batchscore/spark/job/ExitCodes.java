@@ -31,5 +31,11 @@ public final class ExitCodes {
    */
   public static final int OUTPUT_CONFLICT = 6;
 
+  /**
+   * The run drifted and was asked to fail on it ({@code --fail-on-drift}): its output, profile and
+   * report are committed; the code only tells a scheduler to look.
+   */
+  public static final int DRIFT = 7;
+
   private ExitCodes() {}
 }

@@ -88,6 +88,13 @@ public class JobOptions {
   public String report;
 
   @Option(
+      names = "--fail-on-drift",
+      description =
+          "Exit with code 7 when the run's drift status is drift, after its output, profile and"
+              + " report are committed (the predictions stay available).")
+  public boolean failOnDrift;
+
+  @Option(
       names = "--master",
       paramLabel = "URL",
       description = "Spark master when not launched by spark-submit (e.g. local[2]).")

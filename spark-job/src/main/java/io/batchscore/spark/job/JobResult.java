@@ -9,6 +9,8 @@ package io.batchscore.spark.job;
  * @param rowsScored rows written
  * @param rowsRejected rows left out under the skip policy
  * @param seconds wall time of the run
+ * @param status the run's drift status: the worst of its columns' against the reference and the
+ *     previous run ({@code ok} when there is nothing to compare with)
  */
 public record JobResult(
     String partition,
@@ -16,4 +18,5 @@ public record JobResult(
     String reportJson,
     long rowsScored,
     long rowsRejected,
-    double seconds) {}
+    double seconds,
+    io.batchscore.core.monitor.DriftStatus status) {}

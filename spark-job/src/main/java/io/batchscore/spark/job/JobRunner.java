@@ -2,6 +2,8 @@ package io.batchscore.spark.job;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchscore.core.model.ModelLoadException;
+import io.batchscore.core.monitor.DriftStatus;
+import io.batchscore.core.monitor.Profile;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SpecException;
 import io.batchscore.spark.SparkScoring;
@@ -10,6 +12,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.DataFrameReader;
@@ -86,12 +90,15 @@ public final class JobRunner {
 
     String label = "batchscore " + spec.name() + " run_date=" + date;
     sc.setJobGroup("batchscore-" + spec.name() + "-" + date, label, false);
+    org.apache.hadoop.fs.Path reports = new org.apache.hadoop.fs.Path(root, "_reports");
+    RunMonitor monitor = RunMonitor.open(fs, reports, spec, o.runDate());
     sc.setJobDescription(label + ": read input schema");
     Dataset<Row> input = read(spark, o);
     long planning = System.nanoTime();
     SparkScoring.Prepared prepared =
         SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.JOB);
     double driverSetupMillis = (System.nanoTime() - planning) / 1e6;
+    monitor.check(prepared.plan());
     String what = label + " (" + spec.name() + " v" + prepared.plan().modelVersion() + ")";
     try {
       sc.setJobDescription(what + ": score and write");
@@ -119,8 +126,8 @@ public final class JobRunner {
       report.put("output", out.partition().toString());
       report.put("mode", o.mode.optionName());
       ObjectNode stats = RunReport.JSON.createObjectNode();
-      RunReport.predictions(
-          stats, prepared.metrics().predictions.value(), prepared.plan().outputColumns());
+      Profile profile = prepared.metrics().profile.value();
+      RunReport.predictions(stats, profile, prepared.plan().outputColumns());
       long gathered = prepared.metrics().rowsScored.value();
       if (gathered != scored) {
         // A recomputed stage runs its tasks' accumulators again; the files hold each row once.
@@ -136,6 +143,7 @@ public final class JobRunner {
       RunReport.rows(report, prepared.metrics(), scored, seconds);
       RunReport.setup(report, prepared.metrics(), driverSetupMillis);
       report.setAll(stats);
+      DriftStatus status = monitor.compare(profile, report);
       checkNotCancelled(cancelled);
       lock.check();
       out.commit(o.mode);
@@ -145,7 +153,24 @@ public final class JobRunner {
               ? o.template(o.report)
               : new org.apache.hadoop.fs.Path(root, "_reports/run_date=" + date + "/report.json")
                   .toString();
-      writeText(fs, new org.apache.hadoop.fs.Path(reportPath), json);
+      org.apache.hadoop.fs.Path reportFile = new org.apache.hadoop.fs.Path(reportPath);
+      writeText(fs, reportFile, json);
+      Map<String, String> about = new LinkedHashMap<>();
+      about.put("model", spec.name() + " v" + prepared.plan().modelVersion());
+      about.put("modelSha256", prepared.plan().model().sha256());
+      about.put("runDate", date);
+      about.put("input", report.get("input").asText());
+      Map<String, String> summary = new LinkedHashMap<>(about);
+      summary.put(
+          "rows read / scored / rejected",
+          report.get("rows").get("read").asLong()
+              + " / "
+              + scored
+              + " / "
+              + report.get("rows").get("rejected").asLong());
+      summary.put("output", out.partition().toString());
+      monitor.write(
+          reportFile, label + " v" + prepared.plan().modelVersion(), about, summary, status);
       long rejected = report.get("rows").get("rejected").asLong();
       LOG.info(
           "{}: {} rows scored, {} rejected, {} rows/s, batch p50 {} ms p99 {} ms; output {}; report {}",
@@ -157,7 +182,11 @@ public final class JobRunner {
           report.get("batchLatencyMs").get("p99").asDouble(),
           out.partition(),
           reportPath);
-      return new JobResult(out.partition().toString(), reportPath, json, scored, rejected, seconds);
+      if (status != DriftStatus.OK) {
+        LOG.warn("{}: drift status {} (report {})", label, status.label(), reportPath);
+      }
+      return new JobResult(
+          out.partition().toString(), reportPath, json, scored, rejected, seconds, status);
     } catch (Throwable e) {
       // Spark throws its checked SparkException from Scala code without declaring it: catch all.
       out.abort();

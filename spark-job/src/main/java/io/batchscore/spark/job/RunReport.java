@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchscore.core.OutputColumn;
-import io.batchscore.spark.PredictionStats;
+import io.batchscore.core.monitor.ColumnProfile;
+import io.batchscore.core.monitor.Profile;
 import io.batchscore.spark.ScoreMetrics;
 import java.util.List;
 import java.util.Map;
@@ -65,62 +66,109 @@ public final class RunReport {
   }
 
   /**
-   * Statistics of each scalar prediction column, as the scoring tasks gathered them (see {@link
-   * PredictionStats}): count, min, max, mean and stddev, a histogram of numbers, the most frequent
-   * labels. The written output is not read again for them.
+   * Statistics of each prediction column from the run's profile (gathered by the scoring tasks; the
+   * written output is not read again): count, NaN, min, max, mean and stddev (exact), a histogram
+   * of ten equal bins between min and max (from the quantile sketch), or the most frequent labels.
+   * Array columns are summarised by their rows' L2 norm.
    */
-  static void predictions(ObjectNode report, PredictionStats stats, List<OutputColumn> columns) {
+  static void predictions(ObjectNode report, Profile profile, List<OutputColumn> columns) {
     ObjectNode preds = report.putObject("predictions");
     for (OutputColumn c : columns) {
       ObjectNode n = preds.putObject(c.name());
       n.put("type", c.type().toString());
-      if (!c.type().isScalar()) {
-        n.put("note", "array and map columns: no statistics");
-      } else if (c.type().element().isNumeric()) {
-        PredictionStats.Numeric s = stats.numeric(c.name());
-        long cnt = s == null ? 0 : s.count();
-        n.put("count", cnt);
-        if (s != null && s.nans() > 0) {
-          n.put("nan", s.nans());
+      ColumnProfile p = profile.column(c.name());
+      if (p == null) {
+        n.put("note", "map columns: no statistics");
+        continue;
+      }
+      if (p.measure() != null) {
+        n.put("measure", p.measure());
+      }
+      if (p.kind() == ColumnProfile.Kind.NUMERIC) {
+        n.put("count", p.valid());
+        if (p.nans() > 0) {
+          n.put("nan", p.nans());
         }
-        if (cnt == 0) {
+        if (p.valid() == 0) {
           continue;
         }
-        n.put("min", s.min());
-        n.put("max", s.max());
-        n.put("mean", s.mean());
-        n.put("stddev", s.stddev());
+        n.put("min", p.min());
+        n.put("max", p.max());
+        n.put("mean", p.mean());
+        n.put("stddev", p.stddev());
         ObjectNode hist = n.putObject("histogram");
         var edges = hist.putArray("edges");
-        double width = (s.max() - s.min()) / BINS;
+        double width = (p.max() - p.min()) / BINS;
+        double[] inner = new double[BINS - 1];
         for (int b = 0; b <= BINS; b++) {
-          edges.add(s.min() + b * width);
+          edges.add(p.min() + b * width);
+          if (b > 0 && b < BINS) {
+            inner[b - 1] = p.min() + b * width;
+          }
         }
         var counts = hist.putArray("counts");
-        for (long v : s.histogram(BINS)) {
+        for (long v : counts(p.cdf(inner), p.valid())) {
           counts.add(v);
         }
-        hist.put("note", "values within about 1% of an edge may fall in the neighbouring bin");
+        hist.put(
+            "note",
+            "counts from the quantile sketch: each within about "
+                + Math.round(p.rankError() * 1000) / 10.0
+                + "% of the rows of its true count");
       } else {
-        PredictionStats.Labels l = stats.labels(c.name());
         ObjectNode top = n.putObject("topValues");
-        n.put("count", l == null ? 0 : l.count());
-        if (l == null) {
-          continue;
-        }
-        for (Map.Entry<String, Long> e : l.top(TOP_VALUES)) {
+        n.put("count", p.valid());
+        long shown = 0;
+        int k = 0;
+        for (Map.Entry<String, Long> e : p.frequent().entrySet()) {
+          if (k++ == TOP_VALUES) {
+            break;
+          }
           top.put(e.getKey(), e.getValue());
+          shown += e.getValue();
         }
-        if (l.other() > 0) {
-          n.put("otherValues", l.other());
+        if (p.valid() > shown) {
+          n.put("otherValues", p.valid() - shown);
+        }
+        if (p.frequentError() > 0) {
           n.put(
               "note",
-              "more than "
-                  + PredictionStats.MAX_DISTINCT
-                  + " distinct values; the rest are counted in otherValues");
+              "more distinct values than the sketch tracks: counts are estimates, each"
+                  + " within "
+                  + p.frequentError());
         }
       }
     }
+  }
+
+  /**
+   * Counts per bin from a CDF, rounded so that they add up to {@code total} (largest remainder).
+   */
+  static long[] counts(double[] cdf, long total) {
+    int k = cdf.length;
+    long[] out = new long[k];
+    double[] rest = new double[k];
+    long sum = 0;
+    double prev = 0;
+    for (int i = 0; i < k; i++) {
+      double exact = Math.max(0, cdf[i] - prev) * total;
+      prev = cdf[i];
+      out[i] = (long) Math.floor(exact);
+      rest[i] = exact - out[i];
+      sum += out[i];
+    }
+    while (sum < total) {
+      int best = 0;
+      for (int i = 1; i < k; i++) {
+        if (rest[i] > rest[best]) {
+          best = i;
+        }
+      }
+      out[best]++;
+      rest[best] = -1;
+      sum++;
+    }
+    return out;
   }
 
   static double round(double v) {

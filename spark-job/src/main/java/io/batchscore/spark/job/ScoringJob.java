@@ -1,5 +1,6 @@
 package io.batchscore.spark.job;
 
+import io.batchscore.core.monitor.DriftStatus;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Option;
  * </pre>
  *
  * Exit codes: 0 ok, 1 runtime failure, 2 usage, 3 invalid spec, 4 bad input, 5 model load, 6 output
- * conflict. No master is set here unless {@code --master} is given: spark-submit decides.
+ * conflict, 7 drift (with {@code --fail-on-drift}, after the run is committed). No master is set
+ * here unless {@code --master} is given: spark-submit decides.
  */
 @Command(
     name = "batchscore-job",
@@ -33,7 +35,8 @@ import picocli.CommandLine.Option;
       "3:invalid spec, or spec does not fit model or input",
       "4:bad input data",
       "5:model cannot be loaded / device unavailable",
-      "6:output partition exists (error-if-exists)"
+      "6:output partition exists (error-if-exists), or another run of the date holds its lock",
+      "7:the run drifted (with --fail-on-drift); its output and report are committed"
     })
 public final class ScoringJob implements Callable<Integer> {
   @Mixin public JobOptions options = new JobOptions();
@@ -96,10 +99,17 @@ public final class ScoringJob implements Callable<Integer> {
     try {
       JobResult r = JobRunner.run(options, spark);
       out.printf(
-          "scored %d rows (%d rejected) in %.1f s -> %s%nreport: %s%n",
-          r.rowsScored(), r.rowsRejected(), r.seconds(), r.partition(), r.reportPath());
+          "scored %d rows (%d rejected) in %.1f s -> %s%nreport: %s%ndrift: %s%n",
+          r.rowsScored(),
+          r.rowsRejected(),
+          r.seconds(),
+          r.partition(),
+          r.reportPath(),
+          r.status().label());
       out.flush();
-      return ExitCodes.OK;
+      return options.failOnDrift && r.status() == DriftStatus.DRIFT
+          ? ExitCodes.DRIFT
+          : ExitCodes.OK;
     } finally {
       if (provided == null) {
         spark.stop();

@@ -7,6 +7,7 @@ import io.batchscore.core.OutputColumn;
 import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSource;
+import io.batchscore.core.monitor.Profile;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SpecException;
 import io.batchscore.spark.ModelFiles;
@@ -105,6 +106,29 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
       return SparkScoring.prepare(
               df.sparkSession(), df, parsedSpec(), SparkScoring.Layout.TRANSFORMER)
           .scored();
+    } catch (SpecException | ModelLoadException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Scores a dataset and returns the profile of what it scored, its features and predictions (an
+   * action: the dataset is read and scored once, nothing is kept): the same profile the job stores
+   * beside a run's report, to compare with a reference ({@code Drift.compare}) or to save as one
+   * ({@code Profiles.write}).
+   */
+  public Profile profile(Dataset<?> dataset) {
+    @SuppressWarnings("unchecked")
+    Dataset<Row> df = (Dataset<Row>) dataset;
+    try {
+      SparkScoring.Prepared p =
+          SparkScoring.prepare(
+              df.sparkSession(),
+              df,
+              parsedSpec(),
+              SparkScoring.Layout.TRANSFORMER.withProfile(true));
+      p.scored().count();
+      return p.metrics().profile.value().copy();
     } catch (SpecException | ModelLoadException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
