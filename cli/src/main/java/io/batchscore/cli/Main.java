@@ -16,6 +16,8 @@ import picocli.CommandLine.ScopeType;
       InspectCommand.class,
       ValidateCommand.class,
       ScoreCommand.class,
+      ProfileCommand.class,
+      DriftCommand.class,
       RunCommand.class,
       ScheduleCommand.class,
       CommandLine.HelpCommand.class
@@ -29,7 +31,8 @@ import picocli.CommandLine.ScopeType;
       "4:bad input data (unreadable file, bad value, null/NaN under the fail policy)",
       "5:model cannot be loaded / device unavailable",
       "6:output exists (score without --overwrite, run with --mode error-if-exists),"
-          + " or another scheduled run holds the lock"
+          + " or another run of the date or another scheduler holds the lock",
+      "7:the run drifted (with --fail-on-drift); its output and report are written"
     })
 public final class Main implements Runnable {
   @Option(

@@ -3,6 +3,7 @@ package io.batchscore.cli;
 import io.batchscore.cli.schedule.CronExpression;
 import io.batchscore.cli.schedule.RunHistory;
 import io.batchscore.cli.schedule.Scheduler;
+import io.batchscore.core.monitor.DriftStatus;
 import io.batchscore.spark.job.ExitCodes;
 import io.batchscore.spark.job.JobErrors;
 import io.batchscore.spark.job.JobOptions;
@@ -134,8 +135,15 @@ final class ScheduleCommand implements Callable<Integer> {
             options.runDate = runDate;
             try {
               JobResult r = JobRunner.run(options, spark, cancelled::get);
+              boolean fail = options.failOnDrift && r.status() == DriftStatus.DRIFT;
               return new Scheduler.Outcome(
-                  ExitCodes.OK, r.rowsScored() + " rows scored -> " + r.partition());
+                  fail ? ExitCodes.DRIFT : ExitCodes.OK,
+                  r.rowsScored()
+                      + " rows scored -> "
+                      + r.partition()
+                      + "; drift "
+                      + r.status().label(),
+                  r.status().label());
             } catch (Exception | Error e) {
               return new Scheduler.Outcome(JobErrors.exitCode(e), JobErrors.message(e));
             }

@@ -1,25 +1,23 @@
 package io.batchscore.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchscore.cli.io.CsvTableWriter;
 import io.batchscore.cli.io.Formats;
 import io.batchscore.cli.io.OpenAhead;
 import io.batchscore.cli.io.ParquetTableReader;
 import io.batchscore.cli.io.ParquetTableWriter;
-import io.batchscore.cli.io.ReadAhead;
 import io.batchscore.cli.io.TableReader;
 import io.batchscore.cli.io.WriteBehind;
-import io.batchscore.core.BadInputException;
 import io.batchscore.core.BatchScorer;
 import io.batchscore.core.Models;
 import io.batchscore.core.OutputColumn;
-import io.batchscore.core.RowRejection;
-import io.batchscore.core.ScoreResult;
 import io.batchscore.core.ScorerOptions;
 import io.batchscore.core.ScoringPlan;
-import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ModelLoadException;
+import io.batchscore.core.monitor.DriftStatus;
+import io.batchscore.core.monitor.Profile;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.OutputBinding;
@@ -35,7 +33,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -147,6 +144,27 @@ final class ScoreCommand implements Callable<Integer> {
       description = "Override the spec's null policy.")
   String nulls;
 
+  @Option(
+      names = "--report-dir",
+      paramLabel = "DIR",
+      description =
+          "Profile the run and write DIR/profile.json, DIR/report.json and DIR/report.html: drift"
+              + " against the spec's reference profile and --previous.")
+  Path reportDir;
+
+  @Option(
+      names = "--previous",
+      paramLabel = "PROFILE",
+      description =
+          "A profile (or report folder) of an earlier run to compare with (needs --report-dir).")
+  Path previous;
+
+  @Option(
+      names = "--fail-on-drift",
+      description =
+          "Exit with code 7 when the run's drift status is drift (after the output is written).")
+  boolean failOnDrift;
+
   @Option(names = "--overwrite", description = "Replace the output file if it exists.")
   boolean overwrite;
 
@@ -183,7 +201,16 @@ final class ScoreCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           commandSpec.commandLine(), "--threads and --concurrency must be at least 1");
     }
-    ScorerOptions opts = ScorerOptions.builder().cpuShare(share).concurrency(batchesAtOnce).build();
+    if ((previous != null || failOnDrift) && reportDir == null) {
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(), "--previous and --fail-on-drift need --report-dir");
+    }
+    ScorerOptions opts =
+        ScorerOptions.builder()
+            .cpuShare(share)
+            .concurrency(batchesAtOnce)
+            .profile(reportDir != null)
+            .build();
 
     // A Parquet input (Parquet's classes, every file's footer) opens while ONNX Runtime loads its
     // library and reads the model: neither needs the other. A CSV reader needs the model's input
@@ -201,8 +228,9 @@ final class ScoreCommand implements Callable<Integer> {
               ? early.take()
               : LocalInput.open(input, inputFormat, spec, model.signature())) {
         ScoringPlan plan = ScoringPlan.bind(spec, model, reader.schema());
+        LocalMonitor monitor = reportDir == null ? null : LocalMonitor.open(plan, previous);
         try (BatchScorer scorer = BatchScorer.open(plan, opts)) {
-          return score(plan, scorer, reader, start, target);
+          return score(plan, scorer, reader, start, target, monitor);
         }
       }
     } finally {
@@ -213,7 +241,12 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   private int score(
-      ScoringPlan plan, BatchScorer scorer, TableReader reader, long start, Path target)
+      ScoringPlan plan,
+      BatchScorer scorer,
+      TableReader reader,
+      long start,
+      Path target,
+      LocalMonitor monitor)
       throws IOException {
     List<ParquetTableWriter.OutputField> fields = new ArrayList<>();
     for (String p : plan.passthrough()) {
@@ -235,7 +268,7 @@ final class ScoreCommand implements Callable<Integer> {
     Thread cleanup = new Thread(tmp::close, "batchscore-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
-      return scoreTo(scorer, reader, start, fields, target, tmp);
+      return scoreTo(plan, scorer, reader, start, fields, target, tmp, monitor);
     } finally {
       tmp.close();
       try {
@@ -247,27 +280,19 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   private int scoreTo(
+      ScoringPlan plan,
       BatchScorer scorer,
       TableReader reader,
       long start,
       List<ParquetTableWriter.OutputField> fields,
       Path target,
-      TempOutput out)
+      TempOutput out,
+      LocalMonitor monitor)
       throws IOException {
     Path tmp = out.path();
     Progress bar = new Progress(commandSpec.commandLine().getErr(), progress, reader);
-    long rowsIn = 0;
-    long scored = 0;
-    Map<String, Long> rejected = new TreeMap<>();
-    long read = 0;
-    long scoring = 0;
-    long write = 0;
-    boolean done = false;
     boolean csv = Formats.of(outputFormat, target) == Formats.CSV;
-    // The next batch is read on a thread of its own while this one is scored and written.
-    ReadAhead ahead = new ReadAhead(reader, scorer.rowsPerCall());
-    // ... and written on another while the next is scored; that thread also opens the writer,
-    // while the first batch is read and scored.
+    // The writer opens on the write-behind thread, while the first batch is read and scored.
     WriteBehind behind =
         new WriteBehind(
             () ->
@@ -275,48 +300,16 @@ final class ScoreCommand implements Callable<Integer> {
                     ? new CsvTableWriter(
                         tmp, fields.stream().map(ParquetTableWriter.OutputField::name).toList())
                     : new ParquetTableWriter(tmp, fields));
-    try {
-      ColumnBatch batch;
-      long t0 = System.nanoTime();
-      while ((batch = ahead.next(scorer.rowsPerCall())) != null) {
-        long t1 = System.nanoTime();
-        ScoreResult r;
-        try {
-          r = scorer.score(batch);
-        } catch (BadInputException e) {
-          throw e.withRowOffset(rowsIn, "input " + input + ", rows counted from 0");
-        }
-        long t2 = System.nanoTime();
-        behind.write(r.columns());
-        long t3 = System.nanoTime();
-        read += t1 - t0;
-        scoring += t2 - t1;
-        write += t3 - t2;
-        t0 = t3;
-        for (RowRejection rj : r.rejections()) {
-          rejected.merge(rj.reason() + ":" + rj.column(), 1L, Long::sum);
-        }
-        rowsIn += batch.rowCount();
-        scored += r.rowsScored();
-        bar.update(rowsIn);
-      }
-      long t1 = System.nanoTime();
-      read += t1 - t0;
-      // Closes the writer, which flushes the last row group: a failure here must not leave a
-      // partial file either.
-      behind.finish();
-      write += System.nanoTime() - t1;
-      done = true;
-    } finally {
-      ahead.close();
-      bar.clear();
-      if (!done) {
-        behind.abort();
-      }
-    }
+    LocalRun.Counts counts = LocalRun.run(scorer, reader, behind, bar, input.toString());
+    long rowsIn = counts.rowsIn();
+    long scored = counts.scored();
+    Map<String, Long> rejected = counts.rejected();
+    long read = counts.readNanos();
+    long scoring = counts.scoreNanos();
+    long write = counts.writeNanos();
     out.commit();
     double secs = (System.nanoTime() - start) / 1e9;
-    long rej = rejected.values().stream().mapToLong(Long::longValue).sum();
+    long rej = counts.rejectedTotal();
     PrintWriter print = commandSpec.commandLine().getOut();
     print.printf(
         "scored %,d of %,d rows in %.2f s (%,.0f rows/s) on %s, %,d rejected%s -> %s%n",
@@ -332,8 +325,33 @@ final class ScoreCommand implements Callable<Integer> {
         "  time: setup %.2f s, waiting for input %.2f s, score %.2f s, waiting for output %.2f s"
             + " (reading and writing run beside scoring)%n",
         (secs * 1e9 - read - scoring - write) / 1e9, read / 1e9, scoring / 1e9, write / 1e9);
+    int code = ExitCodes.OK;
+    if (monitor != null) {
+      Profile profile = scorer.profile();
+      DriftStatus status = monitor.compare(profile);
+      ObjectNode report = LocalMonitor.newReport();
+      ObjectNode rows = report.putObject("rows");
+      rows.put("read", rowsIn);
+      rows.put("scored", scored);
+      rows.put("rejected", rej);
+      rejected.forEach(rows.putObject("rejectedByReason")::put);
+      report.put("durationSeconds", Math.round(secs * 1000) / 1000.0);
+      report.put("output", target.toString());
+      Map<String, String> about = LocalMonitor.about(plan, input.toString());
+      monitor.write(
+          reportDir,
+          profile,
+          status,
+          "batchscore score " + plan.modelName() + " v" + plan.modelVersion(),
+          about,
+          report);
+      print.printf("drift: %s (report %s)%n", status.label(), reportDir.resolve("report.html"));
+      if (failOnDrift && status == DriftStatus.DRIFT) {
+        code = ExitCodes.DRIFT;
+      }
+    }
     print.flush();
-    return ExitCodes.OK;
+    return code;
   }
 
   /** The model as {@link #spec()} read it for the flags that replace a spec, else null. */

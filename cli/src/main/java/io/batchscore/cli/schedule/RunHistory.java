@@ -28,9 +28,26 @@ public final class RunHistory {
     return file;
   }
 
-  /** One entry. */
+  /**
+   * One entry.
+   *
+   * @param outcome ok, failed, drift (committed, and drifted under --fail-on-drift), skipped or
+   *     interrupted
+   * @param drift the run's drift status (ok, warn, drift), or null when it did not get that far
+   */
   public record Entry(
-      Instant tick, String runDate, String outcome, int exitCode, String message, Instant at) {}
+      Instant tick,
+      String runDate,
+      String outcome,
+      int exitCode,
+      String message,
+      Instant at,
+      String drift) {
+    public Entry(
+        Instant tick, String runDate, String outcome, int exitCode, String message, Instant at) {
+      this(tick, runDate, outcome, exitCode, message, at, null);
+    }
+  }
 
   public synchronized void append(Entry e) throws IOException {
     ObjectNode n = JSON.createObjectNode();
@@ -40,6 +57,9 @@ public final class RunHistory {
     n.put("exitCode", e.exitCode());
     n.put("message", e.message());
     n.put("at", e.at().toString());
+    if (e.drift() != null) {
+      n.put("drift", e.drift());
+    }
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(
         file,
@@ -68,7 +88,8 @@ public final class RunHistory {
                 n.get("outcome").asText(),
                 n.get("exitCode").asInt(),
                 n.get("message").asText(),
-                Instant.parse(n.get("at").asText())));
+                Instant.parse(n.get("at").asText()),
+                n.hasNonNull("drift") ? n.get("drift").asText() : null));
       } catch (IOException | RuntimeException torn) {
         // a line torn by a crash mid-write: ignore it
       }
@@ -80,7 +101,7 @@ public final class RunHistory {
   public Instant lastAttemptedTick() throws IOException {
     Instant last = null;
     for (Entry e : read()) {
-      if ((e.outcome().equals("ok") || e.outcome().equals("failed"))
+      if ((e.outcome().equals("ok") || e.outcome().equals("failed") || e.outcome().equals("drift"))
           && (last == null || e.tick().isAfter(last))) {
         last = e.tick();
       }

@@ -59,7 +59,22 @@ public final class Scheduler {
   }
 
   /** The outcome of one run. */
-  public record Outcome(int exitCode, String message) {}
+  /**
+   * How a run ended.
+   *
+   * @param exitCode the job's exit code (7: it drifted and was asked to fail on it, after its
+   *     output was committed)
+   * @param drift the run's drift status ({@code ok}, {@code warn}, {@code drift}), or null when it
+   *     did not get that far
+   */
+  /** The job's exit code for a committed run that drifted (ExitCodes.DRIFT). */
+  static final int DRIFT_EXIT = 7;
+
+  public record Outcome(int exitCode, String message, String drift) {
+    public Outcome(int exitCode, String message) {
+      this(exitCode, message, null);
+    }
+  }
 
   /** The job: runs one run date and reports its outcome (never throws for job failures). */
   public interface Job {
@@ -261,9 +276,19 @@ public final class Scheduler {
     } finally {
       running = false;
     }
-    boolean ok = o.exitCode() == 0;
-    String outcome = ok ? "ok" : stopping ? "interrupted" : "failed";
-    record(tick, outcome, o.exitCode(), o.message(), date);
+    // A run that drifted under --fail-on-drift (exit 7) committed its output: it is not re-run.
+    boolean drifted = o.exitCode() == DRIFT_EXIT;
+    boolean ok = o.exitCode() == 0 || drifted;
+    String outcome = drifted ? "drift" : ok ? "ok" : stopping ? "interrupted" : "failed";
+    history.append(
+        new RunHistory.Entry(
+            tick.toInstant(),
+            date.toString(),
+            outcome,
+            o.exitCode(),
+            o.message(),
+            clock.instant(),
+            o.drift()));
     if (!outcome.equals("interrupted")) {
       Files.deleteIfExists(inProgress);
     }
