@@ -111,6 +111,22 @@ public final class TabularBenchmark {
       }
       return;
     }
+    if (a[0].equals("monitoring")) { // what profiling costs the logistic regression's stage
+      long rows = a.length > 1 ? Long.parseLong(a[1]) : 10_000_000;
+      SparkSession spark = session();
+      try {
+        System.out.println("| path | rows/s | ratio |");
+        System.out.println("|---|---:|---|");
+        Lines lines = new Lines();
+        Path data = generateLr(spark, rows, "lr.parquet");
+        monitoringCost(lines, spark, data, rows);
+        spark.stop();
+        cliMonitoringCost(lines, data, rows);
+      } finally {
+        spark.stop();
+      }
+      return;
+    }
     if (a[0].equals(
         "stage")) { // the logistic regression's stage against its bound and the Row API path only
       long rows = a.length > 1 ? Long.parseLong(a[1]) : 1_000_000;
@@ -883,9 +899,114 @@ public final class TabularBenchmark {
   }
 
   /**
+   * The job's stage (its layout, noop sink) with monitoring off, with the 3 prediction columns
+   * profiled ({@code monitoring.features: false}) and with the 30 features profiled too (the
+   * default), in {@link #SPARK_ROUNDS} interleaved rounds; each ratio is the median of the
+   * per-round ratios to monitoring off, its range in brackets.
+   */
+  static void monitoringCost(List<Line> lines, SparkSession spark, Path data, long rows)
+      throws Exception {
+    Path specFile = home.resolve("sample-data/specs/breast_cancer.yaml");
+    ScoringSpec all = ScoringSpec.load(specFile);
+    ScoringSpec predictions =
+        ScoringSpec.parse(
+            Files.readString(specFile) + "\nmonitoring:\n  features: false\n",
+            specFile + " (monitoring.features: false)",
+            specFile.getParent());
+    List<Measure> measures = new ArrayList<>();
+    for (Object[] m :
+        new Object[][] {
+          {all, SparkScoring.Layout.JOB.withProfile(false)},
+          {predictions, SparkScoring.Layout.JOB},
+          {all, SparkScoring.Layout.JOB}
+        }) {
+      ScoringSpec spec = (ScoringSpec) m[0];
+      SparkScoring.Layout layout = (SparkScoring.Layout) m[1];
+      measures.add(
+          () ->
+              sparkTimed(
+                  rows,
+                  () ->
+                      scored(spark, spec, data, layout)
+                          .write()
+                          .format("noop")
+                          .mode(SaveMode.Overwrite)
+                          .save()));
+    }
+    double[][] r = sparkRounds(SPARK_ROUNDS, measures);
+    String rounds = " (median of " + SPARK_ROUNDS + " interleaved rounds)";
+    lines.add(new Line("stage, monitoring off" + rounds, median(r[0]), ""));
+    lines.add(
+        new Line(
+            "stage profiling the 3 prediction columns",
+            median(r[1]),
+            ratioRange(perRound(r[1], r[0])) + " of off"));
+    lines.add(
+        new Line(
+            "stage profiling the 30 features and 3 predictions (the default)",
+            median(r[2]),
+            ratioRange(perRound(r[2], r[0])) + " of off"));
+  }
+
+  /**
+   * {@code bin/batchscore score} on the same data with monitoring off (no {@code --report-dir}),
+   * with the predictions profiled and with the features too, in 3 interleaved rounds of whole
+   * processes; each ratio is the median of the per-round ratios to monitoring off.
+   */
+  static void cliMonitoringCost(List<Line> lines, Path data, long rows) throws Exception {
+    Path specFile = home.resolve("sample-data/specs/breast_cancer.yaml");
+    String text =
+        Files.readString(specFile)
+            .replace("model: ../models/", "model: " + home.resolve("sample-data/models") + "/");
+    Path predictions =
+        Files.writeString(
+            work.resolve("predictions-only.yaml"), text + "\nmonitoring:\n  features: false\n");
+    Path all = Files.writeString(work.resolve("all.yaml"), text);
+    List<Measure> measures = new ArrayList<>();
+    for (Object[] m : new Object[][] {{all, false}, {predictions, true}, {all, true}}) {
+      Path spec = (Path) m[0];
+      boolean monitored = (Boolean) m[1];
+      measures.add(
+          () -> {
+            List<String> args =
+                new ArrayList<>(
+                    List.of(
+                        "score",
+                        "--spec",
+                        spec.toString(),
+                        "-i",
+                        data.toString(),
+                        "-o",
+                        work.resolve("cli-monitoring.parquet").toString(),
+                        "--overwrite",
+                        "--threads",
+                        Integer.toString(THREADS)));
+            if (monitored) {
+              args.addAll(List.of("--report-dir", work.resolve("cli-report").toString()));
+            }
+            return child(rows, args.toArray(new String[0]))[0];
+          });
+    }
+    double[][] r = sparkRounds(3, measures);
+    lines.add(
+        new Line(
+            "CLI score, monitoring off (whole process, median of 3 rounds)", median(r[0]), ""));
+    lines.add(
+        new Line(
+            "CLI score --report-dir, the 3 prediction columns profiled",
+            median(r[1]),
+            ratioRange(perRound(r[1], r[0])) + " of off"));
+    lines.add(
+        new Line(
+            "CLI score --report-dir, the 30 features and 3 predictions (the default)",
+            median(r[2]),
+            ratioRange(perRound(r[2], r[0])) + " of off"));
+  }
+
+  /**
    * The stage's layout without the job's model columns (the spec's passthrough, then predictions).
    */
-  static final SparkScoring.Layout PREDICTIONS_ONLY = new SparkScoring.Layout(false, false);
+  static final SparkScoring.Layout PREDICTIONS_ONLY = new SparkScoring.Layout(false, false, false);
 
   /** Interleaved rounds of the Spark rows that are compared with each other. */
   static final int SPARK_ROUNDS = 5;
