@@ -12,9 +12,16 @@ Set before use (Admin -> Variables is not needed; edit the params or trigger wit
   * ``params.output``: output root.
 
 Exit codes of the job (a failed task shows them in its log): 1 runtime failure, 2 usage,
-3 invalid spec, 4 bad input, 5 model cannot be loaded, 6 output conflict. Retries help with 1
-(a lost executor, a busy cluster); 3, 4 and 5 fail the same way again until the spec, the data
-or the model is fixed.
+3 invalid spec, 4 bad input, 5 model cannot be loaded, 6 output conflict, 7 drift. Retries help
+with 1 (a lost executor, a busy cluster); 3, 4 and 5 fail the same way again until the spec, the
+data or the model is fixed.
+
+Drift: each run profiles its inputs and predictions and compares them with the spec's reference
+profile and with the previous run (``OUTPUT/_reports/run_date=YYYY-MM-DD/report.html``). This
+DAG passes ``--fail-on-drift`` (``job_args(..., fail_on_drift=False)`` only warns): a run whose
+status is ``drift`` exits 7 after its predictions, profile and report are committed, so the task
+fails and alerts while the predictions stay available. A retry or a clear scores the same data
+and fails the same way: mark the task successful once someone has looked at the report.
 """
 from datetime import datetime, timedelta
 
@@ -29,15 +36,18 @@ JOB_CLASS = "io.batchscore.spark.job.ScoringJob"
 OFFLINE = "-Dai.djl.offline=true"
 
 
-def job_args(spec, input_path, output, run_date, mode="overwrite"):
+def job_args(spec, input_path, output, run_date, mode="overwrite", fail_on_drift=True):
     """The job's command line, exactly as spark-submit passes it to the main class."""
-    return [
+    args = [
         "--spec", spec,
         "--input", input_path,
         "--output", output,
         "--run-date", run_date,
         "--mode", mode,
     ]
+    if fail_on_drift:
+        args.append("--fail-on-drift")
+    return args
 
 
 default_args = {

@@ -84,5 +84,6 @@ class AirflowDagTest {
         job.options.template(job.options.input),
         "the job templates the input path with the run date Airflow passed");
     assertEquals("hdfs:///warehouse/predictions/churn", job.options.output);
+    assertTrue(job.options.failOnDrift, "a drifted run fails the task (exit 7) once committed");
   }
 }

@@ -104,6 +104,38 @@ class SchedulerTest {
             .allMatch(e -> e.message().contains("still in progress")));
   }
 
+  @Test
+  void eachRunsDriftStatusIsRecordedAndADriftedRunIsNotRunAgain() throws Exception {
+    // Three ticks: ok, warn (exit 0), drift under --fail-on-drift (exit 7, output committed).
+    List<Scheduler.Outcome> outcomes =
+        List.of(
+            new Scheduler.Outcome(0, "scored", "ok"),
+            new Scheduler.Outcome(0, "scored", "warn"),
+            new Scheduler.Outcome(7, "drift: mean_radius psi 0.31 >= 0.25", "drift"));
+    FakeJob job =
+        new FakeJob(1) {
+          @Override
+          public Scheduler.Outcome run(LocalDate d) throws InterruptedException {
+            super.run(d);
+            return outcomes.get(dates.size() - 1);
+          }
+        };
+    RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
+    scheduler(job, Scheduler.CatchUp.ALL, h).runUntilStopped(3);
+    List<RunHistory.Entry> entries = h.read();
+    assertEquals(
+        List.of("ok", "ok", "drift"), entries.stream().map(RunHistory.Entry::outcome).toList());
+    assertEquals(
+        List.of("ok", "warn", "drift"), entries.stream().map(RunHistory.Entry::drift).toList());
+    assertEquals(7, entries.get(2).exitCode());
+    // A restart does not run the drifted date again: it was committed.
+    FakeJob next = new FakeJob(1);
+    scheduler(next, Scheduler.CatchUp.ALL, h).runUntilStopped(1);
+    assertTrue(
+        next.dates.stream().noneMatch(job.dates::contains),
+        "no date run twice: " + job.dates + " then " + next.dates);
+  }
+
   private RunHistory historyEndingSecondsAgo(int seconds) throws Exception {
     RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
     Instant last =
