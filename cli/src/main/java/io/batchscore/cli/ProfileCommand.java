@@ -61,7 +61,7 @@ final class ProfileCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
-    ScoringSpec s = ScoringSpec.load(spec);
+    ScoringSpec s = Models.resolveVersion(ScoringSpec.load(spec));
     int share = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     if (share < 1) {
       throw new CommandLine.ParameterException(

@@ -360,7 +360,7 @@ final class ScoreCommand implements Callable<Integer> {
   private ScoringSpec spec() throws SpecException, ModelLoadException {
     ScoringSpec.Builder b;
     if (source.spec != null) {
-      b = ScoringSpec.load(source.spec).toBuilder();
+      b = Models.resolveVersion(ScoringSpec.load(source.spec)).toBuilder();
     } else {
       Quick q = source.quick;
       b =

@@ -45,20 +45,22 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ScoringSpec s = ScoringSpec.load(spec);
+    ScoringSpec s = Models.resolveVersion(ScoringSpec.load(spec));
     ModelInfo model = Models.inspect(s);
+    ScoringPlan plan;
     if (input != null) {
       try (TableReader r = LocalInput.open(input, inputFormat, s, model.signature())) {
-        ScoringPlan.bind(s, model, r.schema());
+        plan = ScoringPlan.bind(s, model, r.schema());
       }
     } else {
-      ScoringPlan.bind(s, model, null);
+      plan = ScoringPlan.bind(s, model, null);
     }
     PrintWriter out = commandSpec.commandLine().getOut();
     out.printf(
-        "spec %s fits model %s (sha256 %s)%s%n",
+        "spec %s fits model %s (version %s, sha256 %s)%s%n",
         spec,
-        s.resolvedModelPath(),
+        plan.spec().resolvedModelPath(),
+        plan.modelVersion(),
         model.sha256().substring(0, 12),
         input == null ? "" : " and input " + input);
     out.flush();

@@ -442,6 +442,50 @@ class ScoreCommandTest {
   }
 
   @Test
+  void aSpecNamingAVersionedModelFolderScoresItsLatestVersionOrTheOneAskedFor() throws Exception {
+    Path base = tmp.resolve("models/bc");
+    for (String v : new String[] {"4", "5"}) {
+      Files.createDirectories(base.resolve(v));
+      Files.copy(
+          TestData.sample("models/breast_cancer_logreg.onnx"), base.resolve(v + "/model.onnx"));
+    }
+    String text =
+        Files.readString(TestData.sample("specs/breast_cancer.yaml"))
+            .replace("model: ../models/breast_cancer_logreg.onnx", "model: models/bc");
+    Path latest =
+        Files.writeString(
+            tmp.resolve("latest.yaml"), text.replace("version: \"1\"", "version: latest"));
+    CliRunner.Result r = CliRunner.run("validate", "--spec", latest.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains(base.resolve("5/model.onnx") + " (version 5,"), r.out());
+    Path out = tmp.resolve("scored.parquet");
+    r =
+        CliRunner.run(
+            "score",
+            "--spec",
+            latest.toString(),
+            "-i",
+            sample("data/breast_cancer.parquet"),
+            "-o",
+            out.toString());
+    assertEquals(0, r.code(), r.err());
+    Path missing =
+        Files.writeString(tmp.resolve("six.yaml"), text.replace("version: \"1\"", "version: 6"));
+    r =
+        CliRunner.run(
+            "score",
+            "--spec",
+            missing.toString(),
+            "-i",
+            sample("data/breast_cancer.parquet"),
+            "-o",
+            tmp.resolve("none.parquet").toString());
+    assertEquals(ExitCodes.MODEL_LOAD, r.code());
+    assertTrue(r.err().contains("version 6 is not in the model folder; it has [4, 5]"), r.err());
+    assertTrue(!Files.exists(tmp.resolve("none.parquet")), "no output");
+  }
+
+  @Test
   void validateListsEveryProblemAndScoresNothing() throws Exception {
     CliRunner.Result ok =
         CliRunner.run(

@@ -7,6 +7,7 @@ import io.batchscore.core.engine.ort.OrtEngine;
 import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSource;
+import io.batchscore.core.model.ModelVersions;
 import io.batchscore.core.spec.DeviceRequest;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SessionConfig;
@@ -30,9 +31,34 @@ public final class Models {
    * @throws ModelLoadException the model is missing or corrupt, or not the one the spec pins
    */
   public static ModelInfo inspect(ScoringSpec spec) throws ModelLoadException {
-    ModelSource source = ModelSource.of(spec.resolvedModelPath());
+    ModelSource source = ModelSource.of(resolveVersion(spec).resolvedModelPath());
     source.checkPin(spec.modelSha256());
     return inspect(source);
+  }
+
+  /**
+   * The spec with its model resolved when it names a local versioned folder ({@link ModelVersions}:
+   * {@code BASE/<version>/model.onnx}): the model is then that version's file and the version its
+   * number, the name kept. Unchanged for a model file, or a URI (which the Spark job resolves
+   * through its file system).
+   *
+   * @throws ModelLoadException the folder has no versions, not the one asked for, or no model file
+   */
+  public static ScoringSpec resolveVersion(ScoringSpec spec) throws ModelLoadException {
+    if (spec.modelPath().contains("://") || !Files.isDirectory(spec.resolvedModelPath())) {
+      return spec;
+    }
+    ModelVersions.Resolved r = ModelVersions.resolve(spec.resolvedModelPath(), spec.version());
+    return withVersion(spec, r.file(), r.version());
+  }
+
+  /** The spec naming one version's model file and that version (its name kept). */
+  public static ScoringSpec withVersion(ScoringSpec spec, String file, long version) {
+    try {
+      return spec.toBuilder().name(spec.name()).model(file).version(Long.toString(version)).build();
+    } catch (io.batchscore.core.spec.SpecException e) {
+      throw new IllegalStateException("a valid spec with another model path is valid", e);
+    }
   }
 
   /**

@@ -94,6 +94,22 @@ public final class ScoringPlan implements Serializable {
    */
   public static ScoringPlan bind(ScoringSpec spec, ModelInfo model, InputSchema schema)
       throws SpecException, ModelLoadException {
+    ScoringSpec versioned = Models.resolveVersion(spec);
+    if (versioned != spec
+        && !versioned
+            .resolvedModelPath()
+            .toAbsolutePath()
+            .normalize()
+            .toString()
+            .equals(model.source())) {
+      // A version arrived between inspecting the model and binding: bind what was inspected.
+      throw new ModelLoadException(
+          spec.resolvedModelPath().toString(),
+          "its latest version changed while the spec was bound (now "
+              + versioned.version()
+              + "); run again");
+    }
+    spec = versioned;
     String pin = spec.modelSha256();
     if (pin != null && !pin.equalsIgnoreCase(model.sha256())) {
       throw new ModelLoadException(

@@ -112,6 +112,8 @@ class PublicApiTest {
               "model.ModelMetadata",
               "model.ModelSignature",
               "model.ModelSource",
+              "model.ModelVersions",
+              "model.ModelVersions.Resolved",
               "model.ValueInfo",
               "model.ValueInfo.Kind",
               "monitor.ColumnDrift",

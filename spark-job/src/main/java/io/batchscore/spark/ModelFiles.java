@@ -1,12 +1,17 @@
 package io.batchscore.spark;
 
+import io.batchscore.core.Models;
 import io.batchscore.core.model.ModelLoadException;
+import io.batchscore.core.model.ModelVersions;
+import io.batchscore.core.spec.ScoringSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
@@ -34,6 +39,61 @@ public final class ModelFiles {
   private static final Map<String, Path> COPIES = new ConcurrentHashMap<>();
 
   private ModelFiles() {}
+
+  /**
+   * The spec with its model resolved when it names a versioned folder ({@link ModelVersions}), on
+   * the local disk or on a Hadoop file system (listed there): the model is then that version's file
+   * and the version its number. Unchanged for a model file. Called once, on the driver: the plan it
+   * binds carries the resolved file to the executors.
+   */
+  public static ScoringSpec resolveVersion(ScoringSpec spec, Configuration conf)
+      throws ModelLoadException {
+    String model = spec.modelPath();
+    if (!isRemote(model)) {
+      URI uri = toUri(model);
+      if (uri != null && "file".equals(uri.getScheme()) && Files.isDirectory(Path.of(uri))) {
+        ModelVersions.Resolved r = ModelVersions.resolve(Path.of(uri), spec.version());
+        return Models.withVersion(spec, r.file(), r.version());
+      }
+      return Models.resolveVersion(spec);
+    }
+    try {
+      org.apache.hadoop.fs.Path base = new org.apache.hadoop.fs.Path(toUri(model));
+      FileSystem fs = base.getFileSystem(conf);
+      FileStatus st;
+      try {
+        st = fs.getFileStatus(base);
+      } catch (java.io.FileNotFoundException e) {
+        throw new ModelLoadException(model, "model file not found");
+      }
+      if (!st.isDirectory()) {
+        return spec;
+      }
+      List<String> folders = new ArrayList<>();
+      for (FileStatus c : fs.listStatus(base)) {
+        if (c.isDirectory()) {
+          folders.add(c.getPath().getName());
+        }
+      }
+      long v = ModelVersions.pick(model, folders, spec.version());
+      org.apache.hadoop.fs.Path dir = null;
+      for (String f : folders) {
+        if (f.chars().allMatch(Character::isDigit) && Long.parseLong(f) == v) {
+          dir = new org.apache.hadoop.fs.Path(base, f);
+        }
+      }
+      List<String> files = new ArrayList<>();
+      for (FileStatus c : fs.listStatus(dir)) {
+        if (c.isFile()) {
+          files.add(c.getPath().getName());
+        }
+      }
+      String file = ModelVersions.modelFile(dir.toString(), files);
+      return Models.withVersion(spec, new org.apache.hadoop.fs.Path(dir, file).toString(), v);
+    } catch (IOException e) {
+      throw new ModelLoadException(model, "cannot list the model folder: " + e.getMessage(), e);
+    }
+  }
 
   /** A local path for the model named by the spec. */
   public static Path localPath(String model, Path baseDir, Configuration conf)

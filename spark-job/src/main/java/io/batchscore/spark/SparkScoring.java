@@ -96,6 +96,7 @@ public final class SparkScoring {
       SparkSession spark, StructType schema, ScoringSpec spec, Layout layout)
       throws SpecException, ModelLoadException {
     org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    spec = ModelFiles.resolveVersion(spec, conf);
     Path local = ModelFiles.localPath(spec.modelPath(), spec.baseDir(), conf);
     // The pin is checked here, before any input is read, and again where each executor loads.
     ModelSource source = ModelSource.of(local);

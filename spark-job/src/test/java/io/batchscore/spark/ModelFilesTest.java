@@ -61,6 +61,39 @@ class ModelFilesTest {
   }
 
   @Test
+  void aVersionedFolderOnAHadoopFileSystemIsResolvedThroughItsListing() throws Exception {
+    Path base = tmp.resolve("remote/churn");
+    for (String v : new String[] {"3", "12"}) {
+      Files.createDirectories(base.resolve(v));
+      Files.copy(
+          TestData.sample("models/breast_cancer_logreg.onnx"), base.resolve(v + "/model.onnx"));
+    }
+    Configuration conf = new Configuration();
+    conf.set("fs.bstest.impl", TestFs.class.getName());
+    conf.setBoolean("fs.bstest.impl.disable.cache", true);
+    ScoringSpec spec =
+        ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).toBuilder()
+            .model("bstest://" + base)
+            .name(null)
+            .version("latest")
+            .build();
+    ScoringSpec latest = ModelFiles.resolveVersion(spec, conf);
+    assertEquals("bstest:" + base.resolve("12/model.onnx"), latest.modelPath());
+    assertEquals("12", latest.version());
+    assertEquals("churn", latest.name());
+    assertTrue(Files.isRegularFile(ModelFiles.localPath(latest.modelPath(), null, conf)));
+    ScoringSpec three = ModelFiles.resolveVersion(spec.toBuilder().version("3").build(), conf);
+    assertEquals("bstest:" + base.resolve("3/model.onnx"), three.modelPath());
+    ModelLoadException e =
+        assertThrows(
+            ModelLoadException.class,
+            () -> ModelFiles.resolveVersion(spec.toBuilder().version("4").build(), conf));
+    assertTrue(
+        e.getMessage().contains("version 4 is not in the model folder; it has [3, 12]"),
+        e.getMessage());
+  }
+
+  @Test
   void onlyAFileSystemUriOtherThanFileNeedsHadoop() {
     assertTrue(ModelFiles.isRemote("hdfs://nn/models/m.onnx"));
     assertTrue(ModelFiles.isRemote("s3a://bucket/m.onnx"));

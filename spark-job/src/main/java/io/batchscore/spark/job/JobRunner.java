@@ -115,11 +115,12 @@ public final class JobRunner {
       model.put("name", spec.name());
       model.put("version", prepared.plan().modelVersion());
       model.put("sha256", prepared.plan().model().sha256());
+      ScoringSpec bound = prepared.plan().spec();
       model.put(
           "path",
-          spec.modelPath().contains("://")
-              ? spec.modelPath()
-              : spec.resolvedModelPath().toString());
+          bound.modelPath().contains("://")
+              ? bound.modelPath()
+              : bound.resolvedModelPath().toString());
       model.put("engine", spec.engine().specName());
       model.put("device", spec.device().toString());
       report.put("input", o.table != null ? "table " + o.table : o.template(o.input));

@@ -180,7 +180,7 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
     public void saveImpl(String path) {
       try {
         Configuration conf = sparkSession().sparkContext().hadoopConfiguration();
-        ScoringSpec s = instance.parsedSpec();
+        ScoringSpec s = ModelFiles.resolveVersion(instance.parsedSpec(), conf);
         Path local = ModelFiles.localPath(s.modelPath(), s.baseDir(), conf);
         org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(path);
         FileSystem fs = root.getFileSystem(conf);
