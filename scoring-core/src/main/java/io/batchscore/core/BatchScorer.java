@@ -15,8 +15,10 @@ import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSignature;
 import io.batchscore.core.model.ModelSource;
+import io.batchscore.core.monitor.ModelComparison;
 import io.batchscore.core.monitor.Profile;
 import io.batchscore.core.monitor.Profiler;
+import io.batchscore.core.spec.Challenger;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.OutputBinding;
 import io.batchscore.core.spec.ScoringSpec;
@@ -81,6 +83,15 @@ public final class BatchScorer implements AutoCloseable {
   /** The token count of each row of the last call's output, for a profiled text model. */
   private int[] lastTokens;
 
+  /** The challengers' scorers, in the plan's order; empty for a one-model plan. */
+  private BatchScorer[] challengers = new BatchScorer[0];
+
+  /** Each challenger against the champion, when profiling; null otherwise. */
+  private ModelComparison[] comparisons;
+
+  /** Picks the model serving each row when the spec has canaries; null otherwise. */
+  private CanaryRouter router;
+
   private BatchScorer(
       ScoringPlan plan,
       ModelHandle handle,
@@ -101,7 +112,7 @@ public final class BatchScorer implements AutoCloseable {
     }
     this.assemblers = lanes[0].assemblers;
     this.chunks = new ChunkScheduler<>(List.of(lanes), "batchscore-lane");
-    for (OutputColumn c : plan.outputColumns()) {
+    for (OutputColumn c : plan.modelOutputs()) {
       columnsByBinding.computeIfAbsent(c.binding(), k -> new ArrayList<>()).add(c);
       fetch.add(c.binding().output());
     }
@@ -134,17 +145,89 @@ public final class BatchScorer implements AutoCloseable {
    */
   public static BatchScorer open(ScoringPlan plan, ScorerOptions options)
       throws ModelLoadException {
-    return open(plan, ModelSource.of(plan.spec().resolvedModelPath()), options);
+    return open(plan, ModelLocator.local(), options);
   }
 
   /**
    * Opens a scorer for a plan with the model from {@code source}, such as a copy of the model where
-   * this process can read it; its SHA-256 must be the one the plan was bound to.
+   * this process can read it; its SHA-256 must be the one the plan was bound to. Challengers'
+   * models are read as local files.
    *
    * @throws ModelLoadException the model is missing or corrupt, is not the one the plan was bound
    *     to, or the device is unavailable
    */
   public static BatchScorer open(ScoringPlan plan, ModelSource source, ScorerOptions options)
+      throws ModelLoadException {
+    return withChallengers(openModel(plan, source, options), ModelLocator.local(), options);
+  }
+
+  /**
+   * Opens a scorer for a plan with its models where {@code models} finds them: the champion's and
+   * each challenger's, whose SHA-256 must be the ones the plan was bound to. Every model's session
+   * comes from the per-JVM cache.
+   *
+   * @throws ModelLoadException a model is missing or corrupt, is not the one the plan was bound to,
+   *     or the device is unavailable
+   */
+  public static BatchScorer open(ScoringPlan plan, ModelLocator models, ScorerOptions options)
+      throws ModelLoadException {
+    return withChallengers(openModel(plan, models.locate(plan.spec()), options), models, options);
+  }
+
+  /** Opens the challengers' scorers beside a champion's; closes the champion if one fails. */
+  private static BatchScorer withChallengers(
+      BatchScorer champion, ModelLocator models, ScorerOptions options) throws ModelLoadException {
+    List<ScoringPlan> plans = champion.plan.challengers();
+    if (plans.isEmpty()) {
+      return champion;
+    }
+    BatchScorer[] opened = new BatchScorer[plans.size()];
+    try {
+      ScorerOptions own = options.forChallenger();
+      for (int i = 0; i < opened.length; i++) {
+        ScoringPlan p = plans.get(i);
+        opened[i] = openModel(p, models.locate(p.spec()), own);
+      }
+    } catch (ModelLoadException | RuntimeException e) {
+      for (BatchScorer b : opened) {
+        if (b != null) {
+          b.close();
+        }
+      }
+      champion.close();
+      throw e;
+    }
+    champion.challengers = opened;
+    if (CanaryRouter.needed(champion.spec)) {
+      champion.router = new CanaryRouter(champion.spec);
+    }
+    if (options.profile()) {
+      champion.comparisons = new ModelComparison[opened.length];
+      List<String> mine = champion.plan.modelOutputs().stream().map(OutputColumn::name).toList();
+      for (int i = 0; i < opened.length; i++) {
+        Challenger c = champion.spec.challengers().get(i);
+        List<String> both = new ArrayList<>();
+        for (OutputColumn o : plans.get(i).modelOutputs()) {
+          if (mine.contains(o.name())) {
+            both.add(o.name());
+          }
+        }
+        champion.comparisons[i] =
+            new ModelComparison(
+                c.name(),
+                c.mode().specName(),
+                c.share(),
+                plans.get(i).modelVersion(),
+                plans.get(i).model().sha256(),
+                both,
+                options.profileParts());
+      }
+    }
+    return champion;
+  }
+
+  /** Opens a scorer of one model, the plan's own. */
+  private static BatchScorer openModel(ScoringPlan plan, ModelSource source, ScorerOptions options)
       throws ModelLoadException {
     ScoringSpec spec = plan.spec();
     String sha = source.sha256();
@@ -250,6 +333,9 @@ public final class BatchScorer implements AutoCloseable {
       nanSeen = true;
       r = score(batch, false);
     }
+    if (challengers.length > 0) {
+      r = withChallengers(batch, r);
+    }
     if (profiler != null) {
       profiler.addInputs(batch);
       profiler.addOutputs(r.columns(), lastTokens);
@@ -270,6 +356,80 @@ public final class BatchScorer implements AutoCloseable {
           "this scorer does not profile: open it with ScorerOptions.builder().profile(true)");
     }
     return profiler.profile();
+  }
+
+  /**
+   * Each challenger against the champion on the rows scored so far (agreement, differences, the two
+   * prediction distributions), in the spec's order; live, for one thread. Empty without challengers
+   * or without profiling.
+   */
+  public List<ModelComparison> comparisons() {
+    return comparisons == null ? List.of() : List.of(comparisons);
+  }
+
+  /**
+   * Scores the batch with every challenger and lays out the published columns: the champion's (on a
+   * canary's rows, the canary's values), each shadow's under its prefix, then {@code served_by}.
+   */
+  private ScoreResult withChallengers(ColumnBatch batch, ScoreResult mine) {
+    int n = mine.rowsScored();
+    ScoreResult[] theirs = new ScoreResult[challengers.length];
+    for (int i = 0; i < challengers.length; i++) {
+      theirs[i] = challengers[i].score(batch);
+      if (theirs[i].rowsScored() != n
+          || !java.util.Arrays.equals(theirs[i].keptRows(), mine.keptRows())) {
+        throw new ScoringException(
+            "challenger '"
+                + spec.challengers().get(i).name()
+                + "' kept "
+                + theirs[i].rowsScored()
+                + " of the batch's rows and the champion "
+                + n
+                + "; models in one pass must keep the same rows");
+      }
+    }
+    int[] route = router == null ? null : router.route(batch, mine);
+    Set<String> published = new java.util.HashSet<>();
+    plan.modelOutputs().forEach(o -> published.add(o.name()));
+    ColumnBatch.Builder out = ColumnBatch.builder(n);
+    for (Map.Entry<String, Column> e : mine.columns().columns().entrySet()) {
+      Column c = e.getValue();
+      if (route != null && published.contains(e.getKey())) {
+        Column[] from = new Column[theirs.length];
+        for (int i = 0; i < theirs.length; i++) {
+          from[i] = theirs[i].columns().column(e.getKey());
+        }
+        c = CanaryRouter.merge(c, from, route);
+      }
+      out.add(e.getKey(), c);
+    }
+    List<Challenger> cs = spec.challengers();
+    for (int i = 0; i < theirs.length; i++) {
+      if (cs.get(i).mode() == Challenger.Mode.SHADOW) {
+        for (Map.Entry<String, Column> e : theirs[i].columns().columns().entrySet()) {
+          out.add(cs.get(i).publishedName(e.getKey()), e.getValue());
+        }
+      }
+    }
+    int[] served = new int[theirs.length];
+    if (route != null) {
+      String[] by = new String[n];
+      for (int j = 0; j < n; j++) {
+        if (route[j] < 0) {
+          by[j] = plan.modelName();
+        } else {
+          by[j] = cs.get(route[j]).name();
+          served[route[j]]++;
+        }
+      }
+      out.add(Challenger.SERVED_BY, Column.ofStrings(by));
+    }
+    if (comparisons != null) {
+      for (int i = 0; i < theirs.length; i++) {
+        comparisons[i].add(mine.columns(), theirs[i].columns(), served[i]);
+      }
+    }
+    return new ScoreResult(mine.rowsIn(), out.build(), mine.keptRows(), mine.rejections());
   }
 
   /** Scores the batch; with {@code nanLater}, returns null as soon as a NaN feature is copied. */
@@ -500,6 +660,9 @@ public final class BatchScorer implements AutoCloseable {
       return;
     }
     closed = true;
+    for (BatchScorer c : challengers) {
+      c.close();
+    }
     try {
       chunks.close();
       for (Lane lane : lanes) {

@@ -77,6 +77,20 @@ public final class ScorerOptions {
     return passthrough;
   }
 
+  /** These options for a challenger's scorer: its predictions only, profiled by the champion's. */
+  ScorerOptions forChallenger() {
+    Builder b = new Builder();
+    b.cpuShare = cpuShare;
+    b.concurrency = concurrency;
+    b.gpuAddresses = gpuAddresses;
+    b.cache = cache;
+    b.passthrough = false;
+    b.batchesPerCall = batchesPerCall;
+    b.profile = false;
+    b.profileParts = profileParts;
+    return new ScorerOptions(b);
+  }
+
   /** Builds options. */
   public static final class Builder {
     private int cpuShare = 1;

@@ -1,12 +1,15 @@
 package io.batchscore.core;
 
+import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.InputSchema;
 import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSignature;
+import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.monitor.ColumnProfile;
 import io.batchscore.core.monitor.Profile;
+import io.batchscore.core.spec.Challenger;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.Problem;
@@ -16,8 +19,10 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,26 +55,72 @@ public final class ScoringPlan implements Serializable {
   private final ScoringSpec spec;
   private final ModelInfo model;
   private final InputSchema schema;
+  private final List<OutputColumn> modelOutputs;
   private final List<OutputColumn> outputs;
   private final Map<String, ElementType> features;
+  private final Set<String> modelFeatures;
+  private final List<ScoringPlan> challengers;
 
   private ScoringPlan(
-      ScoringSpec spec, ModelInfo model, InputSchema schema, List<OutputColumn> outputs) {
+      ScoringSpec spec,
+      ModelInfo model,
+      InputSchema schema,
+      List<OutputColumn> modelOutputs,
+      List<ScoringPlan> challengers) {
     this.spec = spec;
     this.model = model;
     this.schema = schema;
-    this.outputs = outputs;
+    this.modelOutputs = modelOutputs;
+    this.challengers = List.copyOf(challengers);
+    Map<String, ElementType> f = modelFeatures(spec, model.signature());
+    for (ScoringPlan c : challengers) {
+      c.features.forEach(f::putIfAbsent);
+    }
+    this.modelFeatures = Collections.unmodifiableSet(new LinkedHashSet<>(f.keySet()));
+    List<OutputColumn> out = new ArrayList<>(modelOutputs);
+    boolean canary = false;
+    for (int i = 0; i < challengers.size(); i++) {
+      Challenger c = spec.challengers().get(i);
+      if (c.mode() == Challenger.Mode.SHADOW) {
+        for (OutputColumn oc : challengers.get(i).modelOutputs) {
+          out.add(
+              new OutputColumn(
+                  c.publishedName(oc.name()), oc.type(), oc.binding(), oc.scores(), oc.labels()));
+        }
+      } else {
+        canary = true;
+        if (!f.containsKey(c.key())) {
+          f.put(c.key(), keyType(schema, c.key()));
+        }
+      }
+    }
+    if (canary) {
+      out.add(
+          new OutputColumn(
+              Challenger.SERVED_BY, ColumnType.scalar(ElementType.STRING), null, false, null));
+    }
+    this.outputs = Collections.unmodifiableList(out);
+    this.features = Collections.unmodifiableMap(f);
+  }
+
+  /** The columns a spec's own model reads, each with the element type of the input it feeds. */
+  private static Map<String, ElementType> modelFeatures(ScoringSpec spec, ModelSignature sig) {
     Map<String, ElementType> f = new LinkedHashMap<>();
     if (spec.text() != null) {
       f.put(spec.text().column(), ElementType.STRING);
     }
-    ModelSignature sig = model.signature();
     for (InputBinding b : spec.inputs()) {
       for (String c : b.columns()) {
         f.putIfAbsent(c, sig.input(b.input()).elementType());
       }
     }
-    this.features = Collections.unmodifiableMap(f);
+    return f;
+  }
+
+  /** A canary key is read as the input holds it: a number or text (text when not known). */
+  private static ElementType keyType(InputSchema schema, String key) {
+    ColumnType t = schema == null ? null : schema.type(key);
+    return t == null || !t.isScalar() ? ElementType.STRING : t.element();
   }
 
   /**
@@ -86,13 +137,28 @@ public final class ScoringPlan implements Serializable {
   }
 
   /**
-   * Binds a spec to a model already inspected ({@link Models#inspect}) and to an input's schema.
+   * Binds a spec to a model already inspected ({@link Models#inspect}) and to an input's schema;
+   * challengers' models are local files.
    *
    * @param schema the input's columns, or null to check against the model only
    * @throws ModelLoadException the model is not the one the spec pins ({@code sha256})
    * @throws SpecException the spec does not fit the model or the schema (every problem listed)
    */
   public static ScoringPlan bind(ScoringSpec spec, ModelInfo model, InputSchema schema)
+      throws SpecException, ModelLoadException {
+    return bind(spec, model, schema, ModelLocator.local());
+  }
+
+  /**
+   * Binds a spec to a model already inspected and to an input's schema, with each challenger's
+   * model found by {@code models}, its version resolved, its pin checked and its signature read.
+   *
+   * @param schema the input's columns, or null to check against the models only
+   * @throws ModelLoadException a model is missing, corrupt, or not the one the spec pins
+   * @throws SpecException the spec does not fit the models or the schema (every problem listed)
+   */
+  public static ScoringPlan bind(
+      ScoringSpec spec, ModelInfo model, InputSchema schema, ModelLocator models)
       throws SpecException, ModelLoadException {
     ScoringSpec versioned = Models.resolveVersion(spec);
     if (versioned != spec
@@ -115,12 +181,46 @@ public final class ScoringPlan implements Serializable {
       throw new ModelLoadException(
           model.source(), "SHA-256 is " + model.sha256() + " but the spec expects " + pin);
     }
-    SpecValidator.Validation v =
-        SpecValidator.validate(spec, model.signature(), schema, Runtime.getRuntime().maxMemory());
-    if (!v.problems().isEmpty()) {
-      throw new SpecException(spec.origin(), v.problems());
+    long memory = Runtime.getRuntime().maxMemory();
+    SpecValidator.Validation v = SpecValidator.validate(spec, model.signature(), schema, memory);
+    List<Problem> problems = new ArrayList<>(v.problems());
+    List<ScoringPlan> bound = new ArrayList<>();
+    List<Challenger> resolved = new ArrayList<>();
+    for (int i = 0; i < spec.challengers().size(); i++) {
+      Challenger c = spec.challengers().get(i);
+      ScoringSpec cs = models.resolveVersion(c.spec());
+      ModelSource source = models.locate(cs);
+      source.checkPin(cs.modelSha256());
+      ModelInfo info = Models.inspect(source);
+      SpecValidator.Validation cv = SpecValidator.validate(cs, info.signature(), schema, memory);
+      String at = "challengers[" + i + "].";
+      for (Problem p : cv.problems()) {
+        problems.add(new Problem(at + p.where(), p.message()));
+      }
+      resolved.add(new Challenger(c.name(), c.mode(), c.share(), c.key(), c.prefix(), cs));
+      if (cv.problems().isEmpty()) {
+        ScoringPlan plan = new ScoringPlan(cs, info, schema, cv.outputs(), List.of());
+        Challengers.check(
+            spec,
+            modelFeatures(spec, model.signature()),
+            v.outputs(),
+            c,
+            plan,
+            schema,
+            at,
+            problems);
+        bound.add(plan);
+      }
     }
-    ScoringPlan plan = new ScoringPlan(spec, model, schema, v.outputs());
+    if (!problems.isEmpty()) {
+      throw new SpecException(spec.origin(), problems);
+    }
+    if (!resolved.isEmpty()) {
+      ScoringSpec.Builder b = spec.toBuilder().clearChallengers();
+      resolved.forEach(b::challenger);
+      spec = b.build();
+    }
+    ScoringPlan plan = new ScoringPlan(spec, model, schema, v.outputs(), bound);
     LOG.debug("bound the spec {}: {}", spec.origin(), plan);
     return plan;
   }
@@ -154,8 +254,9 @@ public final class ScoringPlan implements Serializable {
 
   /**
    * The columns the scorer reads, in the spec's order without duplicates, each with the element
-   * type of the model input it feeds (a text column: {@code STRING}). A reader that converts values
-   * as it reads converts to these.
+   * type of the model input it feeds (a text column: {@code STRING}): the champion's, then the
+   * challengers' other columns, then a canary key (as the input holds it). A reader that converts
+   * values as it reads converts to these.
    */
   public Map<String, ElementType> featureColumns() {
     return features;
@@ -166,9 +267,25 @@ public final class ScoringPlan implements Serializable {
     return spec.passthrough();
   }
 
-  /** The prediction columns, in order (passthrough columns not included). */
+  /**
+   * The prediction columns, in order (passthrough columns not included): the champion's, then each
+   * shadow challenger's under its prefix, then {@code served_by} when the spec has a canary.
+   */
   public List<OutputColumn> outputColumns() {
     return outputs;
+  }
+
+  /** The columns this plan's own model writes (a one-model plan: {@link #outputColumns}). */
+  List<OutputColumn> modelOutputs() {
+    return modelOutputs;
+  }
+
+  /**
+   * The challengers bound beside the champion, in the order of the spec's {@link
+   * ScoringSpec#challengers}: each a plan of the challenger's own spec and model.
+   */
+  public List<ScoringPlan> challengers() {
+    return challengers;
   }
 
   /** Rows per engine call. */
@@ -203,6 +320,9 @@ public final class ScoringPlan implements Serializable {
     if (spec.monitoring().features()) {
       features.forEach(
           (c, type) -> {
+            if (!modelFeatures.contains(c)) {
+              return; // a canary key, read only to route rows
+            }
             boolean text = spec.text() != null && spec.text().column().equals(c);
             boolean array = schema != null && schema.type(c) != null && schema.type(c).isArray();
             boolean numbers = text || array || type.isNumeric();
@@ -227,7 +347,12 @@ public final class ScoringPlan implements Serializable {
    */
   public void checkReference(Profile reference, String name) throws SpecException {
     List<Problem> problems = new ArrayList<>();
+    Set<String> own = new java.util.HashSet<>(modelFeatures);
+    modelOutputs.forEach(o -> own.add(o.name()));
     for (Map.Entry<String, ColumnProfile.Kind> e : profiledColumns().entrySet()) {
+      if (!own.contains(e.getKey())) {
+        continue; // a challenger's column: compared with the champion's, not the reference
+      }
       ColumnProfile r = reference.column(e.getKey());
       if (r == null) {
         problems.add(

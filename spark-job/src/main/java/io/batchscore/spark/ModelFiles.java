@@ -115,6 +115,35 @@ public final class ModelFiles {
    * Whether {@link #localPath} needs a Hadoop file system (and its configuration) for this model: a
    * URI with a scheme other than {@code file} (a one-letter scheme is a Windows drive).
    */
+  /**
+   * Finds a spec's models as {@link #localPath} does, versions resolved as {@link #resolveVersion}
+   * does: the champion's and each challenger's.
+   *
+   * @param conf the Hadoop configuration, for models on a Hadoop file system; may be null when none
+   *     is
+   */
+  public static io.batchscore.core.ModelLocator locator(Configuration conf) {
+    return new io.batchscore.core.ModelLocator() {
+      @Override
+      public io.batchscore.core.model.ModelSource locate(ScoringSpec spec)
+          throws ModelLoadException {
+        return io.batchscore.core.model.ModelSource.of(
+            localPath(spec.modelPath(), spec.baseDir(), conf));
+      }
+
+      @Override
+      public ScoringSpec resolveVersion(ScoringSpec spec) throws ModelLoadException {
+        return ModelFiles.resolveVersion(spec, conf);
+      }
+    };
+  }
+
+  /** True when the spec's model or a challenger's is on a Hadoop file system. */
+  static boolean anyRemote(ScoringSpec spec) {
+    return isRemote(spec.modelPath())
+        || spec.challengers().stream().anyMatch(c -> isRemote(c.spec().modelPath()));
+  }
+
   static boolean isRemote(String model) {
     URI uri = toUri(model);
     String scheme = uri == null ? null : uri.getScheme();

@@ -5,13 +5,9 @@ import io.batchscore.core.BatchScorer;
 import io.batchscore.core.RowRejection;
 import io.batchscore.core.ScoreResult;
 import io.batchscore.core.ScorerOptions;
-import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.model.ModelLoadException;
-import io.batchscore.core.model.ModelSource;
-import io.batchscore.core.spec.ScoringSpec;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -101,14 +97,10 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
    * checked).
    */
   private BatchScorer open(ScorerOptions opts) throws ModelLoadException {
-    ScoringPlan scoring = plan.scoring;
-    ScoringSpec spec = scoring.spec();
-    Path local =
-        ModelFiles.localPath(
-            spec.modelPath(),
-            spec.baseDir(),
-            hadoopConf == null ? null : hadoopConf.value().value());
-    return BatchScorer.open(scoring, ModelSource.of(local), opts);
+    return BatchScorer.open(
+        plan.scoring,
+        ModelFiles.locator(hadoopConf == null ? null : hadoopConf.value().value()),
+        opts);
   }
 
   /** Reads a batch, scores it, hands out its rows; then the next batch. */
@@ -195,6 +187,9 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
         closed = true;
         if (plan.profile) {
           metrics.profile.add(scorer.profile());
+          if (!scorer.comparisons().isEmpty()) {
+            metrics.comparisons.add(scorer.comparisons());
+          }
         }
         scorer.close();
       }

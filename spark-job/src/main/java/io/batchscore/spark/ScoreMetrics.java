@@ -1,7 +1,10 @@
 package io.batchscore.spark;
 
+import io.batchscore.core.monitor.ModelComparison;
 import io.batchscore.core.monitor.Profile;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.SparkContext;
@@ -32,6 +35,9 @@ public final class ScoreMetrics implements Serializable {
   /** The profile of the scored rows: every feature and prediction, merged across tasks. */
   public final ProfileAccumulator profile;
 
+  /** Each challenger against the champion, merged across tasks; empty for a one-model spec. */
+  public final ComparisonAccumulator comparisons;
+
   /**
    * Each task's set-up, from the start of its partition function until its first batch can be read:
    * the scorer opened (the model from the per-JVM cache, or loaded) and its buffers made.
@@ -53,6 +59,8 @@ public final class ScoreMetrics implements Serializable {
     sc.register(modelLoads, name + ".modelLoads");
     profile = new ProfileAccumulator();
     sc.register(profile, name + ".profile");
+    comparisons = new ComparisonAccumulator();
+    sc.register(comparisons, name + ".comparisons");
     taskSetup = new LatencyAccumulator();
     sc.register(taskSetup, name + ".taskSetup");
     taskSetupNanos = sc.longAccumulator(name + ".taskSetupNanos");
@@ -111,6 +119,63 @@ public final class ScoreMetrics implements Serializable {
     @Override
     public synchronized Profile value() {
       return profile();
+    }
+  }
+
+  /**
+   * Each challenger's comparison with the champion ({@link ModelComparison}), in the spec's order,
+   * each task's merged in once, at its end.
+   */
+  public static final class ComparisonAccumulator
+      extends AccumulatorV2<List<ModelComparison>, List<ModelComparison>> {
+    private static final long serialVersionUID = 1L;
+
+    /** Null until a task's comparisons arrive (and in a half-read copy, as the profile's). */
+    private ArrayList<ModelComparison> merged;
+
+    @Override
+    public synchronized boolean isZero() {
+      return merged == null || merged.isEmpty();
+    }
+
+    @Override
+    public ComparisonAccumulator copy() {
+      ComparisonAccumulator c = new ComparisonAccumulator();
+      synchronized (this) {
+        if (!isZero()) {
+          c.merged = org.apache.commons.lang3.SerializationUtils.clone(merged);
+        }
+      }
+      return c;
+    }
+
+    @Override
+    public synchronized void reset() {
+      merged = null;
+    }
+
+    @Override
+    public synchronized void add(List<ModelComparison> task) {
+      if (merged == null || merged.isEmpty()) {
+        merged = new ArrayList<>(task);
+      } else {
+        for (int i = 0; i < task.size(); i++) {
+          merged.get(i).merge(task.get(i));
+        }
+      }
+    }
+
+    @Override
+    public synchronized void merge(
+        AccumulatorV2<List<ModelComparison>, List<ModelComparison>> other) {
+      if (!other.isZero()) {
+        add(other.value());
+      }
+    }
+
+    @Override
+    public synchronized List<ModelComparison> value() {
+      return merged == null ? List.of() : merged;
     }
   }
 

@@ -1,8 +1,10 @@
 package io.batchscore.spark;
 
 import io.batchscore.core.ScoreResult;
+import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.EncodedStrings;
+import io.batchscore.core.spec.Challenger;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.SpecializedGettersReader;
@@ -36,6 +38,14 @@ final class ScoredRow extends InternalRow {
   private final int modelStart;
   private final int fields;
   private final UTF8String[] model;
+
+  /**
+   * With canaries: the model columns of each model by its name, and the ordinal of {@code
+   * served_by}, which picks them per row; else null and -1.
+   */
+  private final java.util.Map<String, UTF8String[]> modelByName;
+
+  private final int servedBy;
   private final EncodedStrings<UTF8String> labels = new EncodedStrings<>(UTF8String::fromString);
 
   /** Per ordinal of a prediction: its values array (float[], double[], ..., String[]) or column. */
@@ -61,6 +71,26 @@ final class ScoredRow extends InternalRow {
         };
     this.values = new Object[fields];
     this.columns = new Column[fields];
+    int served = java.util.List.of(plan.predictionColumns).indexOf(Challenger.SERVED_BY);
+    if (served >= 0 && plan.modelColumns) {
+      this.servedBy = predictionsStart + served;
+      this.modelByName = new java.util.HashMap<>();
+      modelByName.put(plan.scoring.modelName(), model);
+      java.util.List<Challenger> cs = plan.scoring.spec().challengers();
+      for (int c = 0; c < cs.size(); c++) {
+        ScoringPlan p = plan.scoring.challengers().get(c);
+        modelByName.put(
+            cs.get(c).name(),
+            new UTF8String[] {
+              UTF8String.fromString(p.modelName()),
+              UTF8String.fromString(p.modelVersion()),
+              UTF8String.fromString(p.model().sha256())
+            });
+      }
+    } else {
+      this.servedBy = -1;
+      this.modelByName = null;
+    }
   }
 
   /** Points the row at a newly scored batch; {@code scoredAtMicros} fills {@code scored_at}. */
@@ -176,6 +206,10 @@ final class ScoredRow extends InternalRow {
     }
     if (ordinal < modelStart) {
       return labels.get(((String[]) values[ordinal])[i]);
+    }
+    if (servedBy >= 0) {
+      // a canary's rows name the model that served them
+      return modelByName.get(((String[]) values[servedBy])[i])[ordinal - modelStart];
     }
     return model[ordinal - modelStart];
   }

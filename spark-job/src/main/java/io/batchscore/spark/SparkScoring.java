@@ -104,7 +104,7 @@ public final class SparkScoring {
     ModelInfo model = Models.inspect(source);
     ScoringSpec bound =
         layout.passthroughAll() ? spec.toBuilder().clearPassthrough().build() : spec;
-    return ScoringPlan.bind(bound, model, SparkTypes.inputSchema(schema));
+    return ScoringPlan.bind(bound, model, SparkTypes.inputSchema(schema), ModelFiles.locator(conf));
   }
 
   /**
@@ -174,7 +174,7 @@ public final class SparkScoring {
     // (hdfs://, s3a://...); broadcasting it took a quarter of prepare's time (~6 ms a query).
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<SerializableConfiguration> hadoopConf =
-        ModelFiles.isRemote(spec.modelPath())
+        ModelFiles.anyRemote(spec)
             ? jsc.broadcast(
                 new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()))
             : null;

@@ -26,6 +26,7 @@ public final class HtmlReport {
   private final Map<String, String> summary = new LinkedHashMap<>();
   private DriftStatus status;
   private final List<Comparison> comparisons = new ArrayList<>();
+  private final List<ModelComparison> challengers = new ArrayList<>();
   private final Map<String, List<TrendPoint>> trends = new LinkedHashMap<>();
   private String trendMetric = "psi";
   private String trendAgainst = "";
@@ -66,6 +67,15 @@ public final class HtmlReport {
   public HtmlReport comparison(
       String id, String heading, Profile reference, Profile current, DriftReport drift) {
     comparisons.add(new Comparison(id, heading, reference, current, drift));
+    return this;
+  }
+
+  /**
+   * A challenger against the champion: label agreement and confusion, score differences, and the
+   * drift between the two models' prediction distributions.
+   */
+  public HtmlReport challenger(ModelComparison c) {
+    challengers.add(c);
     return this;
   }
 
@@ -111,6 +121,9 @@ public final class HtmlReport {
     for (Comparison c : comparisons) {
       comparison(h, c);
     }
+    for (ModelComparison c : challengers) {
+      challenger(h, c);
+    }
     if (!trends.isEmpty()) {
       h.append("<section id=\"trend\"><h2>")
           .append(esc(label(trendMetric)))
@@ -125,6 +138,115 @@ public final class HtmlReport {
             + "String(e.message)});document.body.dataset.rendered='yes';</script>\n");
     h.append("</body></html>\n");
     return h.toString();
+  }
+
+  // ------------------------------------------------------------------ challengers
+
+  private void challenger(StringBuilder h, ModelComparison c) {
+    String id = "challenger-" + c.name();
+    h.append("<section class=\"challenger\" id=\"")
+        .append(esc(id))
+        .append("\" data-challenger=\"")
+        .append(esc(c.name()))
+        .append("\" data-mode=\"")
+        .append(esc(c.mode()))
+        .append("\"><h2>Challenger ")
+        .append(esc(c.name()))
+        .append(" v")
+        .append(esc(c.version()))
+        .append(" (")
+        .append(esc(c.mode()))
+        .append(") against the champion</h2>\n<p class=\"counts\">")
+        .append(c.rows())
+        .append(" rows scored by both");
+    if ("canary".equals(c.mode())) {
+      h.append("; ")
+          .append(c.servedRows())
+          .append(" served by the challenger (share ")
+          .append(format(c.share()))
+          .append(")");
+    }
+    h.append("</p>\n");
+    if (!c.labelColumns().isEmpty()) {
+      h.append("<h3>Labels</h3><table class=\"agreement\"><thead><tr><th>column</th>")
+          .append("<th>agreement</th></tr></thead><tbody>");
+      for (String col : c.labelColumns()) {
+        double a = c.agreement(col);
+        h.append("<tr data-column=\"")
+            .append(esc(col))
+            .append("\" data-agreement=\"")
+            .append(Double.isNaN(a) ? "" : Double.toString(a))
+            .append("\"><td>")
+            .append(esc(col))
+            .append("</td><td>")
+            .append(format(a))
+            .append("</td></tr>");
+      }
+      h.append("</tbody></table>\n");
+      for (String col : c.labelColumns()) {
+        confusion(h, col, c.confusion(col));
+      }
+    }
+    if (!c.scoreColumns().isEmpty()) {
+      h.append("<h3>Scores: absolute difference</h3><table class=\"difference\"><thead><tr>")
+          .append("<th>column</th><th>mean</th><th>p50</th><th>p99</th><th>max</th>")
+          .append("</tr></thead><tbody>");
+      for (String col : c.scoreColumns()) {
+        Map<String, Double> d = c.difference(col);
+        h.append("<tr data-column=\"").append(esc(col)).append("\"><td>").append(esc(col));
+        for (String m : List.of("mean", "p50", "p99", "max")) {
+          double v = d.getOrDefault(m, Double.NaN);
+          h.append("</td><td data-metric=\"")
+              .append(m)
+              .append("\" data-value=\"")
+              .append(Double.isNaN(v) ? "" : Double.toString(v))
+              .append("\">")
+              .append(format(v));
+        }
+        h.append("</td></tr>");
+      }
+      h.append("</tbody></table>\n");
+    }
+    h.append("</section>\n");
+    comparison(
+        h,
+        new Comparison(
+            id + "-drift",
+            "Predictions of " + c.name() + " against the champion's",
+            c.championPredictions(),
+            c.challengerPredictions(),
+            c.drift()));
+  }
+
+  /** A confusion matrix: the champion's labels down, the challenger's across. */
+  private static void confusion(StringBuilder h, String col, Map<String, Map<String, Long>> m) {
+    java.util.TreeSet<String> across = new java.util.TreeSet<>();
+    m.values().forEach(r -> across.addAll(r.keySet()));
+    h.append("<table class=\"confusion\" data-column=\"")
+        .append(esc(col))
+        .append("\"><caption>")
+        .append(esc(col))
+        .append(": champion (rows) by challenger (columns)</caption><thead><tr><th></th>");
+    across.forEach(b -> h.append("<th>").append(esc(b)).append("</th>"));
+    h.append("</tr></thead><tbody>");
+    m.forEach(
+        (a, row) -> {
+          h.append("<tr><th>").append(esc(a)).append("</th>");
+          for (String b : across) {
+            long k = row.getOrDefault(b, 0L);
+            h.append("<td data-champion=\"")
+                .append(esc(a))
+                .append("\" data-challenger=\"")
+                .append(esc(b))
+                .append("\"")
+                .append(a.equals(b) ? " class=\"agree\"" : "")
+                .append(">")
+                .append(k)
+                .append("</td>");
+          }
+          h.append("</tr>");
+        });
+    h.append("</tbody></table>\n");
   }
 
   // ------------------------------------------------------------------ drift tables
@@ -479,5 +601,7 @@ public final class HtmlReport {
           + "figure.trend{width:200px}.legend span{margin-right:12px;font-size:12px}"
           + ".legend .ref:before{content:'';display:inline-block;width:10px;height:10px;"
           + "background:#c8d1dc;margin-right:4px}.legend .cur:before{content:'';display:inline-block;"
-          + "width:10px;height:10px;background:#0969da;margin-right:4px}";
+          + "width:10px;height:10px;background:#0969da;margin-right:4px}"
+          + "table.confusion td{text-align:right}td.agree{font-weight:600;background:#eef6ee}"
+          + "caption{text-align:left;font-weight:600;padding:4px 0}";
 }

@@ -36,6 +36,7 @@ public final class ScoringSpec implements Serializable {
   private final double fillValue;
   private final TextConfig text;
   private final Monitoring monitoring;
+  private final List<Challenger> challengers;
 
   /** The folder relative paths resolve against, as a string: {@link Path} is not serializable. */
   private final String baseDir;
@@ -58,6 +59,7 @@ public final class ScoringSpec implements Serializable {
     this.fillValue = b.fillValue;
     this.text = b.text;
     this.monitoring = b.monitoring;
+    this.challengers = List.copyOf(b.challengers);
     this.baseDir = b.baseDir == null ? null : b.baseDir.toString();
     this.origin = b.origin;
   }
@@ -98,6 +100,7 @@ public final class ScoringSpec implements Serializable {
     b.fillValue = fillValue;
     b.text = text;
     b.monitoring = monitoring;
+    b.challengers.addAll(challengers);
     b.baseDir = baseDir();
     b.origin = origin;
     return b;
@@ -111,6 +114,33 @@ public final class ScoringSpec implements Serializable {
   /** The {@code monitoring} section: reference profile, features profiled, drift thresholds. */
   public Monitoring monitoring() {
     return monitoring;
+  }
+
+  /**
+   * The models scored in the same pass beside this spec's own (the champion), in the spec's order;
+   * empty for a one-model spec.
+   */
+  public List<Challenger> challengers() {
+    return challengers;
+  }
+
+  /**
+   * Every column a scoring pass reads: the champion's features ({@link #featureColumns}), then each
+   * challenger's that the champion does not read, then the canary key; without duplicates.
+   */
+  public List<String> readColumns() {
+    List<String> cols = featureColumns();
+    for (Challenger c : challengers) {
+      for (String f : c.spec().featureColumns()) {
+        if (!cols.contains(f)) {
+          cols.add(f);
+        }
+      }
+      if (c.key() != null && !cols.contains(c.key())) {
+        cols.add(c.key());
+      }
+    }
+    return cols;
   }
 
   /** The reference profile's path resolved against the spec's folder, or null. */
@@ -248,10 +278,35 @@ public final class ScoringSpec implements Serializable {
     private double fillValue = 0.0;
     private TextConfig text;
     private Monitoring monitoring = Monitoring.DEFAULTS;
+    private final List<Challenger> challengers = new ArrayList<>();
     private Path baseDir;
     private String origin = "(built in code)";
 
     private Builder() {}
+
+    /** A builder holding the same state, for a spec that differs from this one in a few fields. */
+    Builder copy() {
+      Builder c = new Builder();
+      c.name = name;
+      c.version = version;
+      c.modelPath = modelPath;
+      c.modelSha256 = modelSha256;
+      c.engine = engine;
+      c.device = device;
+      c.batchSize = batchSize;
+      c.session = session;
+      c.inputs.addAll(inputs);
+      c.outputs.addAll(outputs);
+      c.passthrough.addAll(passthrough);
+      c.nullPolicy = nullPolicy;
+      c.fillValue = fillValue;
+      c.text = text;
+      c.monitoring = monitoring;
+      c.challengers.addAll(challengers);
+      c.baseDir = baseDir;
+      c.origin = origin;
+      return c;
+    }
 
     public Builder name(String n) {
       this.name = n;
@@ -347,6 +402,17 @@ public final class ScoringSpec implements Serializable {
     /** The {@code monitoring} section ({@link Monitoring#DEFAULTS} when the spec has none). */
     public Builder monitoring(Monitoring m) {
       this.monitoring = Objects.requireNonNull(m);
+      return this;
+    }
+
+    /** Adds a model scored in the same pass ({@link ScoringSpec#challengers}). */
+    public Builder challenger(Challenger c) {
+      challengers.add(Objects.requireNonNull(c));
+      return this;
+    }
+
+    public Builder clearChallengers() {
+      challengers.clear();
       return this;
     }
 

@@ -45,7 +45,12 @@ final class SpecParser {
           "passthrough",
           "nulls",
           "text",
-          "monitoring");
+          "monitoring",
+          "challengers");
+  private static final Set<String> CHALLENGER_KEYS =
+      Set.of(
+          "name", "mode", "share", "key", "prefix", "model", "version", "engine", "inputs",
+          "outputs");
   private static final Set<String> MONITORING_KEYS =
       Set.of("reference", "features", "thresholds", "columns");
   private static final Set<String> MODEL_KEYS = Set.of("path", "sha256");
@@ -144,7 +149,107 @@ final class SpecParser {
     }
     readNulls(r, root.get("nulls"), b);
     readMonitoring(r, root.get("monitoring"), b);
+    readChallengers(r, root.get("challengers"), b, root.has("text"));
     return b.build(r.problems);
+  }
+
+  /**
+   * Reads the {@code challengers} section: each entry is the champion's spec with its own name,
+   * mode, model and, where given, version, engine, inputs and outputs. Problems are reported at
+   * {@code challengers[i]...}.
+   */
+  private static void readChallengers(
+      Reader r, JsonNode node, ScoringSpec.Builder b, boolean hasText) {
+    if (node == null || node.isNull()) {
+      return;
+    }
+    if (!node.isArray()) {
+      r.add("challengers", "expected a list of models ({name, mode, model})");
+      return;
+    }
+    List<Challenger> out = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      String at = "challengers[" + i + "]";
+      JsonNode n = node.get(i);
+      if (!n.isObject()) {
+        r.add(at, "expected a mapping with 'name', 'mode' and 'model'");
+        continue;
+      }
+      int before = r.problems.size();
+      Reader cr = new Reader();
+      cr.unknownKeys(n, CHALLENGER_KEYS, "");
+      String name = cr.text(n, "name", "name").orElse(null);
+      if (name == null || name.isBlank()) {
+        cr.add("name", "missing: the challenger's name (used in reports and column names)");
+      }
+      Challenger.Mode mode = null;
+      String m = cr.text(n, "mode", "mode").orElse(null);
+      if (m == null) {
+        cr.add("mode", "missing: shadow (every row, its own columns) or canary (a share of rows)");
+      } else {
+        try {
+          mode = Challenger.Mode.parse(m);
+        } catch (IllegalArgumentException e) {
+          cr.add("mode", e.getMessage());
+        }
+      }
+      double share = 0;
+      JsonNode sn = n.get("share");
+      if (sn != null && !sn.isNull()) {
+        if (!sn.isNumber()) {
+          cr.add("share", "expected a number in [0, 1], got '" + sn.asText() + "'");
+        } else {
+          share = sn.doubleValue();
+        }
+      }
+      String key = cr.text(n, "key", "key").orElse(null);
+      String prefix = cr.text(n, "prefix", "prefix").orElse(null);
+      ScoringSpec.Builder cb =
+          b.copy().clearChallengers().clearPassthrough().monitoring(Monitoring.DEFAULTS);
+      cb.name(name).version(n.has("version") ? n.get("version").asText() : null).modelSha256(null);
+      readModel(cr, n.get("model"), cb);
+      cr.text(n, "engine", "engine")
+          .ifPresent(
+              s -> {
+                try {
+                  cb.engine(EngineKind.parse(s));
+                } catch (IllegalArgumentException e) {
+                  cr.add("engine", "'" + s + "' is not one of ort, djl");
+                }
+              });
+      if (n.has("inputs")) {
+        cb.clearInputs();
+        readInputs(cr, n.get("inputs"), cb, hasText);
+      }
+      if (n.has("outputs")) {
+        cb.clearOutputs();
+        readOutputs(cr, n.get("outputs"), cb);
+      }
+      ScoringSpec spec = null;
+      if (cr.problems.isEmpty()) {
+        try {
+          spec = cb.build();
+        } catch (SpecException e) {
+          cr.problems.addAll(e.problems());
+        }
+      }
+      for (Problem p : cr.problems) {
+        r.add(p.where().isEmpty() ? at : at + "." + p.where(), p.message());
+      }
+      if (r.problems.size() == before && mode != null) {
+        out.add(
+            mode == Challenger.Mode.SHADOW
+                ? Challenger.shadow(name, prefix, spec)
+                : Challenger.canary(name, share, key, spec));
+        if (mode == Challenger.Mode.SHADOW && (n.has("share") || n.has("key"))) {
+          r.add(at, "'share' and 'key' are for a canary; a shadow scores every row");
+        }
+        if (mode == Challenger.Mode.CANARY && n.has("prefix")) {
+          r.add(at + ".prefix", "a canary publishes under the champion's column names");
+        }
+      }
+    }
+    out.forEach(b::challenger);
   }
 
   private static void readModel(Reader r, JsonNode node, ScoringSpec.Builder b) {
@@ -481,44 +586,8 @@ final class SpecParser {
     session.put("executionMode", c.parallelExecution() ? "parallel" : "sequential");
     c.cudaOptions().forEach(session.putObject("cuda")::put);
     c.config().forEach(session.putObject("config")::put);
-    ArrayNode inputs =
-        s.inputs().isEmpty() && s.text() != null ? root.arrayNode() : root.putArray("inputs");
-    for (InputBinding in : s.inputs()) {
-      ObjectNode n = inputs.addObject().put("input", in.input());
-      if (in.fromColumnList()) {
-        in.columns().forEach(n.putArray("columns")::add);
-      } else {
-        n.put("column", in.columns().get(0));
-      }
-      if (in.shape() != null) {
-        ArrayNode shape = n.putArray("shape");
-        for (int d : in.shape()) {
-          shape.add(d);
-        }
-      }
-    }
-    ArrayNode outputs = root.putArray("outputs");
-    for (OutputBinding o : s.outputs()) {
-      ObjectNode n = outputs.addObject().put("output", o.output()).put("column", o.column());
-      n.put("transform", o.transform().specName());
-      if (o.labels() != null) {
-        o.labels().forEach(n.putArray("labels")::add);
-      } else if (o.labelsFromMetadata() != null) {
-        n.putObject("labels").put("metadata", o.labelsFromMetadata());
-      }
-      if (o.k() > 0) {
-        n.put("k", o.k());
-      }
-      if (o.positiveClass() != null) {
-        n.put("positiveClass", o.positiveClass());
-      }
-      if (o.scoresColumn() != null) {
-        n.put("scoresColumn", o.scoresColumn());
-      }
-      if (o.normalize()) {
-        n.put("normalize", true);
-      }
-    }
+    writeInputs(s, root);
+    writeOutputs(s, root);
     if (s.text() != null) {
       TextConfig t = s.text();
       ObjectNode tn = root.putObject("text");
@@ -561,10 +630,81 @@ final class SpecParser {
                 });
       }
     }
+    if (!s.challengers().isEmpty()) {
+      ArrayNode cs = root.putArray("challengers");
+      for (Challenger ch : s.challengers()) {
+        ObjectNode cn = cs.addObject();
+        cn.put("name", ch.name()).put("mode", ch.mode().specName());
+        if (ch.mode() == Challenger.Mode.CANARY) {
+          cn.put("share", ch.share());
+          if (ch.key() != null) {
+            cn.put("key", ch.key());
+          }
+        } else {
+          cn.put("prefix", ch.prefix());
+        }
+        ScoringSpec cs1 = ch.spec();
+        if (cs1.version() != null) {
+          cn.put("version", cs1.version());
+        }
+        ObjectNode cm = cn.putObject("model");
+        cm.put("path", resolvedForJson(cs1));
+        if (cs1.modelSha256() != null) {
+          cm.put("sha256", cs1.modelSha256());
+        }
+        cn.put("engine", cs1.engine().specName());
+        writeInputs(cs1, cn);
+        writeOutputs(cs1, cn);
+      }
+    }
     try {
       return JSON.writeValueAsString(root);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static void writeInputs(ScoringSpec s, ObjectNode root) {
+    ArrayNode inputs =
+        s.inputs().isEmpty() && s.text() != null ? root.arrayNode() : root.putArray("inputs");
+    for (InputBinding in : s.inputs()) {
+      ObjectNode n = inputs.addObject().put("input", in.input());
+      if (in.fromColumnList()) {
+        in.columns().forEach(n.putArray("columns")::add);
+      } else {
+        n.put("column", in.columns().get(0));
+      }
+      if (in.shape() != null) {
+        ArrayNode shape = n.putArray("shape");
+        for (int d : in.shape()) {
+          shape.add(d);
+        }
+      }
+    }
+  }
+
+  private static void writeOutputs(ScoringSpec s, ObjectNode root) {
+    ArrayNode outputs = root.putArray("outputs");
+    for (OutputBinding o : s.outputs()) {
+      ObjectNode n = outputs.addObject().put("output", o.output()).put("column", o.column());
+      n.put("transform", o.transform().specName());
+      if (o.labels() != null) {
+        o.labels().forEach(n.putArray("labels")::add);
+      } else if (o.labelsFromMetadata() != null) {
+        n.putObject("labels").put("metadata", o.labelsFromMetadata());
+      }
+      if (o.k() > 0) {
+        n.put("k", o.k());
+      }
+      if (o.positiveClass() != null) {
+        n.put("positiveClass", o.positiveClass());
+      }
+      if (o.scoresColumn() != null) {
+        n.put("scoresColumn", o.scoresColumn());
+      }
+      if (o.normalize()) {
+        n.put("normalize", true);
+      }
     }
   }
 

@@ -93,6 +93,109 @@ final class SpecStructure {
         p.add(new Problem(at + ".scoresColumn", "only top_k writes a scores column"));
       }
     }
+    checkChallengers(s, columns, p);
     return p;
+  }
+
+  /** The written columns of a binding list: each output's column and top_k's scores column. */
+  static List<String> writtenColumns(List<OutputBinding> outputs) {
+    List<String> out = new ArrayList<>();
+    for (OutputBinding o : outputs) {
+      out.add(o.column());
+      if (o.scoresColumn() != null) {
+        out.add(o.scoresColumn());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Challengers: unique names, canary shares in [0, 1] that add up to at most 1 and one key column,
+   * canaries publishing the champion's columns, and no column written twice.
+   *
+   * @param written the champion's and passthrough columns
+   */
+  private static void checkChallengers(ScoringSpec s, Set<String> written, List<Problem> p) {
+    Set<String> names = new HashSet<>();
+    names.add(s.name());
+    double canaryShare = 0;
+    String key = null;
+    List<String> champion = writtenColumns(s.outputs());
+    Set<String> all = new HashSet<>(written);
+    all.add(Challenger.SERVED_BY);
+    for (int i = 0; i < s.challengers().size(); i++) {
+      Challenger c = s.challengers().get(i);
+      String at = "challengers[" + i + "]";
+      if (!names.add(c.name())) {
+        p.add(
+            new Problem(
+                at + ".name",
+                "'"
+                    + c.name()
+                    + "' names another model of this spec; each model needs its own name"));
+      }
+      List<String> cols = writtenColumns(c.spec().outputs());
+      if (c.mode() == Challenger.Mode.CANARY) {
+        if (!(c.share() >= 0 && c.share() <= 1)) {
+          p.add(new Problem(at + ".share", "must be in [0, 1], got " + c.share()));
+        } else {
+          canaryShare += c.share();
+        }
+        if (c.key() == null || c.key().isBlank()) {
+          p.add(
+              new Problem(
+                  at + ".key",
+                  "missing: the column whose hash picks the canary's rows (an id that is stable"
+                      + " across runs)"));
+        } else if (key == null) {
+          key = c.key();
+        } else if (!key.equals(c.key())) {
+          p.add(
+              new Problem(
+                  at + ".key",
+                  "'" + c.key() + "' differs from the first canary's key '" + key + "'"));
+        }
+        if (!new HashSet<>(cols).equals(new HashSet<>(champion))) {
+          p.add(
+              new Problem(
+                  at + ".outputs",
+                  "a canary publishes in the champion's columns "
+                      + champion
+                      + " but writes "
+                      + cols
+                      + "; use the same column names, or score it as a shadow"));
+        }
+        if (written.contains(Challenger.SERVED_BY)) {
+          p.add(
+              new Problem(
+                  "passthrough",
+                  "'" + Challenger.SERVED_BY + "' is the column a canary spec adds"));
+        }
+      } else {
+        if (c.prefix() == null || c.prefix().isEmpty()) {
+          p.add(
+              new Problem(
+                  at + ".prefix",
+                  "a shadow's columns need a prefix to stay apart from the champion's"));
+          continue;
+        }
+        for (String col : cols) {
+          if (!all.add(c.publishedName(col))) {
+            p.add(
+                new Problem(
+                    at + ".outputs",
+                    "column '"
+                        + c.publishedName(col)
+                        + "' is written twice (by the champion, passthrough or another model);"
+                        + " give this shadow another prefix"));
+          }
+        }
+      }
+    }
+    if (canaryShare > 1 + 1e-9) {
+      p.add(
+          new Problem(
+              "challengers", "the canaries' shares add up to " + canaryShare + ", above 1"));
+    }
   }
 }

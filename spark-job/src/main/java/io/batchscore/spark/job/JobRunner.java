@@ -3,6 +3,7 @@ package io.batchscore.spark.job;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.monitor.DriftStatus;
+import io.batchscore.core.monitor.ModelComparison;
 import io.batchscore.core.monitor.Profile;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SpecException;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkContext;
@@ -123,6 +125,8 @@ public final class JobRunner {
               : bound.resolvedModelPath().toString());
       model.put("engine", spec.engine().specName());
       model.put("device", spec.device().toString());
+      List<ModelComparison> comparisons = prepared.metrics().comparisons.value();
+      RunReport.challengers(report, prepared.plan(), comparisons);
       report.put("input", o.table != null ? "table " + o.table : o.template(o.input));
       report.put("output", out.partition().toString());
       report.put("mode", o.mode.optionName());
@@ -171,7 +175,12 @@ public final class JobRunner {
               + report.get("rows").get("rejected").asLong());
       summary.put("output", out.partition().toString());
       monitor.write(
-          reportFile, label + " v" + prepared.plan().modelVersion(), about, summary, status);
+          reportFile,
+          label + " v" + prepared.plan().modelVersion(),
+          about,
+          summary,
+          status,
+          comparisons);
       long rejected = report.get("rows").get("rejected").asLong();
       LOG.info(
           "{}: {} rows scored, {} rejected, {} rows/s, batch p50 {} ms p99 {} ms; output {}; report {}",

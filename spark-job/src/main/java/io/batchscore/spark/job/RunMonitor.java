@@ -8,6 +8,7 @@ import io.batchscore.core.monitor.Drift;
 import io.batchscore.core.monitor.DriftReport;
 import io.batchscore.core.monitor.DriftStatus;
 import io.batchscore.core.monitor.HtmlReport;
+import io.batchscore.core.monitor.ModelComparison;
 import io.batchscore.core.monitor.Profile;
 import io.batchscore.core.monitor.Profiles;
 import io.batchscore.core.spec.Problem;
@@ -208,7 +209,8 @@ final class RunMonitor {
       String title,
       Map<String, String> about,
       Map<String, String> summary,
-      DriftStatus status)
+      DriftStatus status,
+      List<ModelComparison> challengers)
       throws IOException {
     write(
         new Path(reports, "run_date=" + runDate + "/profile.json"),
@@ -239,6 +241,7 @@ final class RunMonitor {
           vsReference ? "against the reference" : "against each run's previous",
           trends(today, vsReference ? "reference" : "previous"));
     }
+    challengers.forEach(html::challenger);
     write(new Path(reportFile.getParent(), "report.html"), html.render());
   }
 

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchscore.core.OutputColumn;
+import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.monitor.ColumnProfile;
+import io.batchscore.core.monitor.ModelComparison;
 import io.batchscore.core.monitor.Profile;
+import io.batchscore.core.spec.Challenger;
 import io.batchscore.spark.ScoreMetrics;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +66,35 @@ public final class RunReport {
     t.put("p50", round(ScoreMetrics.LatencyAccumulator.percentile(h, 0.50)));
     t.put("p99", round(ScoreMetrics.LatencyAccumulator.percentile(h, 0.99)));
     t.put("max", round(ScoreMetrics.LatencyAccumulator.percentile(h, 1.0)));
+  }
+
+  /**
+   * The report's {@code challengers}: each challenger against the champion ({@link
+   * ModelComparison#toJson}), or, where no task scored a row, the challenger's name, mode and
+   * model.
+   */
+  static void challengers(ObjectNode report, ScoringPlan plan, List<ModelComparison> comparisons) {
+    List<Challenger> cs = plan.spec().challengers();
+    if (cs.isEmpty()) {
+      return;
+    }
+    com.fasterxml.jackson.databind.node.ArrayNode out = report.putArray("challengers");
+    for (int i = 0; i < cs.size(); i++) {
+      if (i < comparisons.size()) {
+        try {
+          out.add(JSON.readTree(comparisons.get(i).toJson()));
+        } catch (java.io.IOException e) {
+          throw new IllegalStateException(e);
+        }
+      } else {
+        ObjectNode n = out.addObject();
+        n.put("name", cs.get(i).name()).put("mode", cs.get(i).mode().specName());
+        n.putObject("model")
+            .put("version", plan.challengers().get(i).modelVersion())
+            .put("sha256", plan.challengers().get(i).model().sha256());
+        n.put("rows", 0);
+      }
+    }
   }
 
   /**
