@@ -127,6 +127,24 @@ public final class TabularBenchmark {
       }
       return;
     }
+    if (a[0].equals("challengers")) { // several models in one pass against one and two passes
+      long rows = a.length > 1 ? Long.parseLong(a[1]) : 10_000_000;
+      long computeRows = a.length > 2 ? Long.parseLong(a[2]) : 1_000_000;
+      SparkSession spark = session();
+      try {
+        System.out.println("| path | rows/s | ratio |");
+        System.out.println("|---|---:|---|");
+        Lines lines = new Lines();
+        challengers(lines, spark, generateLr(spark, rows, "lr.parquet"), rows, false);
+        if (computeRows > 0) {
+          challengers(
+              lines, spark, generateLr(spark, computeRows, "lr1m.parquet"), computeRows, true);
+        }
+      } finally {
+        spark.stop();
+      }
+      return;
+    }
     if (a[0].equals(
         "stage")) { // the logistic regression's stage against its bound and the Row API path only
       long rows = a.length > 1 ? Long.parseLong(a[1]) : 1_000_000;
@@ -946,6 +964,177 @@ public final class TabularBenchmark {
             "stage profiling the 30 features and 3 predictions (the default)",
             median(r[2]),
             ratioRange(perRound(r[2], r[0])) + " of off"));
+  }
+
+  /**
+   * Two models in one pass (the job's stage: its layout and profiling, noop sink), in {@link
+   * #SPARK_ROUNDS} interleaved rounds. I/O-bound ({@code compute} false): the logistic regression
+   * alone, with a second logistic regression as a shadow, and alone twice in a row (two jobs over
+   * the same input); the ratios are wall times, per round. Compute-bound: the MLP alone, the
+   * logistic regression alone, and the MLP with the logistic regression as a shadow; the ratio is
+   * the pair's wall time over the sum of the two alone.
+   */
+  static void challengers(
+      List<Line> lines, SparkSession spark, Path data, long rows, boolean compute)
+      throws Exception {
+    Path lrFile = home.resolve("sample-data/specs/breast_cancer.yaml");
+    Path mlpFile = home.resolve("sample-data/specs/breast_cancer_mlp.yaml");
+    ScoringSpec lr = ScoringSpec.load(lrFile);
+    ScoringSpec mlp = ScoringSpec.load(mlpFile);
+    Path champion = compute ? mlpFile : lrFile;
+    // The second logistic regression is the same file: its session is shared through the cache,
+    // which changes nothing per row (each scorer has its own tensors and calls).
+    ScoringSpec pair =
+        ScoringSpec.parse(
+            Files.readString(champion)
+                + "\nchallengers:\n  - {name: lr2, mode: shadow,"
+                + " model: ../models/breast_cancer_logreg.onnx}\n",
+            champion + " (+ a shadow logistic regression)",
+            champion.getParent());
+    SparkScoring.Layout layout = SparkScoring.Layout.JOB;
+    Runnable lrStage =
+        () ->
+            scored(spark, lr, data, layout).write().format("noop").mode(SaveMode.Overwrite).save();
+    List<Measure> measures = new ArrayList<>();
+    measures.add(() -> sparkTimed(rows, lrStage));
+    measures.add(
+        () ->
+            sparkTimed(
+                rows,
+                () ->
+                    scored(spark, pair, data, layout)
+                        .write()
+                        .format("noop")
+                        .mode(SaveMode.Overwrite)
+                        .save()));
+    if (compute) {
+      measures.add(
+          () ->
+              sparkTimed(
+                  rows,
+                  () ->
+                      scored(spark, mlp, data, layout)
+                          .write()
+                          .format("noop")
+                          .mode(SaveMode.Overwrite)
+                          .save()));
+    } else {
+      measures.add(
+          () ->
+              sparkTimed(
+                  rows,
+                  () -> {
+                    lrStage.run();
+                    lrStage.run();
+                  }));
+      // Monitoring off: the second model's scoring alone, without profiles and the comparison.
+      SparkScoring.Layout off = layout.withProfile(false);
+      measures.add(
+          () ->
+              sparkTimed(
+                  rows,
+                  () ->
+                      scored(spark, lr, data, off)
+                          .write()
+                          .format("noop")
+                          .mode(SaveMode.Overwrite)
+                          .save()));
+      measures.add(
+          () ->
+              sparkTimed(
+                  rows,
+                  () ->
+                      scored(spark, pair, data, off)
+                          .write()
+                          .format("noop")
+                          .mode(SaveMode.Overwrite)
+                          .save()));
+    }
+    double[][] r = sparkRounds(SPARK_ROUNDS, measures);
+    String at = String.format(Locale.ROOT, " at %,d rows", rows);
+    String rounds = " (median of " + SPARK_ROUNDS + " interleaved rounds)";
+    if (!compute) {
+      lines.add(new Line("stage, the logistic regression alone" + at + rounds, median(r[0]), ""));
+      lines.add(
+          new Line(
+              "stage, the logistic regression and a second one as a shadow, one pass",
+              median(r[1]),
+              "wall time "
+                  + ratioRange(perRound(r[0], r[1]))
+                  + "x the one alone (budget <= 1.15x)"));
+      lines.add(
+          new Line(
+              "stage, the logistic regression alone twice (two passes over the input)",
+              median(r[2]),
+              "one pass is " + ratioRange(perRound(r[1], r[2])) + "x faster (budget >= 1.6x)"));
+      lines.add(new Line("stage, the logistic regression alone, monitoring off", median(r[3]), ""));
+      lines.add(
+          new Line(
+              "stage, the two in one pass, monitoring off (no profiles, no comparison)",
+              median(r[4]),
+              "wall time " + ratioRange(perRound(r[3], r[4])) + "x the one alone"));
+      secondModelBound(lines, lr, median(r[0]));
+    } else {
+      double[] q = new double[r[0].length];
+      for (int i = 0; i < q.length; i++) {
+        q[i] = (1 / r[1][i]) / (1 / r[0][i] + 1 / r[2][i]);
+      }
+      java.util.Arrays.sort(q);
+      lines.add(new Line("stage, the MLP alone" + at + rounds, median(r[2]), ""));
+      lines.add(new Line("stage, the logistic regression alone", median(r[0]), ""));
+      lines.add(
+          new Line(
+              "stage, the MLP with the logistic regression as a shadow, one pass",
+              median(r[1]),
+              "wall time "
+                  + ratioRange(new double[] {median(r[1]), median(q), q[0], q[q.length - 1]})
+                  + "x the sum of the two alone (budget <= 1.05x)"));
+    }
+  }
+
+  /**
+   * What a second logistic regression must cost per row however the pass is shared: raw ONNX
+   * Runtime's rate for it (the faster of one caller on both cores and two callers; tensors made
+   * once, no outputs read), and scoring-core's in-memory rate (its tensors assembled from columns,
+   * outputs made). With everything else shared, two models in one pass take at least {@code 1 + one
+   * / limit} of one model's wall time.
+   *
+   * @param one the one-model stage's rate (monitoring on, as the job)
+   */
+  static void secondModelBound(List<Line> lines, ScoringSpec lr, double one) throws Exception {
+    int memRows = 1_000_000;
+    float[] mem = memory(memRows, 30);
+    ColumnBatch cols = columns(lr, mem, memRows, 30);
+    try (RawOrt oneCaller = new RawOrt(lr, 30, THREADS);
+        RawOrt callers = new RawOrt(lr, 30, THREADS, THREADS);
+        BatchScorer full = openInMemory(lr, THREADS)) {
+      double[][] rate =
+          rounds(
+              IN_MEMORY_ROUNDS,
+              List.of(
+                  () -> oneCaller.scoreAll(mem, memRows),
+                  () -> callers.scoreAll(mem, memRows),
+                  () -> full.score(cols).rowsScored()));
+      double limit = Math.max(median(rate[0]), median(rate[1]));
+      double core = median(rate[2]);
+      lines.add(
+          new Line(
+              "in memory: raw ONNX Runtime, the logistic regression (its limit, 1M rows)",
+              limit,
+              String.format(
+                  Locale.ROOT,
+                  "a second model at this rate: the pair >= %.2fx one model's wall time",
+                  1 + one / limit)));
+      lines.add(
+          new Line(
+              "in memory: scoring-core, the logistic regression's spec (tensors from columns,"
+                  + " outputs made)",
+              core,
+              String.format(
+                  Locale.ROOT,
+                  "a second model at this rate: the pair ~ %.2fx one model's wall time",
+                  1 + one / core)));
+    }
   }
 
   /**

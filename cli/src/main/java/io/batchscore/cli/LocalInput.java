@@ -6,6 +6,7 @@ import io.batchscore.cli.io.ParquetTableReader;
 import io.batchscore.cli.io.TableReader;
 import io.batchscore.core.column.ElementType;
 import io.batchscore.core.model.ModelSignature;
+import io.batchscore.core.spec.Challenger;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.ScoringSpec;
 import java.io.IOException;
@@ -32,7 +33,7 @@ final class LocalInput {
    */
   static TableReader open(Path file, String format, ScoringSpec spec, ModelSignature sig)
       throws IOException {
-    List<String> wanted = new ArrayList<>(spec.featureColumns());
+    List<String> wanted = new ArrayList<>(spec.readColumns());
     for (String p : spec.passthrough()) {
       if (!wanted.contains(p)) {
         wanted.add(p);
@@ -51,6 +52,22 @@ final class LocalInput {
             sig.input(b.input()) == null ? ElementType.DOUBLE : sig.input(b.input()).elementType();
         for (String c : b.columns()) {
           types.put(c, t);
+        }
+      }
+      // A challenger's other columns: as the champion's input of the same name takes them (models
+      // compared in one pass usually share their inputs), else as doubles; a canary key inferred.
+      for (Challenger ch : spec.challengers()) {
+        for (InputBinding b : ch.spec().inputs()) {
+          ElementType t =
+              sig.input(b.input()) == null
+                  ? ElementType.DOUBLE
+                  : sig.input(b.input()).elementType();
+          for (String c : b.columns()) {
+            types.putIfAbsent(c, t);
+          }
+        }
+        if (ch.key() != null) {
+          types.putIfAbsent(ch.key(), null);
         }
       }
       return new CsvTableReader(file, types);

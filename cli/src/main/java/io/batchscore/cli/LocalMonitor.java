@@ -8,6 +8,7 @@ import io.batchscore.core.monitor.Drift;
 import io.batchscore.core.monitor.DriftReport;
 import io.batchscore.core.monitor.DriftStatus;
 import io.batchscore.core.monitor.HtmlReport;
+import io.batchscore.core.monitor.ModelComparison;
 import io.batchscore.core.monitor.Profile;
 import io.batchscore.core.monitor.Profiles;
 import io.batchscore.core.spec.Monitoring;
@@ -116,7 +117,8 @@ final class LocalMonitor {
       DriftStatus status,
       String title,
       Map<String, String> about,
-      ObjectNode report)
+      ObjectNode report,
+      List<ModelComparison> challengers)
       throws IOException {
     Files.createDirectories(dir);
     Profiles.write(dir.resolve("profile.json"), current, about);
@@ -139,6 +141,12 @@ final class LocalMonitor {
     } else {
       drift.putObject("previous").put("note", "no previous profile given (--previous)");
     }
+    if (!challengers.isEmpty()) {
+      com.fasterxml.jackson.databind.node.ArrayNode cs = report.putArray("challengers");
+      for (ModelComparison c : challengers) {
+        cs.add(JSON.readTree(c.toJson()));
+      }
+    }
     report.put("profile", dir.resolve("profile.json").toString());
     Files.writeString(
         dir.resolve("report.json"), JSON.writeValueAsString(report), StandardCharsets.UTF_8);
@@ -155,6 +163,7 @@ final class LocalMonitor {
     if (againstPrevious != null) {
       html.comparison("previous", "Against " + previousName, previous, current, againstPrevious);
     }
+    challengers.forEach(html::challenger);
     Files.writeString(dir.resolve("report.html"), html.render(), StandardCharsets.UTF_8);
   }
 

@@ -344,7 +344,8 @@ final class ScoreCommand implements Callable<Integer> {
           status,
           "batchscore score " + plan.modelName() + " v" + plan.modelVersion(),
           about,
-          report);
+          report,
+          scorer.comparisons());
       print.printf("drift: %s (report %s)%n", status.label(), reportDir.resolve("report.html"));
       if (failOnDrift && status == DriftStatus.DRIFT) {
         code = ExitCodes.DRIFT;

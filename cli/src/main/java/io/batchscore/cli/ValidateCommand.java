@@ -4,10 +4,12 @@ import io.batchscore.cli.io.TableReader;
 import io.batchscore.core.Models;
 import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.model.ModelInfo;
+import io.batchscore.core.spec.Challenger;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.spark.job.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,6 +65,20 @@ final class ValidateCommand implements Callable<Integer> {
         plan.modelVersion(),
         model.sha256().substring(0, 12),
         input == null ? "" : " and input " + input);
+    List<Challenger> cs = plan.spec().challengers();
+    for (int i = 0; i < cs.size(); i++) {
+      Challenger c = cs.get(i);
+      ScoringPlan p = plan.challengers().get(i);
+      out.printf(
+          "  challenger %s (%s): model %s (version %s, sha256 %s)%n",
+          c.name(),
+          c.mode() == Challenger.Mode.CANARY
+              ? "canary, " + c.share() + " of rows by " + c.key()
+              : "shadow, columns " + c.prefix() + "*",
+          p.spec().resolvedModelPath(),
+          p.modelVersion(),
+          p.model().sha256().substring(0, 12));
+    }
     out.flush();
     return ExitCodes.OK;
   }

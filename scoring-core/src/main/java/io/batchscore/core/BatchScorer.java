@@ -220,10 +220,24 @@ public final class BatchScorer implements AutoCloseable {
                 plans.get(i).modelVersion(),
                 plans.get(i).model().sha256(),
                 both,
-                options.profileParts());
+                options.profileParts(),
+                inRun(champion.spec, c, both));
       }
     }
     return champion;
+  }
+
+  /**
+   * Where the run's profile holds both sides of a comparison: a shadow's columns when no canary
+   * changes the champion's published ones; else null (the comparison profiles them itself).
+   */
+  private static Map<String, String> inRun(ScoringSpec spec, Challenger c, List<String> columns) {
+    if (c.mode() != Challenger.Mode.SHADOW || CanaryRouter.needed(spec)) {
+      return null;
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    columns.forEach(col -> out.put(col, c.publishedName(col)));
+    return out;
   }
 
   /** Opens a scorer of one model, the plan's own. */
@@ -364,7 +378,13 @@ public final class BatchScorer implements AutoCloseable {
    * or without profiling.
    */
   public List<ModelComparison> comparisons() {
-    return comparisons == null ? List.of() : List.of(comparisons);
+    if (comparisons == null) {
+      return List.of();
+    }
+    for (ModelComparison c : comparisons) {
+      c.withRunProfile(profiler.profile());
+    }
+    return List.of(comparisons);
   }
 
   /**

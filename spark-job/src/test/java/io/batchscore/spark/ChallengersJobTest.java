@@ -185,4 +185,20 @@ class ChallengersJobTest {
     assertTrue(cols.contains("mlp_p_benign") && cols.contains("served_by"), cols.toString());
     assertEquals(569, out.filter("mlp_p_benign is not null").count());
   }
+
+  @Test
+  void aSavedTransformerCarriesItsChallengersModelsInsideItsFolder() throws Exception {
+    OnnxScoringModel scorer = new OnnxScoringModel().setSpec(ScoringSpec.load(spec("id")));
+    Path saved = tmp.resolve("saved");
+    scorer.write().overwrite().save(saved.toString());
+    assertTrue(Files.exists(saved.resolve("challengers/mlp/breast_cancer_mlp.onnx")));
+    assertTrue(Files.exists(saved.resolve("challengers/next/breast_cancer_logreg.onnx")));
+    String meta = Files.readString(saved.resolve("metadata/part-00000"));
+    assertFalse(meta.contains(TestData.sample("models").toString()), "no path outside: " + meta);
+    OnnxScoringModel loaded = OnnxScoringModel.load(saved.toString());
+    Dataset<Row> out =
+        loaded.transform(
+            spark.read().parquet(TestData.sample("data/breast_cancer.parquet").toString()));
+    assertEquals(569, out.filter("mlp_p_benign is not null and served_by is not null").count());
+  }
 }

@@ -509,7 +509,12 @@ public final class ColumnProfile implements Serializable {
   }
 
   ColumnProfile copy() {
-    ColumnProfile c = new ColumnProfile(name, kind, role, measure);
+    return renamed(name);
+  }
+
+  /** A copy under another name (a challenger's column compared under the champion's name). */
+  ColumnProfile renamed(String as) {
+    ColumnProfile c = new ColumnProfile(as, kind, role, measure);
     c.merge(this);
     return c;
   }

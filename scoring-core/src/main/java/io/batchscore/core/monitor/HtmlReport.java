@@ -603,5 +603,5 @@ public final class HtmlReport {
           + "background:#c8d1dc;margin-right:4px}.legend .cur:before{content:'';display:inline-block;"
           + "width:10px;height:10px;background:#0969da;margin-right:4px}"
           + "table.confusion td{text-align:right}td.agree{font-weight:600;background:#eef6ee}"
-          + "caption{text-align:left;font-weight:600;padding:4px 0}";
+          + "caption{text-align:left;font-weight:600;padding:4px 0;white-space:nowrap}";
 }

@@ -7,17 +7,12 @@ import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ElementType;
 import io.batchscore.core.spec.Monitoring;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.memory.Memory;
 
 /**
  * A challenger's predictions against the champion's, on the same rows: for each column both write,
@@ -27,8 +22,9 @@ import org.apache.datasketches.memory.Memory;
  *
  * <p>Built batch by batch where the models score ({@link #add}), merged across tasks ({@link
  * #merge}), bounded in memory: a confusion matrix keeps at most {@value #MAX_LABELS} labels a side
- * (the rest counted as {@value #OTHER}), a difference's quantiles come from a KLL sketch (rank
- * error {@code ~1.3%} at its k of 200, as DataSketches states it).
+ * (the rest counted as {@value #OTHER}); the absolute differences are profiled as a number column
+ * is (mean and max exact, quantiles from the sampled KLL levels with the rank error a profile
+ * states, {@link #differences()}).
  */
 public final class ModelComparison implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -47,11 +43,23 @@ public final class ModelComparison implements Serializable {
   private long rows;
   private long served;
   private final Map<String, Labels> labels = new LinkedHashMap<>();
-  private final Map<String, Scores> scores = new LinkedHashMap<>();
+  private final java.util.Set<String> scores = new java.util.LinkedHashSet<>();
+
+  /** The absolute differences of the score columns, profiled as numbers by the column's name. */
+  private final Profile differences;
+
+  private final transient Profiler differenceSide;
+  private transient double[] scratch;
+  private transient boolean[] scratchNulls;
   private final Profile championProfile;
   private final Profile challengerProfile;
 
   /** Where this part's batches are profiled; not kept once shipped to be merged. */
+  /**
+   * The challenger's column in the run's profile by the champion's, or null (see the constructor).
+   */
+  private final Map<String, String> inRun;
+
   private final transient Profiler championSide;
 
   private final transient Profiler challengerSide;
@@ -64,6 +72,10 @@ public final class ModelComparison implements Serializable {
    * @param sha256 the challenger model's SHA-256
    * @param columns the prediction columns both models write, by the champion's names
    * @param parts the profiles merged into one (see {@link Profiler.Builder#parts})
+   * @param inRun where the run's own profile already holds both sides' predictions (a shadow's
+   *     columns, when no canary changes the champion's): each compared column's name in it for the
+   *     challenger; the comparison then profiles neither side itself and takes them from the run's
+   *     profile ({@link #withRunProfile}). Null to profile both sides here.
    */
   public ModelComparison(
       String challenger,
@@ -72,7 +84,8 @@ public final class ModelComparison implements Serializable {
       String version,
       String sha256,
       List<String> columns,
-      int parts) {
+      int parts,
+      Map<String, String> inRun) {
     this.challenger = challenger;
     this.mode = mode;
     this.share = share;
@@ -84,10 +97,17 @@ public final class ModelComparison implements Serializable {
       a.prediction(c);
       b.prediction(c);
     }
-    this.championSide = a.build();
-    this.challengerSide = b.build();
-    this.championProfile = championSide.profile();
-    this.challengerProfile = challengerSide.profile();
+    Profiler.Builder d = Profiler.builder().parts(parts);
+    for (String c : columns) {
+      d.prediction(c);
+    }
+    this.inRun = inRun == null ? null : Map.copyOf(inRun);
+    this.championSide = inRun == null ? a.build() : null;
+    this.challengerSide = inRun == null ? b.build() : null;
+    this.differenceSide = d.build();
+    this.differences = differenceSide.profile();
+    this.championProfile = inRun == null ? championSide.profile() : new Profile();
+    this.challengerProfile = inRun == null ? challengerSide.profile() : new Profile();
   }
 
   /**
@@ -98,8 +118,10 @@ public final class ModelComparison implements Serializable {
     int n = champion.rowCount();
     rows += n;
     served += servedRows;
-    championSide.addOutputs(champion, null);
-    challengerSide.addOutputs(challenger, null);
+    if (inRun == null) {
+      championSide.addOutputs(champion, null);
+      challengerSide.addOutputs(challenger, null);
+    }
     for (Map.Entry<String, Column> e : champion.columns().entrySet()) {
       Column theirs = challenger.column(e.getKey());
       Column mine = e.getValue();
@@ -108,21 +130,43 @@ public final class ModelComparison implements Serializable {
       }
       ElementType t = mine.type().element();
       if (t == ElementType.FLOAT || t == ElementType.DOUBLE) {
-        scores.computeIfAbsent(e.getKey(), k -> new Scores()).add(mine, theirs, n);
+        scores.add(e.getKey());
+        differenceSide.addOutputs(difference(e.getKey(), mine, theirs, n), null);
       } else {
         labels.computeIfAbsent(e.getKey(), k -> new Labels()).add(mine, theirs, n);
       }
     }
   }
 
+  /** A batch's absolute differences of one score column, as a one-column batch of that name. */
+  private ColumnBatch difference(String name, Column mine, Column theirs, int n) {
+    if (scratch == null || scratch.length < n) {
+      scratch = new double[n];
+      scratchNulls = new boolean[n];
+    }
+    boolean anyNull = false;
+    for (int i = 0; i < n; i++) {
+      boolean missing = mine.isNull(i) || theirs.isNull(i);
+      scratchNulls[i] = missing;
+      anyNull |= missing;
+      scratch[i] = missing ? 0 : Math.abs(mine.getNumber(i) - theirs.getNumber(i));
+    }
+    return ColumnBatch.builder(n)
+        .add(name, Column.ofDoubles(scratch, anyNull ? scratchNulls : null, n))
+        .build();
+  }
+
   /** Adds another part's comparison of the same challenger (another task's). */
   public ModelComparison merge(ModelComparison other) {
     rows += other.rows;
     served += other.served;
-    championProfile.merge(other.championProfile);
-    challengerProfile.merge(other.challengerProfile);
+    if (inRun == null) {
+      championProfile.merge(other.championProfile);
+      challengerProfile.merge(other.challengerProfile);
+    }
     other.labels.forEach((k, v) -> labels.computeIfAbsent(k, x -> new Labels()).merge(v));
-    other.scores.forEach((k, v) -> scores.computeIfAbsent(k, x -> new Scores()).merge(v));
+    scores.addAll(other.scores);
+    differences.merge(other.differences);
     return this;
   }
 
@@ -188,7 +232,7 @@ public final class ModelComparison implements Serializable {
 
   /** The compared score columns, in order. */
   public List<String> scoreColumns() {
-    return List.copyOf(scores.keySet());
+    return List.copyOf(scores);
   }
 
   /**
@@ -196,16 +240,42 @@ public final class ModelComparison implements Serializable {
    * empty if not a compared score column.
    */
   public Map<String, Double> difference(String column) {
-    Scores s = scores.get(column);
-    if (s == null || s.compared == 0) {
+    ColumnProfile p = differences.column(column);
+    if (p == null || p.valid() == 0) {
       return Map.of();
     }
     Map<String, Double> out = new LinkedHashMap<>();
-    out.put("mean", s.sum / s.compared);
-    out.put("p50", s.sketch.getQuantile(0.5));
-    out.put("p99", s.sketch.getQuantile(0.99));
-    out.put("max", s.max);
+    out.put("mean", p.mean());
+    out.put("p50", p.quantile(0.5));
+    out.put("p99", p.quantile(0.99));
+    out.put("max", p.max());
     return out;
+  }
+
+  /** The absolute differences of the score columns, one numeric column profile each. */
+  public Profile differences() {
+    return differences;
+  }
+
+  /**
+   * Takes both sides' prediction profiles from the run's profile where it holds them (see the
+   * constructor's {@code inRun}): call it with the whole run's profile (the job: the merged one)
+   * before reading {@link #championPredictions}, {@link #challengerPredictions} or {@link #drift}.
+   * Does nothing for a comparison that profiles its sides itself. Returns this.
+   */
+  public ModelComparison withRunProfile(Profile run) {
+    if (inRun != null) {
+      inRun.forEach(
+          (mine, theirs) -> {
+            ColumnProfile a = run.column(mine);
+            ColumnProfile b = run.column(theirs);
+            if (a != null && b != null) {
+              championProfile.put(a.copy());
+              challengerProfile.put(b.renamed(mine));
+            }
+          });
+    }
+    return this;
   }
 
   /** The profile of the champion's predictions on these rows. */
@@ -250,9 +320,9 @@ public final class ModelComparison implements Serializable {
       confusion(c).forEach((k, v) -> v.forEach(m.putObject(k)::put));
     }
     ObjectNode ss = n.putObject("scores");
-    for (String c : scores.keySet()) {
+    for (String c : scores) {
       ObjectNode s = ss.putObject(c);
-      s.put("compared", scores.get(c).compared);
+      s.put("compared", differences.column(c) == null ? 0 : differences.column(c).valid());
       difference(c).forEach((k, v) -> s.put(k + "AbsDiff", v));
     }
     try {
@@ -270,18 +340,54 @@ public final class ModelComparison implements Serializable {
     long agree;
     final Map<String, Map<String, Long>> confusion = new LinkedHashMap<>();
 
+    /** The distinct labels of each side in the batch, and the pairs' counts, by code. */
+    private transient Codes mineCodes;
+
+    private transient Codes theirCodes;
+    private transient int[] cells;
+
+    /**
+     * Counts a batch: each side's labels are coded by their first appearance in the batch (a scan
+     * of at most {@value Codes#LIMIT} values, by reference first), the pairs counted in a dense
+     * matrix and folded into the confusion map once per batch; no value is boxed or made text per
+     * row. Labels past the limit in one batch are counted one by one.
+     */
     void add(Column mine, Column theirs, int n) {
+      if (cells == null) {
+        mineCodes = new Codes();
+        theirCodes = new Codes();
+        cells = new int[Codes.LIMIT * Codes.LIMIT];
+      }
+      mineCodes.reset(mine.type().element());
+      theirCodes.reset(theirs.type().element());
+      boolean sameKind = mineCodes.text == theirCodes.text;
       for (int i = 0; i < n; i++) {
         if (mine.isNull(i) || theirs.isNull(i)) {
           continue;
         }
-        String a = String.valueOf(mine.get(i));
-        String b = String.valueOf(theirs.get(i));
         compared++;
-        if (a.equals(b)) {
+        int a = mineCodes.code(mine, i);
+        int b = theirCodes.code(theirs, i);
+        if (a < 0 || b < 0 || !sameKind) {
+          String x = mineCodes.text(mine, i);
+          String y = theirCodes.text(theirs, i);
+          agree += x.equals(y) ? 1 : 0;
+          count(x, y, 1);
+          continue;
+        }
+        if (mineCodes.equal(a, theirCodes, b)) {
           agree++;
         }
-        count(a, b, 1);
+        cells[a * Codes.LIMIT + b]++;
+      }
+      for (int a = 0; a < mineCodes.size; a++) {
+        for (int b = 0; b < theirCodes.size; b++) {
+          int k = cells[a * Codes.LIMIT + b];
+          if (k > 0) {
+            count(mineCodes.label(a), theirCodes.label(b), k);
+            cells[a * Codes.LIMIT + b] = 0;
+          }
+        }
       }
     }
 
@@ -301,45 +407,79 @@ public final class ModelComparison implements Serializable {
     }
   }
 
-  /** The absolute difference of one score column. */
-  private static final class Scores implements Serializable {
-    private static final long serialVersionUID = 1L;
-    long compared;
-    double sum;
-    double max;
-    transient KllDoublesSketch sketch = KllDoublesSketch.newHeapInstance(200);
+  /** A batch's distinct labels of one column, as small codes. */
+  private static final class Codes {
+    static final int LIMIT = 64;
+    final long[] numbers = new long[LIMIT];
+    final String[] strings = new String[LIMIT];
+    int size;
+    boolean text;
+    ElementType type;
 
-    void add(Column mine, Column theirs, int n) {
-      for (int i = 0; i < n; i++) {
-        if (mine.isNull(i) || theirs.isNull(i)) {
-          continue;
+    void reset(ElementType t) {
+      type = t;
+      text = t == ElementType.STRING;
+      java.util.Arrays.fill(strings, 0, size, null);
+      size = 0;
+    }
+
+    /** The row's code, or -1 when the batch has more than LIMIT distinct labels. */
+    int code(Column c, int i) {
+      if (text) {
+        String v = c.getString(i);
+        for (int k = 0; k < size; k++) {
+          if (strings[k] == v || strings[k].equals(v)) {
+            return k;
+          }
         }
-        double d = Math.abs(mine.getNumber(i) - theirs.getNumber(i));
-        if (Double.isNaN(d)) {
-          continue;
+        if (size == LIMIT) {
+          return -1;
         }
-        compared++;
-        sum += d;
-        max = Math.max(max, d);
-        sketch.update(d);
+        strings[size] = v;
+        return size++;
       }
+      long v = number(c, i);
+      for (int k = 0; k < size; k++) {
+        if (numbers[k] == v) {
+          return k;
+        }
+      }
+      if (size == LIMIT) {
+        return -1;
+      }
+      numbers[size] = v;
+      return size++;
     }
 
-    void merge(Scores o) {
-      compared += o.compared;
-      sum += o.sum;
-      max = Math.max(max, o.max);
-      sketch.merge(o.sketch);
+    private long number(Column c, int i) {
+      return switch (type) {
+        case INT64 -> c.getLong(i);
+        case INT32 -> c.getInt(i);
+        case BOOL -> c.getBoolean(i) ? 1 : 0;
+        default -> (long) c.getNumber(i);
+      };
     }
 
-    private void writeObject(ObjectOutputStream out) throws IOException {
-      out.defaultWriteObject();
-      out.writeObject(sketch.toByteArray());
+    boolean equal(int a, Codes other, int b) {
+      return text ? strings[a].equals(other.strings[b]) : numbers[a] == other.numbers[b];
     }
 
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-      in.defaultReadObject();
-      sketch = KllDoublesSketch.heapify(Memory.wrap((byte[]) in.readObject()));
+    String label(int k) {
+      if (text) {
+        return strings[k];
+      }
+      return type == ElementType.BOOL
+          ? Boolean.toString(numbers[k] == 1)
+          : Long.toString(numbers[k]);
+    }
+
+    /** A row's label as text, without coding it. */
+    String text(Column c, int i) {
+      if (text) {
+        return c.getString(i);
+      }
+      long v = number(c, i);
+      return type == ElementType.BOOL ? Boolean.toString(v == 1) : Long.toString(v);
     }
   }
 }

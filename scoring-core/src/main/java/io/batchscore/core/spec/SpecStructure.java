@@ -126,6 +126,15 @@ final class SpecStructure {
     for (int i = 0; i < s.challengers().size(); i++) {
       Challenger c = s.challengers().get(i);
       String at = "challengers[" + i + "]";
+      if (!c.name().matches("[A-Za-z0-9_.-]+")) {
+        p.add(
+            new Problem(
+                at + ".name",
+                "'"
+                    + c.name()
+                    + "' may hold only letters, digits, '_', '.' and '-' (it names columns,"
+                    + " folders and report sections)"));
+      }
       if (!names.add(c.name())) {
         p.add(
             new Problem(

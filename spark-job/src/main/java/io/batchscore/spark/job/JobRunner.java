@@ -126,6 +126,8 @@ public final class JobRunner {
       model.put("engine", spec.engine().specName());
       model.put("device", spec.device().toString());
       List<ModelComparison> comparisons = prepared.metrics().comparisons.value();
+      // A shadow's prediction profiles are the run's own columns: take them from the merged one.
+      comparisons.forEach(c -> c.withRunProfile(prepared.metrics().profile.value()));
       RunReport.challengers(report, prepared.plan(), comparisons);
       report.put("input", o.table != null ? "table " + o.table : o.template(o.input));
       report.put("output", out.partition().toString());

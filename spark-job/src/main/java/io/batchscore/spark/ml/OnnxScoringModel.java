@@ -8,6 +8,7 @@ import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.monitor.Profile;
+import io.batchscore.core.spec.Challenger;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SpecException;
 import io.batchscore.spark.ModelFiles;
@@ -184,17 +185,25 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
         Path local = ModelFiles.localPath(s.modelPath(), s.baseDir(), conf);
         org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(path);
         FileSystem fs = root.getFileSystem(conf);
-        String fileName = local.getFileName().toString();
-        // The model file and its external weight files, which stay beside it inside model/.
-        for (Path f : ModelSource.of(local).files()) {
-          String rel = local.getParent().relativize(f).toString().replace('\\', '/');
-          try (InputStream in = Files.newInputStream(f);
-              OutputStream out =
-                  fs.create(new org.apache.hadoop.fs.Path(root, "model/" + rel), true)) {
-            in.transferTo(out);
-          }
+        String fileName = copy(local, fs, new org.apache.hadoop.fs.Path(root, "model"));
+        ScoringSpec.Builder saved =
+            s.toBuilder().model("model/" + fileName).baseDir(null).clearChallengers();
+        // Each challenger's model goes into challengers/<name>/: the folder stays whole.
+        for (Challenger c : s.challengers()) {
+          ScoringSpec cs = ModelFiles.resolveVersion(c.spec(), conf);
+          Path file = ModelFiles.localPath(cs.modelPath(), cs.baseDir(), conf);
+          String dir = "challengers/" + c.name();
+          String name = copy(file, fs, new org.apache.hadoop.fs.Path(root, dir));
+          saved.challenger(
+              new Challenger(
+                  c.name(),
+                  c.mode(),
+                  c.share(),
+                  c.key(),
+                  c.prefix(),
+                  cs.toBuilder().model(dir + "/" + name).baseDir(null).build()));
         }
-        String relSpec = s.toBuilder().model("model/" + fileName).baseDir(null).build().toJson();
+        String relSpec = saved.build().toJson();
         ObjectNode meta = JSON.createObjectNode();
         meta.put("class", OnnxScoringModel.class.getName());
         meta.put("timestamp", System.currentTimeMillis());
@@ -211,6 +220,22 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
             "cannot save " + instance.uid() + " to " + path + ": " + e.getMessage(), e);
       }
     }
+  }
+
+  /**
+   * Copies a model file and its external weight files, which stay beside it, into {@code dir};
+   * returns the model file's name.
+   */
+  private static String copy(Path model, FileSystem fs, org.apache.hadoop.fs.Path dir)
+      throws IOException, ModelLoadException {
+    for (Path f : ModelSource.of(model).files()) {
+      String rel = model.getParent().relativize(f).toString().replace('\\', '/');
+      try (InputStream in = Files.newInputStream(f);
+          OutputStream out = fs.create(new org.apache.hadoop.fs.Path(dir, rel), true)) {
+        in.transferTo(out);
+      }
+    }
+    return model.getFileName().toString();
   }
 
   /**
@@ -236,7 +261,16 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
     return rel.toString();
   }
 
-  /** Loads a saved transformer; the spec's model path points into the saved folder. */
+  /** A saved model path ({@link #inside}) as a path or URI under the saved folder. */
+  private static String within(org.apache.hadoop.fs.Path root, String modelPath)
+      throws IOException {
+    org.apache.hadoop.fs.Path model = new org.apache.hadoop.fs.Path(root, inside(modelPath));
+    return model.toUri().getScheme() != null && model.toUri().getScheme().equals("file")
+        ? model.toUri().getPath()
+        : model.toString();
+  }
+
+  /** Loads a saved transformer; the spec's model paths point into the saved folder. */
   private static final class Reader extends MLReader<OnnxScoringModel> {
     @Override
     public OnnxScoringModel load(String path) {
@@ -254,14 +288,20 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
           throw new IOException("metadata/part-00000 has no paramMap.spec");
         }
         ScoringSpec s = ScoringSpec.parse(specText.asText(), path, null);
-        org.apache.hadoop.fs.Path model =
-            new org.apache.hadoop.fs.Path(root, inside(s.modelPath()));
-        String modelRef =
-            model.toUri().getScheme() != null && model.toUri().getScheme().equals("file")
-                ? model.toUri().getPath()
-                : model.toString();
+        String modelRef = within(root, s.modelPath());
+        ScoringSpec.Builder loaded = s.toBuilder().model(modelRef).clearChallengers();
+        for (Challenger c : s.challengers()) {
+          loaded.challenger(
+              new Challenger(
+                  c.name(),
+                  c.mode(),
+                  c.share(),
+                  c.key(),
+                  c.prefix(),
+                  c.spec().toBuilder().model(within(root, c.spec().modelPath())).build()));
+        }
         OnnxScoringModel m = new OnnxScoringModel(meta.get("uid").asText());
-        return m.setSpec(s.toBuilder().model(modelRef).build());
+        return m.setSpec(loaded.build());
       } catch (IOException | SpecException | RuntimeException e) {
         throw new IllegalStateException(
             "cannot load an OnnxScoringModel from " + path + ": " + e.getMessage(), e);
