@@ -229,7 +229,9 @@ public final class ModelSource {
       List<String> known = LOCATIONS.get(key);
       if (known == null) {
         known = List.copyOf(ExternalData.locations(path));
-        LOCATIONS.put(key, known);
+        if (settled(path) && key.equals(key(path))) {
+          LOCATIONS.put(key, known);
+        }
       }
       return known;
     } catch (NoSuchFileException e) {
@@ -245,8 +247,30 @@ public final class ModelSource {
   }
 
   private static String key(Path p) throws IOException {
-    return p + "|" + Files.size(p) + "|" + Files.getLastModifiedTime(p).toMillis();
+    java.nio.file.attribute.BasicFileAttributes a =
+        Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+    return p
+        + "|"
+        + a.size()
+        + "|"
+        + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)
+        + "|"
+        + a.fileKey();
   }
+
+  /**
+   * Whether what was read from a file may be remembered under its {@link #key}: only once the file
+   * has not changed for {@value #SETTLED_MILLIS} ms. A file's time stamp moves in coarse steps (a
+   * few ms on Linux), so a file rewritten with the same size right after it was read can keep its
+   * key; remembering it then would let a changed weights file pass the pin (git's "racily clean"
+   * entries, handled the same way). A settled file that changes gets a new time stamp.
+   */
+  private static boolean settled(Path p) throws IOException {
+    return System.currentTimeMillis() - Files.getLastModifiedTime(p).toMillis() > SETTLED_MILLIS;
+  }
+
+  /** How long a file must have been left alone for its digest to be remembered. */
+  static final long SETTLED_MILLIS = 2_000;
 
   private String fileDigest(Path file) throws ModelLoadException {
     try {
@@ -264,7 +288,9 @@ public final class ModelSource {
         }
       }
       String hex = hex(md.digest());
-      FILE_DIGESTS.put(key, hex);
+      if (settled(file) && key.equals(key(file))) {
+        FILE_DIGESTS.put(key, hex);
+      }
       return hex;
     } catch (NoSuchFileException e) {
       throw new ModelLoadException(
