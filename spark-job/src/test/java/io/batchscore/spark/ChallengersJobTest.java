@@ -68,19 +68,62 @@ class ChallengersJobTest {
     return p;
   }
 
-  private static int job(Path spec, Path out, String date) {
+  private static int job(Path spec, Path out, String date, String... more) {
     var cl = ScoringJob.commandLine(ScoringJob.inSession(spark));
     cl.setOut(new PrintWriter(new StringWriter()));
     cl.setErr(new PrintWriter(new StringWriter()));
-    return cl.execute(
-        "--spec",
-        spec.toString(),
-        "--input",
-        TestData.sample("data/breast_cancer.parquet").toString(),
-        "--output",
-        out.toString(),
-        "--run-date",
-        date);
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "--spec",
+                spec.toString(),
+                "--input",
+                TestData.sample("data/breast_cancer.parquet").toString(),
+                "--output",
+                out.toString(),
+                "--run-date",
+                date));
+    args.addAll(List.of(more));
+    return cl.execute(args.toArray(new String[0]));
+  }
+
+  @Test
+  void withShadowOutputTheShadowsColumnsGoToTheirOwnFolderAndTheOutputKeepsItsColumns()
+      throws Exception {
+    Path out = tmp.resolve("out");
+    Path shadows = tmp.resolve("shadows");
+    String date = "2026-12-04";
+    assertEquals(ExitCodes.OK, job(spec("id"), out, date, "--shadow-output", shadows.toString()));
+    Dataset<Row> published = spark.read().parquet(out.resolve("run_date=" + date).toString());
+    List<String> cols = Arrays.asList(published.columns());
+    assertFalse(cols.stream().anyMatch(c -> c.startsWith("mlp_")), cols.toString());
+    assertTrue(cols.contains("served_by") && cols.contains("p_benign"), cols.toString());
+    Dataset<Row> shadow = spark.read().parquet(shadows.resolve("run_date=" + date).toString());
+    assertEquals(
+        List.of("id", "mlp_label", "mlp_p_benign", "mlp_diagnosis", "scored_at"),
+        Arrays.asList(shadow.columns()));
+    assertEquals(569, published.count());
+    assertEquals(569, shadow.count());
+    assertEquals(569, shadow.select("id").distinct().join(published, "id").count());
+    JsonNode report =
+        new ObjectMapper()
+            .readTree(out.resolve("_reports/run_date=" + date + "/report.json").toFile());
+    assertTrue(report.get("shadowOutput").asText().endsWith("shadows/run_date=" + date));
+    assertEquals(569, report.at("/challengers/0/rows").asLong(), "scored once: " + report);
+  }
+
+  @Test
+  void shadowOutputWithoutAShadowIsAUsageError() throws Exception {
+    Path spec =
+        Files.writeString(
+            tmp.resolve("plain.yaml"),
+            Files.readString(TestData.sample("specs/breast_cancer.yaml"))
+                .replace("model: ../models/", "model: " + TestData.sample("models") + "/"));
+    Path out = tmp.resolve("out");
+    assertEquals(
+        ExitCodes.USAGE,
+        job(spec, out, "2026-12-05", "--shadow-output", tmp.resolve("s").toString()));
+    assertFalse(Files.exists(out.resolve("run_date=2026-12-05")));
   }
 
   @Test

@@ -60,6 +60,15 @@ public class JobOptions {
   public String output;
 
   @Option(
+      names = "--shadow-output",
+      paramLabel = "PATH",
+      description =
+          "Write the shadow challengers' columns to PATH/run_date=YYYY-MM-DD/ (Parquet, with the"
+              + " spec's passthrough columns and scored_at) instead of beside the champion's;"
+              + " --output then keeps the champion's columns only.")
+  public String shadowOutput;
+
+  @Option(
       names = "--run-date",
       paramLabel = "YYYY-MM-DD",
       converter = DateConverter.class,

@@ -5,6 +5,7 @@ import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.monitor.DriftStatus;
 import io.batchscore.core.monitor.ModelComparison;
 import io.batchscore.core.monitor.Profile;
+import io.batchscore.core.spec.Challenger;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SpecException;
 import io.batchscore.spark.SparkScoring;
@@ -65,6 +66,12 @@ public final class JobRunner {
           new picocli.CommandLine(new JobOptions()), problem);
     }
     ScoringSpec spec = ScoringSpec.load(Path.of(o.spec));
+    if (o.shadowOutput != null
+        && spec.challengers().stream().noneMatch(c -> c.mode() == Challenger.Mode.SHADOW)) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(new JobOptions()),
+          "--shadow-output needs a spec with a shadow challenger (challengers: - mode: shadow)");
+    }
     SparkContext sc = spark.sparkContext();
     org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(o.template(o.output));
     FileSystem fs = root.getFileSystem(sc.hadoopConfiguration());
@@ -102,9 +109,15 @@ public final class JobRunner {
     double driverSetupMillis = (System.nanoTime() - planning) / 1e6;
     monitor.check(prepared.plan());
     String what = label + " (" + spec.name() + " v" + prepared.plan().modelVersion() + ")";
+    ShadowOutput shadows = ShadowOutput.open(o, spark, prepared);
     try {
       sc.setJobDescription(what + ": score and write");
-      prepared.scored().write().mode(SaveMode.Overwrite).parquet(out.staging().toString());
+      Dataset<Row> rows = shadows == null ? prepared.scored() : shadows.published();
+      rows.write().mode(SaveMode.Overwrite).parquet(out.staging().toString());
+      if (shadows != null) {
+        sc.setJobDescription(what + ": write the shadows' columns");
+        shadows.write();
+      }
       checkNotCancelled(cancelled);
       sc.setJobDescription(what + ": run report");
       // Rows written, from the Parquet footers (no column is decoded).
@@ -153,6 +166,11 @@ public final class JobRunner {
       DriftStatus status = monitor.compare(profile, report);
       checkNotCancelled(cancelled);
       lock.check();
+      if (shadows != null) {
+        // the shadows' partition first: a published date always has its shadows beside it
+        shadows.commit(o.mode);
+        report.put("shadowOutput", shadows.partition().toString());
+      }
       out.commit(o.mode);
       String json = RunReport.toJson(report);
       String reportPath =
@@ -202,8 +220,14 @@ public final class JobRunner {
     } catch (Throwable e) {
       // Spark throws its checked SparkException from Scala code without declaring it: catch all.
       out.abort();
+      if (shadows != null) {
+        shadows.abort();
+      }
       throw e;
     } finally {
+      if (shadows != null) {
+        shadows.release();
+      }
       sc.clearJobGroup();
     }
   }
