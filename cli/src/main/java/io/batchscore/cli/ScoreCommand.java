@@ -17,6 +17,7 @@ import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.monitor.DriftStatus;
+import io.batchscore.core.monitor.ModelComparison;
 import io.batchscore.core.monitor.Profile;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.NullPolicy;
@@ -347,12 +348,41 @@ final class ScoreCommand implements Callable<Integer> {
           report,
           scorer.comparisons());
       print.printf("drift: %s (report %s)%n", status.label(), reportDir.resolve("report.html"));
+      for (ModelComparison c : scorer.comparisons()) {
+        print.printf("challenger %s (%s): %s%n", c.name(), c.mode(), summary(c));
+      }
       if (failOnDrift && status == DriftStatus.DRIFT) {
         code = ExitCodes.DRIFT;
       }
     }
     print.flush();
     return code;
+  }
+
+  /** A challenger's agreement and differences in a line: "label agrees on 98.8% of rows, ...". */
+  static String summary(ModelComparison c) {
+    List<String> parts = new ArrayList<>();
+    for (String col : c.labelColumns()) {
+      parts.add(
+          String.format(
+              java.util.Locale.ROOT, "%s agrees on %.1f%% of rows", col, 100 * c.agreement(col)));
+    }
+    for (String col : c.scoreColumns()) {
+      Map<String, Double> d = c.difference(col);
+      if (!d.isEmpty()) {
+        parts.add(
+            String.format(
+                java.util.Locale.ROOT,
+                "%s differs by %.3g on average, %.3g at p99",
+                col,
+                d.get("mean"),
+                d.get("p99")));
+      }
+    }
+    if ("canary".equals(c.mode())) {
+      parts.add(c.servedRows() + " rows served");
+    }
+    return parts.isEmpty() ? "no column compared" : String.join(", ", parts);
   }
 
   /** The model as {@link #spec()} read it for the flags that replace a spec, else null. */

@@ -55,6 +55,9 @@ class ChallengersCommandTest {
             "--report-dir",
             reports.toString());
     assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("challenger mlp (shadow): label agrees on 98.8% of rows"), r.out());
+    assertTrue(
+        r.out().contains("challenger next (canary): label agrees on 100.0% of rows"), r.out());
     Path alone = tmp.resolve("mlp.parquet");
     Path mlpSpec =
         Files.writeString(
@@ -139,6 +142,28 @@ class ChallengersCommandTest {
     assertEquals(
         mlp.at("/scores/p_benign/maxAbsDiff").asDouble(), Double.parseDouble(max.group(1)));
     assertTrue(dom.contains("id=\"challenger-mlp-drift\""), "the two distributions are drawn");
+  }
+
+  @Test
+  void theSampleChallengersSpecValidatesAndScoresTheSample() throws Exception {
+    String spec = TestData.sample("specs/breast_cancer_challengers.yaml").toString();
+    CliRunner.Result r =
+        CliRunner.run(
+            "validate", "--spec", spec, "-i", TestData.sample("data/breast_cancer.csv").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("challenger mlp_canary (canary, 0.1 of rows by id)"), r.out());
+    Path out = tmp.resolve("sample.parquet");
+    r =
+        CliRunner.run(
+            "score",
+            "--spec",
+            spec,
+            "-i",
+            TestData.sample("data/breast_cancer.parquet").toString(),
+            "-o",
+            out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals(569, ScoreCommandTest.column(out, "mlp_p_benign").size());
   }
 
   @Test
