@@ -39,20 +39,34 @@ class ChallengersCommandTest {
     return Files.writeString(tmp.resolve("spec-" + key + ".yaml"), text);
   }
 
+  private static CliRunner.Result score(Object spec, Object input, Object out) {
+    return CliRunner.run(
+        "score", "--spec", spec.toString(), "-i", input.toString(), "-o", out.toString());
+  }
+
+  private static CliRunner.Result scoreWithReport(
+      Object spec, Object input, Object out, Object reports) {
+    return CliRunner.run(
+        "score",
+        "--spec",
+        spec.toString(),
+        "-i",
+        input.toString(),
+        "-o",
+        out.toString(),
+        "--report-dir",
+        reports.toString());
+  }
+
   @Test
   void scoreWritesTheShadowsColumnsAndTheCanarysRowsAndReportsTheComparison() throws Exception {
     Path out = tmp.resolve("both.parquet");
     Path reports = tmp.resolve("report");
     CliRunner.Result r =
-        CliRunner.run(
-            "score",
-            "--spec",
+        scoreWithReport(
             spec("id").toString(),
-            "-i",
             TestData.sample("data/breast_cancer.csv").toString(),
-            "-o",
             out.toString(),
-            "--report-dir",
             reports.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("challenger mlp (shadow): label agrees on 98.8% of rows"), r.out());
@@ -65,13 +79,9 @@ class ChallengersCommandTest {
             Files.readString(TestData.sample("specs/breast_cancer_mlp.yaml"))
                 .replace("model: ../models/", "model: " + TestData.sample("models") + "/"));
     r =
-        CliRunner.run(
-            "score",
-            "--spec",
+        score(
             mlpSpec.toString(),
-            "-i",
             TestData.sample("data/breast_cancer.parquet").toString(),
-            "-o",
             alone.toString());
     assertEquals(0, r.code(), r.err());
     Map<Long, Float> mlp = ScoreCommandTest.column(alone, "p_benign");
@@ -99,15 +109,10 @@ class ChallengersCommandTest {
   void theHtmlReportShowsInABrowserTheAgreementConfusionAndDifferencesOfTheJson() throws Exception {
     Path reports = tmp.resolve("report");
     CliRunner.Result r =
-        CliRunner.run(
-            "score",
-            "--spec",
+        scoreWithReport(
             spec("id").toString(),
-            "-i",
             TestData.sample("data/breast_cancer.parquet").toString(),
-            "-o",
             tmp.resolve("out.parquet").toString(),
-            "--report-dir",
             reports.toString());
     assertEquals(0, r.code(), r.err());
     String dom = Browser.render(reports.resolve("report.html"), tmp);
@@ -153,15 +158,7 @@ class ChallengersCommandTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("challenger mlp_canary (canary, 0.1 of rows by id)"), r.out());
     Path out = tmp.resolve("sample.parquet");
-    r =
-        CliRunner.run(
-            "score",
-            "--spec",
-            spec,
-            "-i",
-            TestData.sample("data/breast_cancer.parquet").toString(),
-            "-o",
-            out.toString());
+    r = score(spec, TestData.sample("data/breast_cancer.parquet").toString(), out.toString());
     assertEquals(0, r.code(), r.err());
     assertEquals(569, ScoreCommandTest.column(out, "mlp_p_benign").size());
   }
@@ -180,13 +177,9 @@ class ChallengersCommandTest {
     assertTrue(r.out().contains("challenger next (canary, 0.3 of rows by id)"), r.out());
     Path out = tmp.resolve("none.parquet");
     r =
-        CliRunner.run(
-            "score",
-            "--spec",
+        score(
             spec("customer").toString(),
-            "-i",
             TestData.sample("data/breast_cancer.parquet").toString(),
-            "-o",
             out.toString());
     assertEquals(ExitCodes.INVALID_SPEC, r.code());
     assertTrue(

@@ -286,25 +286,9 @@ public final class ScoringSpec implements Serializable {
 
     /** A builder holding the same state, for a spec that differs from this one in a few fields. */
     Builder copy() {
-      Builder c = new Builder();
-      c.name = name;
-      c.version = version;
+      Builder c = snapshot().toBuilder();
       c.modelPath = modelPath;
-      c.modelSha256 = modelSha256;
-      c.engine = engine;
-      c.device = device;
-      c.batchSize = batchSize;
-      c.session = session;
-      c.inputs.addAll(inputs);
-      c.outputs.addAll(outputs);
-      c.passthrough.addAll(passthrough);
-      c.nullPolicy = nullPolicy;
-      c.fillValue = fillValue;
-      c.text = text;
-      c.monitoring = monitoring;
-      c.challengers.addAll(challengers);
       c.baseDir = baseDir;
-      c.origin = origin;
       return c;
     }
 
