@@ -55,7 +55,7 @@ final class InspectCommand implements Callable<Integer> {
       out.printf("size:     %,d bytes%n", info.sizeBytes());
       out.printf("producer: %s%n", m.producerName());
       out.printf("graph:    %s%n", m.graphName());
-      out.printf("version:  %d%n", m.version());
+      out.printf("version:  %s%n", m.hasVersion() ? Long.toString(m.version()) : "(not set)");
       if (!m.description().isEmpty()) {
         out.printf("about:    %s%n", m.description());
       }
@@ -100,7 +100,11 @@ final class InspectCommand implements Callable<Integer> {
     meta.put("graphDescription", m.graphDescription());
     meta.put("domain", m.domain());
     meta.put("description", m.description());
-    meta.put("version", m.version());
+    if (m.hasVersion()) {
+      meta.put("version", m.version());
+    } else {
+      meta.putNull("version");
+    }
     m.custom().forEach(meta.putObject("custom")::put);
     values(root.putArray("inputs"), info.signature().inputs().values());
     values(root.putArray("outputs"), info.signature().outputs().values());

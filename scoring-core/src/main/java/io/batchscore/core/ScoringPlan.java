@@ -5,6 +5,7 @@ import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.InputSchema;
 import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ModelLoadException;
+import io.batchscore.core.model.ModelMetadata;
 import io.batchscore.core.model.ModelSignature;
 import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.monitor.ColumnProfile;
@@ -240,11 +241,19 @@ public final class ScoringPlan implements Serializable {
     return spec.name();
   }
 
-  /** The version written to output rows: the spec's, else the model's metadata version. */
+  /**
+   * The version written to output rows: the spec's (for a versioned folder, the resolved number),
+   * else the model's {@code model_version}, else, for a model that sets none, {@code sha256:} and
+   * the first 12 hex digits of its SHA-256, which change whenever the model does.
+   */
   public String modelVersion() {
-    return spec.version() != null
-        ? spec.version()
-        : Long.toString(model.signature().metadata().version());
+    if (spec.version() != null) {
+      return spec.version();
+    }
+    ModelMetadata m = model.signature().metadata();
+    return m.hasVersion()
+        ? Long.toString(m.version())
+        : "sha256:" + model.sha256().substring(0, Math.min(12, model.sha256().length()));
   }
 
   /** The input's schema it was checked against, or null when bound to the model only. */

@@ -1,6 +1,7 @@
 package io.batchscore.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -184,6 +185,19 @@ class ExternalWeightsTest {
                     + pin
                     + " (the digest covers the model file and its external weight files)"),
         e.getMessage());
+  }
+
+  @Test
+  void aModelThatSetsNoVersionIsVersionedByItsDigestNotOnnxRuntimesSentinel() throws Exception {
+    Path model = Files.copy(TestData.fixture("external.onnx"), tmp.resolve("m.onnx"));
+    Files.copy(TestData.fixture("external.bin"), tmp.resolve("external.bin"));
+    ScoringPlan plan = ScoringPlan.bind(spec(model), null);
+    assertFalse(plan.model().signature().metadata().hasVersion());
+    String sha = plan.model().sha256();
+    assertEquals("sha256:" + sha.substring(0, 12), plan.modelVersion());
+    assertFalse(plan.modelVersion().contains(Long.toString(Long.MAX_VALUE)));
+    assertEquals(
+        "3", ScoringPlan.bind(spec(model).toBuilder().version("3").build(), null).modelVersion());
   }
 
   @Test
