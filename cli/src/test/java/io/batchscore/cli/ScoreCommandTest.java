@@ -416,6 +416,17 @@ class ScoreCommandTest {
   }
 
   @Test
+  void helpShowsTheFiltersTemplateAsWritten() {
+    for (String command : new String[] {"run", "schedule"}) {
+      CliRunner.Result r = CliRunner.run(command, "--help");
+      assertEquals(0, r.code(), r.err());
+      String help = (r.out() + r.err()).replaceAll("\\s+", " ");
+      assertTrue(help.contains("\"ds = '${run_date}'\""), command + ": " + help);
+      assertFalse(help.contains("'null'"), command);
+    }
+  }
+
+  @Test
   void usageErrorsExit2() {
     CliRunner.Result r = CliRunner.run("score", "--spec", "x.yaml");
     assertEquals(ExitCodes.USAGE, r.code());

@@ -50,7 +50,7 @@ public class JobOptions {
   @Option(
       names = "--filter",
       paramLabel = "SQL",
-      description = "Row filter, a SQL expression (templated), e.g. \"ds = '${run_date}'\".")
+      description = "Row filter, a SQL expression (templated), e.g. \"ds = '$${run_date}'\".")
   public String filter;
 
   @Option(
