@@ -90,6 +90,42 @@ class ScoringJobTest {
   }
 
   @Test
+  void concurrentTasksOfOneJvmLoadTheModelOnce() throws Exception {
+    // A session option no other test uses gives the model a cache entry of its own, so the
+    // count below is this run's loads, whatever the JVM's shared cache already holds.
+    Path spec =
+        Files.writeString(
+            tmp.resolve("own-entry.yaml"),
+            Files.readString(TestData.sample("specs/breast_cancer.yaml"))
+                    .replace("model: ../models/", "model: " + TestData.sample("models") + "/")
+                + "session:\n  config: {batchscore.test.entry: \""
+                + System.nanoTime()
+                + "\"}\n");
+    Path out = tmp.resolve("out");
+    Run r =
+        job(
+            "--spec",
+            spec.toString(),
+            "--input",
+            data("breast_cancer.parquet"),
+            "--output",
+            out.toString(),
+            "--run-date",
+            "2026-11-30",
+            "--partitions",
+            "8");
+    assertEquals(ExitCodes.OK, r.code(), r.err());
+    JsonNode report =
+        new ObjectMapper()
+            .readTree(out.resolve("_reports/run_date=2026-11-30/report.json").toFile());
+    assertEquals(8, report.at("/setupMs/task/tasks").asInt(), report.toString());
+    assertEquals(
+        "{\"driver\":1}",
+        report.get("modelLoadsByExecutor").toString(),
+        "8 tasks, 2 at a time, one JVM: one load");
+  }
+
+  @Test
   void rerunningADateReplacesExactlyThatDate() throws Exception {
     Path out = tmp.resolve("predictions");
     assertEquals(0, score(out, "2026-11-23").code());
