@@ -427,6 +427,28 @@ class ScoreCommandTest {
   }
 
   @Test
+  void aSpecCopiedElsewhereSaysItsRelativeModelPathIsResolvedAgainstItsFolder() throws Exception {
+    Path copied = Files.copy(TestData.sample("specs/breast_cancer.yaml"), tmp.resolve("bc.yaml"));
+    CliRunner.Result r =
+        CliRunner.run(
+            "score",
+            "--spec",
+            copied.toString(),
+            "-i",
+            sample("data/breast_cancer.parquet"),
+            "-o",
+            tmp.resolve("out.parquet").toString());
+    assertEquals(ExitCodes.MODEL_LOAD, r.code());
+    assertTrue(
+        r.err()
+            .contains(
+                "model file not found: the spec's model path"
+                    + " '../models/breast_cancer_logreg.onnx' is relative to the spec's folder "
+                    + tmp),
+        r.err());
+  }
+
+  @Test
   void usageErrorsExit2() {
     CliRunner.Result r = CliRunner.run("score", "--spec", "x.yaml");
     assertEquals(ExitCodes.USAGE, r.code());

@@ -31,9 +31,37 @@ public final class Models {
    * @throws ModelLoadException the model is missing or corrupt, or not the one the spec pins
    */
   public static ModelInfo inspect(ScoringSpec spec) throws ModelLoadException {
-    ModelSource source = ModelSource.of(resolveVersion(spec).resolvedModelPath());
-    source.checkPin(spec.modelSha256());
-    return inspect(source);
+    try {
+      ModelSource source = ModelSource.of(resolveVersion(spec).resolvedModelPath());
+      source.checkPin(spec.modelSha256());
+      return inspect(source);
+    } catch (ModelLoadException e) {
+      throw explained(spec, e);
+    }
+  }
+
+  /**
+   * A "model file not found" for a spec whose model path is relative, saying where it was looked
+   * for: a spec copied to another folder takes its relative paths with it. Other failures as they
+   * are.
+   */
+  public static ModelLoadException explained(ScoringSpec spec, ModelLoadException e) {
+    String p = spec.modelPath();
+    if (!e.getMessage().endsWith("model file not found")
+        || p.contains("://")
+        || Path.of(p).isAbsolute()
+        || spec.baseDir() == null) {
+      return e;
+    }
+    ModelLoadException x =
+        new ModelLoadException(
+            e.model(),
+            "model file not found: the spec's model path '"
+                + p
+                + "' is relative to the spec's folder "
+                + spec.baseDir());
+    x.setStackTrace(e.getStackTrace());
+    return x;
   }
 
   /**

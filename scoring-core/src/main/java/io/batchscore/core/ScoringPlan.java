@@ -190,9 +190,14 @@ public final class ScoringPlan implements Serializable {
     for (int i = 0; i < spec.challengers().size(); i++) {
       Challenger c = spec.challengers().get(i);
       ScoringSpec cs = models.resolveVersion(c.spec());
-      ModelSource source = models.locate(cs);
-      source.checkPin(cs.modelSha256());
-      ModelInfo info = Models.inspect(source);
+      ModelInfo info;
+      try {
+        ModelSource source = models.locate(cs);
+        source.checkPin(cs.modelSha256());
+        info = Models.inspect(source);
+      } catch (ModelLoadException e) {
+        throw Models.explained(cs, e);
+      }
       SpecValidator.Validation cv = SpecValidator.validate(cs, info.signature(), schema, memory);
       String at = "challengers[" + i + "].";
       for (Problem p : cv.problems()) {

@@ -112,10 +112,6 @@ public final class ModelFiles {
   }
 
   /**
-   * Whether {@link #localPath} needs a Hadoop file system (and its configuration) for this model: a
-   * URI with a scheme other than {@code file} (a one-letter scheme is a Windows drive).
-   */
-  /**
    * Finds a spec's models as {@link #localPath} does, versions resolved as {@link #resolveVersion}
    * does: the champion's and each challenger's.
    *
@@ -144,6 +140,10 @@ public final class ModelFiles {
         || spec.challengers().stream().anyMatch(c -> isRemote(c.spec().modelPath()));
   }
 
+  /**
+   * Whether {@link #localPath} needs a Hadoop file system (and its configuration) for this model: a
+   * URI with a scheme other than {@code file} (a one-letter scheme is a Windows drive).
+   */
   static boolean isRemote(String model) {
     URI uri = toUri(model);
     String scheme = uri == null ? null : uri.getScheme();

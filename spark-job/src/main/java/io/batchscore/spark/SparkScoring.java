@@ -100,8 +100,13 @@ public final class SparkScoring {
     Path local = ModelFiles.localPath(spec.modelPath(), spec.baseDir(), conf);
     // The pin is checked here, before any input is read, and again where each executor loads.
     ModelSource source = ModelSource.of(local);
-    source.checkPin(spec.modelSha256());
-    ModelInfo model = Models.inspect(source);
+    ModelInfo model;
+    try {
+      source.checkPin(spec.modelSha256());
+      model = Models.inspect(source);
+    } catch (ModelLoadException e) {
+      throw Models.explained(spec, e);
+    }
     ScoringSpec bound =
         layout.passthroughAll() ? spec.toBuilder().clearPassthrough().build() : spec;
     return ScoringPlan.bind(bound, model, SparkTypes.inputSchema(schema), ModelFiles.locator(conf));
