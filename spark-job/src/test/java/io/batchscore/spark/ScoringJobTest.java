@@ -289,6 +289,22 @@ class ScoringJobTest {
       sum += c.asLong();
     }
     assertEquals(563, sum, "histogram covers every row");
+    JsonNode edges = p.get("histogram").get("edges");
+    for (int i = 1; i < edges.size() - 1; i++) {
+      // min + i * width, as 0.30000000000000004 would be without rounding
+      assertTrue(
+          new java.math.BigDecimal(edges.get(i).asText()).precision() <= 12,
+          "no float noise in the edges: " + edges);
+    }
+    JsonNode label = report.get("predictions").get("label");
+    assertEquals(null, label.get("histogram"), "a 0/1 label has counts per value, not bins");
+    assertEquals(
+        563, label.at("/values/0").asLong() + label.at("/values/1").asLong(), label.toString());
+    assertEquals(2, label.get("values").size());
+    double stage = report.get("scoreAndWriteSeconds").asDouble();
+    assertTrue(stage > 0 && stage <= report.get("durationSeconds").asDouble(), report.toString());
+    assertTrue(
+        report.get("rowsPerSecondScoreAndWrite").asLong() >= report.get("rowsPerSecond").asLong());
     JsonNode diagnosis = report.get("predictions").get("diagnosis").get("topValues");
     assertEquals(563, diagnosis.get("benign").asLong() + diagnosis.get("malignant").asLong());
     // Gathered by the scoring tasks, the statistics equal Spark's over the written output.

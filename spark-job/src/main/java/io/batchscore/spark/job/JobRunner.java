@@ -112,12 +112,14 @@ public final class JobRunner {
     ShadowOutput shadows = ShadowOutput.open(o, spark, prepared);
     try {
       sc.setJobDescription(what + ": score and write");
+      long scoring = System.nanoTime();
       Dataset<Row> rows = shadows == null ? prepared.scored() : shadows.published();
       rows.write().mode(SaveMode.Overwrite).parquet(out.staging().toString());
       if (shadows != null) {
         sc.setJobDescription(what + ": write the shadows' columns");
         shadows.write();
       }
+      double scoreSeconds = (System.nanoTime() - scoring) / 1e9;
       checkNotCancelled(cancelled);
       sc.setJobDescription(what + ": run report");
       // Rows written, from the Parquet footers (no column is decoded).
@@ -160,7 +162,7 @@ public final class JobRunner {
                 + " rows were written");
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      RunReport.rows(report, prepared.metrics(), scored, seconds);
+      RunReport.rows(report, prepared.metrics(), scored, seconds, scoreSeconds);
       RunReport.setup(report, prepared.metrics(), driverSetupMillis);
       report.setAll(stats);
       DriftStatus status = monitor.compare(profile, report);

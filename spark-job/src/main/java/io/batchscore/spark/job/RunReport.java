@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchscore.core.OutputColumn;
 import io.batchscore.core.ScoringPlan;
+import io.batchscore.core.column.ElementType;
 import io.batchscore.core.monitor.ColumnProfile;
 import io.batchscore.core.monitor.ModelComparison;
 import io.batchscore.core.monitor.Profile;
@@ -26,7 +27,8 @@ public final class RunReport {
   private RunReport() {}
 
   /** Counts and latencies from the run's accumulators. */
-  static void rows(ObjectNode report, ScoreMetrics m, long scored, double seconds) {
+  static void rows(
+      ObjectNode report, ScoreMetrics m, long scored, double seconds, double scoreSeconds) {
     ObjectNode rows = report.putObject("rows");
     long rejected = 0;
     for (long v : m.rejected.value().values()) {
@@ -39,6 +41,11 @@ public final class RunReport {
     m.rejected.value().forEach(reasons::put);
     report.put("durationSeconds", round(seconds));
     report.put("rowsPerSecond", seconds > 0 ? Math.round(scored / seconds) : 0);
+    // The run's wall time above includes the input's listing, the model's inspection, Spark's
+    // planning and the report; the score-and-write stage alone is what scales with the rows.
+    report.put("scoreAndWriteSeconds", round(scoreSeconds));
+    report.put(
+        "rowsPerSecondScoreAndWrite", scoreSeconds > 0 ? Math.round(scored / scoreSeconds) : 0);
     ObjectNode loads = report.putObject("modelLoadsByExecutor");
     m.modelLoads.value().forEach(loads::put);
     long[] lat = m.latency.value();
@@ -128,25 +135,43 @@ public final class RunReport {
         n.put("max", p.max());
         n.put("mean", p.mean());
         n.put("stddev", p.stddev());
+        String note =
+            "counts from the quantile sketch: each within about "
+                + Math.round(p.rankError() * 1000) / 10.0
+                + "% of the rows of its true count";
+        if (isWhole(c) && p.max() - p.min() < TOP_VALUES) {
+          // labels as numbers (0/1, class ids): a count per value, not bins between them
+          ObjectNode values = n.putObject("values");
+          int k = (int) (p.max() - p.min());
+          double[] splits = new double[k];
+          for (int i = 0; i < k; i++) {
+            splits[i] = p.min() + i + 0.5;
+          }
+          long[] counts = counts(p.cdf(splits), p.valid());
+          for (int i = 0; i <= k; i++) {
+            if (counts[i] > 0) {
+              values.put(Long.toString((long) p.min() + i), counts[i]);
+            }
+          }
+          n.put("note", note);
+          continue;
+        }
         ObjectNode hist = n.putObject("histogram");
         var edges = hist.putArray("edges");
         double width = (p.max() - p.min()) / BINS;
         double[] inner = new double[BINS - 1];
         for (int b = 0; b <= BINS; b++) {
-          edges.add(p.min() + b * width);
+          double edge = b == 0 ? p.min() : b == BINS ? p.max() : tidy(p.min() + b * width);
+          edges.add(edge);
           if (b > 0 && b < BINS) {
-            inner[b - 1] = p.min() + b * width;
+            inner[b - 1] = edge;
           }
         }
         var counts = hist.putArray("counts");
         for (long v : counts(p.cdf(inner), p.valid())) {
           counts.add(v);
         }
-        hist.put(
-            "note",
-            "counts from the quantile sketch: each within about "
-                + Math.round(p.rankError() * 1000) / 10.0
-                + "% of the rows of its true count");
+        hist.put("note", note);
       } else {
         ObjectNode top = n.putObject("topValues");
         n.put("count", p.valid());
@@ -171,6 +196,28 @@ public final class RunReport {
         }
       }
     }
+  }
+
+  /** Whether a column holds whole numbers: int64, int32 or booleans, one per row. */
+  private static boolean isWhole(OutputColumn c) {
+    if (!c.type().isScalar()) {
+      return false;
+    }
+    ElementType e = c.type().element();
+    return e == ElementType.INT64 || e == ElementType.INT32 || e == ElementType.BOOL;
+  }
+
+  /**
+   * A bin edge to 12 significant digits: {@code min + b * width} carries the float noise of its
+   * arithmetic ({@code 0.30000000000000004}), which says nothing about the data.
+   */
+  static double tidy(double v) {
+    if (v == 0 || !Double.isFinite(v)) {
+      return v;
+    }
+    return new java.math.BigDecimal(v)
+        .round(new java.math.MathContext(12, java.math.RoundingMode.HALF_EVEN))
+        .doubleValue();
   }
 
   /**
