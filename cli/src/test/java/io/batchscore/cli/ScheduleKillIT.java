@@ -123,6 +123,7 @@ class ScheduleKillIT {
     assertTrue(
         terminated.waitFor(2, TimeUnit.MINUTES),
         () -> "still running after SIGTERM:\n" + threadDump(terminated));
+    assertEquals(143, terminated.exitValue(), "SIGTERM: 128 + 15, as the README's table says");
     assertEquals(expected, rows(partition));
     assertFalse(
         Files.exists(out.resolve("_staging")), "SIGTERM aborted the run and removed its staging");
