@@ -29,12 +29,7 @@ final class Progress {
     }
     lastDraw = now;
     double secs = (now - start) / 1e9;
-    double fraction = -1;
-    if (reader.totalRows() > 0) {
-      fraction = rows / (double) reader.totalRows();
-    } else if (reader.bytesProgress()[1] > 0) {
-      fraction = reader.bytesProgress()[0] / (double) reader.bytesProgress()[1];
-    }
+    double fraction = fraction(rows, reader.totalRows(), reader.bytesProgress());
     int width = 30;
     StringBuilder bar = new StringBuilder("\r[");
     int filled = fraction < 0 ? 0 : (int) Math.min(width, Math.round(fraction * width));
@@ -45,6 +40,23 @@ final class Progress {
     bar.append(String.format("%,d rows  %,.0f rows/s ", rows, rows / Math.max(secs, 1e-9)));
     err.print(bar);
     err.flush();
+  }
+
+  /**
+   * The share of the input scored: rows scored over the total rows where the input's metadata says
+   * (Parquet); else over the total the bytes read so far imply (CSV). Not the share of bytes read:
+   * the reader runs ahead of scoring by up to three calls' rows (~200,000 for the tabular samples),
+   * which on a CSV file showed 94% done at 16,384 of 200,000 rows. -1 when unknown.
+   */
+  static double fraction(long scored, long totalRows, long[] bytes) {
+    if (totalRows > 0) {
+      return Math.min(1, scored / (double) totalRows);
+    }
+    if (bytes[0] > 0 && bytes[1] > 0 && bytes.length > 2 && bytes[2] > 0) {
+      double total = bytes[2] * (double) bytes[1] / bytes[0];
+      return Math.min(1, scored / total);
+    }
+    return -1;
   }
 
   void clear() {

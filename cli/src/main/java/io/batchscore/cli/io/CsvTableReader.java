@@ -27,6 +27,10 @@ import java.util.Map;
 public final class CsvTableReader implements TableReader {
   private final Path file;
   private final BufferedReader in;
+
+  /** Rows handed out so far (read by the read-ahead thread; progress reads it from another). */
+  private volatile long rowsRead;
+
   private final CountingStream counter;
   private final long size;
   private final List<String> header;
@@ -154,7 +158,7 @@ public final class CsvTableReader implements TableReader {
 
   @Override
   public long[] bytesProgress() {
-    return new long[] {counter.count, size};
+    return new long[] {counter.count, size, rowsRead};
   }
 
   @Override
@@ -200,6 +204,7 @@ public final class CsvTableReader implements TableReader {
     if (rows == 0) {
       return null;
     }
+    rowsRead += rows;
     ColumnBatch.Builder b = ColumnBatch.builder(rows);
     for (int c = 0; c < names.length; c++) {
       b.add(

@@ -13,9 +13,12 @@ public interface TableReader extends Closeable {
   /** Total rows when known from metadata (Parquet), else -1. */
   long totalRows();
 
-  /** Bytes consumed so far and in all, for progress when rows are not known; -1 if unknown. */
+  /**
+   * For progress when the rows are not known up front: bytes consumed so far, bytes in all, and the
+   * rows those bytes held; -1 where unknown.
+   */
   default long[] bytesProgress() {
-    return new long[] {-1, -1};
+    return new long[] {-1, -1, -1};
   }
 
   /** The next batch of at most {@code maxRows} rows of the selected columns, or null at the end. */
