@@ -85,7 +85,8 @@ final class ScheduleCommand implements Callable<Integer> {
       defaultValue = "batchscore-schedule",
       paramLabel = "DIR",
       description =
-          "Holds history.jsonl (every outcome) and schedule.lock (one scheduler at a time).")
+          "Holds history.jsonl (every outcome) and schedule.lock (one scheduler at a time)."
+              + " Default: ${DEFAULT-VALUE} in the current folder.")
   Path stateDir;
 
   @Option(
@@ -118,6 +119,11 @@ final class ScheduleCommand implements Callable<Integer> {
     }
     ZoneId z = zone == null ? ZoneId.systemDefault() : ZoneId.of(zone);
     PrintWriter out = commandSpec.commandLine().getOut();
+    try {
+      Scheduler.checkFree(stateDir.resolve("schedule.lock"));
+    } catch (Scheduler.LockedException e) {
+      throw new OutputConflictException(e.getMessage());
+    }
     SparkSession spark =
         io.batchscore.spark.job.EmbeddedSpark.builder(
                 options.master != null ? options.master : "local[*]",

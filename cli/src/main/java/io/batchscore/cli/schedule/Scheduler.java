@@ -130,6 +130,25 @@ public final class Scheduler {
   }
 
   /**
+   * Refuses at once when another scheduler holds {@code lockFile}, before a caller spends its
+   * start-up (a Spark session) on a schedule that cannot run; the lock itself is taken by {@link
+   * #runUntilStopped}, which refuses again if one took it in between.
+   *
+   * @throws LockedException another scheduler holds the lock
+   */
+  public static void checkFree(Path lockFile) throws IOException {
+    Files.createDirectories(lockFile.toAbsolutePath().getParent());
+    try (FileChannel ch =
+            FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = tryLock(ch)) {
+      if (lock == null) {
+        throw new LockedException(
+            "another batchscore scheduler holds " + lockFile + "; two schedules never run at once");
+      }
+    }
+  }
+
+  /**
    * Runs until {@link #stop} (or {@code maxTicks} ticks, for tests; 0 for no limit). Returns the
    * number of runs that failed.
    */

@@ -203,7 +203,11 @@ class SchedulerTest {
             Scheduler.LockedException.class,
             () -> scheduler(new FakeJob(1), Scheduler.CatchUp.NONE, h).runUntilStopped(1));
     assertTrue(e.getMessage().contains("another batchscore scheduler holds"), e.getMessage());
+    // the check a scheduler makes before starting Spark refuses at once too
+    assertThrows(
+        Scheduler.LockedException.class, () -> Scheduler.checkFree(dir.resolve("schedule.lock")));
     t.join();
+    Scheduler.checkFree(dir.resolve("schedule.lock"));
     // the lock is free again once the first stopped
     assertEquals(0, scheduler(new FakeJob(1), Scheduler.CatchUp.NONE, h).runUntilStopped(1));
   }
