@@ -26,6 +26,10 @@ final class Logging {
       }
     }
     boolean spark = "run".equals(command) || "schedule".equals(command);
+    if (java.util.Arrays.asList(args).contains("--verbose")
+        && System.getProperty("batchscore.sparkTaskLog") == null) {
+      System.setProperty("batchscore.sparkTaskLog", "error"); // see log4j2.properties
+    }
     System.setProperty("slf4j.provider", spark ? SPARK : LOCAL);
     if (System.getProperty("slf4j.internal.verbosity") == null) {
       System.setProperty(

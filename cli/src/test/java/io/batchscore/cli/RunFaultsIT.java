@@ -79,6 +79,19 @@ class RunFaultsIT {
   }
 
   @Test
+  void anInputThatIsNotParquetFailsWithOneMessageNotSparksStackTraces() throws Exception {
+    Path input = Files.createDirectories(tmp.resolve("not-parquet"));
+    Files.copy(TestData.sample("data/breast_cancer.csv"), input.resolve("part-0.parquet"));
+    Path out = tmp.resolve("predictions");
+    assertEquals(ExitCodes.BAD_INPUT, finish(start(input, out)));
+    String log = log(null, tmp);
+    assertTrue(log.contains("batchscore: "), log);
+    assertFalse(log.contains("\tat org.apache.spark"), "no stack without --verbose:\n" + log);
+    assertTrue(log.lines().count() < 20, log.lines().count() + " lines:\n" + log);
+    assertFalse(Files.exists(out.resolve("run_date=" + DATE)));
+  }
+
+  @Test
   void aRunStoppedOrKilledAtAnyPointLeavesTheLastCompleteDateAndTheNextRunCompletes()
       throws Exception {
     Path input = ChildRuns.bigInput(tmp, COPIES);
