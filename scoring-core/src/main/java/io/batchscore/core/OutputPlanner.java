@@ -69,7 +69,8 @@ final class OutputPlanner {
         case NONE:
           if (map) {
             type = ColumnType.map(v.keyType(), v.elementType());
-          } else if (v.rank() <= 1) {
+          } else if (v.rank() <= 1 || (oneValuePerRow(v) && !o.keepShape())) {
+            // [N] and [N,1] (every scikit-learn regressor, many PyTorch heads): one value a row
             type = ColumnType.scalar(v.elementType());
           } else {
             long w = v.elementsPerRow();
@@ -195,5 +196,10 @@ final class OutputPlanner {
       out.add(s.trim());
     }
     return out;
+  }
+
+  /** A tensor output declared as [N, 1] (batch, then exactly one value per row). */
+  static boolean oneValuePerRow(ValueInfo v) {
+    return v.isTensor() && v.rank() == 2 && v.dim(1) == 1;
   }
 }

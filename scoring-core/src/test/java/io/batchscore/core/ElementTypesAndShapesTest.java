@@ -22,6 +22,42 @@ class ElementTypesAndShapesTest {
   private final ScorerOptions opts = ScorerOptions.builder().cache(new ModelCache(4)).build();
 
   @Test
+  void anOutputOfOneValuePerRowDeclaredNBy1IsAScalarColumnUnlessKeptAsAnArray() throws Exception {
+    ScoringSpec.Builder b =
+        ScoringSpec.builder()
+            .model(TestData.fixture("regressor.onnx"))
+            .input(InputBinding.ofColumns("x", List.of("a", "b", "c")));
+    ColumnBatch batch =
+        ColumnBatch.builder(2)
+            .add("a", Column.ofFloats(1f, 0f))
+            .add("b", Column.ofFloats(1f, 2f))
+            .add("c", Column.ofFloats(1f, 0.5f))
+            .build();
+    ScoringSpec scalar = b.output(OutputBinding.of("y", "y")).build();
+    ScoringPlan plan = ScoringPlan.bind(scalar, batch.schema());
+    assertEquals("float", plan.outputColumns().get(0).type().toString(), "[N,1] -> one value");
+    try (BatchScorer s = BatchScorer.open(plan, opts)) {
+      Column y = s.score(batch).columns().column("y");
+      assertArrayEquals(new float[] {3.75f, 3.25f}, y.floats());
+    }
+    ScoringSpec kept =
+        ScoringSpec.parse(
+            scalar
+                .toJson()
+                .replace(
+                    "\"transform\" : \"none\"", "\"transform\" : \"none\", \"keepShape\" : true"),
+            "kept.json",
+            null);
+    assertTrue(kept.outputs().get(0).keepShape(), kept.toJson());
+    ScoringPlan keptPlan = ScoringPlan.bind(kept, batch.schema());
+    assertEquals("array<float>[1]", keptPlan.outputColumns().get(0).type().toString());
+    try (BatchScorer s = BatchScorer.open(keptPlan, opts)) {
+      Column y = s.score(batch).columns().column("y");
+      assertArrayEquals(new float[] {3.75f, 3.25f}, y.elements().floats());
+    }
+  }
+
+  @Test
   void everyElementTypeGoesInAndComesBackFromItsOwnNamedInput() throws Exception {
     ScoringSpec spec =
         ScoringSpec.builder()

@@ -15,6 +15,8 @@ import java.util.List;
  * @param positiveClass for positive_class: the class index or ZipMap key (default "1")
  * @param scoresColumn for top_k: the column that receives the top k scores, or null
  * @param normalize L2-normalise each row's vector (pooling, or a float array output)
+ * @param keepShape with no transform, keep an output of one value per row declared as {@code [N,
+ *     1]} as an array of length 1 (by default it is a scalar column)
  */
 public record OutputBinding(
     String output,
@@ -25,7 +27,8 @@ public record OutputBinding(
     int k,
     String positiveClass,
     String scoresColumn,
-    boolean normalize)
+    boolean normalize,
+    boolean keepShape)
     implements Serializable {
   public OutputBinding {
     labels = labels == null ? null : List.copyOf(labels);
@@ -33,11 +36,12 @@ public record OutputBinding(
   }
 
   public static OutputBinding of(String output, String column) {
-    return new OutputBinding(output, column, Transform.NONE, null, null, 0, null, null, false);
+    return new OutputBinding(
+        output, column, Transform.NONE, null, null, 0, null, null, false, false);
   }
 
   public static OutputBinding of(String output, String column, Transform transform) {
-    return new OutputBinding(output, column, transform, null, null, 0, null, null, false);
+    return new OutputBinding(output, column, transform, null, null, 0, null, null, false, false);
   }
 
   public OutputBinding withLabels(List<String> names) {
@@ -50,7 +54,8 @@ public record OutputBinding(
         k,
         positiveClass,
         scoresColumn,
-        normalize);
+        normalize,
+        keepShape);
   }
 
   public OutputBinding withK(int topK, String scores) {
@@ -63,17 +68,50 @@ public record OutputBinding(
         topK,
         positiveClass,
         scores,
-        normalize);
+        normalize,
+        keepShape);
   }
 
   public OutputBinding withPositiveClass(String cls) {
     return new OutputBinding(
-        output, column, transform, labels, labelsFromMetadata, k, cls, scoresColumn, normalize);
+        output,
+        column,
+        transform,
+        labels,
+        labelsFromMetadata,
+        k,
+        cls,
+        scoresColumn,
+        normalize,
+        keepShape);
   }
 
   public OutputBinding withNormalize(boolean n) {
     return new OutputBinding(
-        output, column, transform, labels, labelsFromMetadata, k, positiveClass, scoresColumn, n);
+        output,
+        column,
+        transform,
+        labels,
+        labelsFromMetadata,
+        k,
+        positiveClass,
+        scoresColumn,
+        n,
+        keepShape);
+  }
+
+  public OutputBinding withKeepShape(boolean keep) {
+    return new OutputBinding(
+        output,
+        column,
+        transform,
+        labels,
+        labelsFromMetadata,
+        k,
+        positiveClass,
+        scoresColumn,
+        normalize,
+        keep);
   }
 
   /** The positive class for positive_class, "1" unless the spec says otherwise. */

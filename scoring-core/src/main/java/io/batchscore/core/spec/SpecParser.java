@@ -66,7 +66,8 @@ final class SpecParser {
           "k",
           "positiveClass",
           "scoresColumn",
-          "normalize");
+          "normalize",
+          "keepShape");
   private static final Set<String> TEXT_KEYS =
       Set.of(
           "column",
@@ -441,6 +442,7 @@ final class SpecParser {
       String positive = n.has("positiveClass") ? n.get("positiveClass").asText() : null;
       String scores = r.text(n, "scoresColumn", at + ".scoresColumn").orElse(null);
       boolean normalize = n.has("normalize") && n.get("normalize").asBoolean(false);
+      boolean keepShape = n.has("keepShape") && n.get("keepShape").asBoolean(false);
       b.output(
           new OutputBinding(
               output == null ? "" : output,
@@ -451,7 +453,8 @@ final class SpecParser {
               k,
               positive,
               scores,
-              normalize));
+              normalize,
+              keepShape));
     }
   }
 
@@ -704,6 +707,9 @@ final class SpecParser {
       }
       if (o.normalize()) {
         n.put("normalize", true);
+      }
+      if (o.keepShape()) {
+        n.put("keepShape", true);
       }
     }
   }
