@@ -449,6 +449,27 @@ class ScoreCommandTest {
   }
 
   @Test
+  void manyMissingColumnsAreOneProblemThatPointsAtTheInputsArrayColumn() {
+    CliRunner.Result r =
+        CliRunner.run(
+            "validate",
+            "--spec",
+            sample("specs/fashion_mlp.yaml"),
+            "-i",
+            sample("data/fashion_mnist_1k.parquet"));
+    assertEquals(ExitCodes.INVALID_SPEC, r.code());
+    assertTrue(r.err().contains("has 1 problem"), r.err());
+    assertTrue(
+        r.err()
+            .contains(
+                "784 of the 784 columns are not in the input (px0, px1, px2, ... px783); the input"
+                    + " has array column 'pixels' (array<float>), which 'column: pixels' feeds as"
+                    + " one array"),
+        r.err());
+    assertTrue(r.err().lines().count() < 5, r.err());
+  }
+
+  @Test
   void usageErrorsExit2() {
     CliRunner.Result r = CliRunner.run("score", "--spec", "x.yaml");
     assertEquals(ExitCodes.USAGE, r.code());

@@ -63,6 +63,58 @@ final class SpecValidator {
     return new Validation(List.copyOf(p), List.copyOf(outputs));
   }
 
+  /** Above this many missing columns in one binding, they are reported as one problem. */
+  static final int MANY_MISSING = 5;
+
+  /**
+   * Reports a binding's missing columns as one problem when there are many (a spec for 784 pixel
+   * columns on an input holding them as one array column would list 784 lines), naming the first
+   * and last, and the input's array columns, which {@code column:} would feed instead. Returns
+   * whether it did.
+   */
+  private static boolean manyMissing(
+      InputBinding b, String at, InputSchema schema, List<Problem> p) {
+    List<String> gone = b.columns().stream().filter(c -> !schema.has(c)).toList();
+    if (gone.size() <= MANY_MISSING) {
+      return false;
+    }
+    String shown = String.join(", ", gone.subList(0, 3)) + ", ... " + gone.get(gone.size() - 1);
+    StringBuilder m =
+        new StringBuilder(
+            gone.size()
+                + " of the "
+                + b.columns().size()
+                + " columns are not in the input ("
+                + shown
+                + ")");
+    List<String> arrays =
+        schema.names().stream()
+            .filter(c -> schema.type(c) != null && schema.type(c).isArray())
+            .toList();
+    if (!arrays.isEmpty()) {
+      m.append("; the input has array column");
+      m.append(arrays.size() > 1 ? "s " : " ");
+      for (int i = 0; i < arrays.size(); i++) {
+        m.append(i > 0 ? ", " : "")
+            .append('\'')
+            .append(arrays.get(i))
+            .append("' (")
+            .append(schema.type(arrays.get(i)))
+            .append(')');
+      }
+      m.append(", which 'column: ").append(arrays.get(0)).append("' feeds as one array");
+    } else {
+      List<String> names = new java.util.ArrayList<>(schema.names());
+      m.append("; the input's columns are ")
+          .append(
+              names.size() > 10
+                  ? names.subList(0, 10) + " and " + (names.size() - 10) + " more"
+                  : names);
+    }
+    p.add(new Problem(at + ".columns", m.toString()));
+    return true;
+  }
+
   private static String missing(String column, InputSchema schema) {
     return "no column '" + column + "' in the input" + Problem.didYouMean(column, schema.names());
   }
@@ -297,9 +349,13 @@ final class SpecValidator {
     if (schema == null) {
       return;
     }
+    boolean listedOnce = manyMissing(b, at, schema, p);
     for (int j = 0; j < b.columns().size(); j++) {
       String col = b.columns().get(j);
       String where = b.fromColumnList() ? at + ".columns[" + j + "]" : at + ".column";
+      if (listedOnce && !schema.has(col)) {
+        continue;
+      }
       String why = unusable(col, schema);
       if (why != null) {
         p.add(new Problem(where, why));
