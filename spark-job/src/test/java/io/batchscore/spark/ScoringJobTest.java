@@ -378,6 +378,79 @@ class ScoringJobTest {
   }
 
   @Test
+  void csvWithOnlyAHeaderIsReadWithTheModelsTypesAndABadValueIsExit4() throws Exception {
+    Path out = tmp.resolve("out");
+    Run r =
+        job(
+            "--spec",
+            spec("wine_forest.yaml"),
+            "--input",
+            data("wine.csv"),
+            "--format",
+            "csv",
+            "--read-option",
+            "header=true",
+            "--output",
+            out.toString(),
+            "--run-date",
+            "2026-11-24");
+    assertEquals(0, r.code(), r.err());
+    Path fromParquet = tmp.resolve("parquet");
+    assertEquals(
+        0,
+        job(
+                "--spec",
+                spec("wine_forest.yaml"),
+                "--input",
+                data("wine.parquet"),
+                "--output",
+                fromParquet.toString(),
+                "--run-date",
+                "2026-11-24")
+            .code());
+    List<Row> a =
+        spark.read().parquet(out.toString()).select("label").orderBy("label").collectAsList();
+    List<Row> b =
+        spark
+            .read()
+            .parquet(fromParquet.toString())
+            .select("label")
+            .orderBy("label")
+            .collectAsList();
+    assertEquals(b, a, "the same predictions as from the Parquet copy");
+
+    List<String> lines = Files.readAllLines(Path.of(data("wine.csv")));
+    String[] first = lines.get(1).split(",", -1);
+    first[1] = "abc";
+    lines.set(1, String.join(",", first));
+    Path bad = Files.write(tmp.resolve("bad.csv"), lines);
+    Path none = tmp.resolve("none");
+    r =
+        job(
+            "--spec",
+            spec("wine_forest.yaml"),
+            "--input",
+            bad.toString(),
+            "--format",
+            "csv",
+            "--read-option",
+            "header=true",
+            "--output",
+            none.toString(),
+            "--run-date",
+            "2026-11-24");
+    assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+    assertTrue(
+        r.err().contains("a CSV record in ")
+            && r.err()
+                .contains(
+                    "bad.csv does not parse as the model's types: For input string:"
+                        + " \"abc\"; the record as parsed: [0,null,"),
+        "names the file, the value and the record: " + r.err());
+    assertFalse(Files.exists(none.resolve("run_date=2026-11-24")), "nothing written");
+  }
+
+  @Test
   void eachKindOfFailureHasItsExitCodeAndAMessageNamingTheProblem() throws Exception {
     Path out = tmp.resolve("out");
     Path noRadius = tmp.resolve("no_radius.parquet");

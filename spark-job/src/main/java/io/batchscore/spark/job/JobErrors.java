@@ -53,6 +53,7 @@ public final class JobErrors {
         || c instanceof FileNotFoundException
         || msg.contains("is not a Parquet file")
         || msg.contains("FAILED_READ_FILE")
+        || msg.contains("MALFORMED_RECORD_IN_PARSING")
         || msg.contains("PATH_NOT_FOUND");
   }
 
@@ -90,9 +91,44 @@ public final class JobErrors {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
+    String malformed = malformed(t, root);
+    if (malformed != null) {
+      return malformed;
+    }
     String first = firstLine(t.getMessage());
     String last = firstLine(root.getMessage());
     return root == t || first.contains(last) ? first : first + " (cause: " + last + ")";
+  }
+
+  /**
+   * A CSV record Spark could not parse with the job's types (FAILFAST): the file, the value that is
+   * not a number and the record as far as it was parsed; null for any other failure.
+   */
+  private static String malformed(Throwable t, Throwable root) {
+    String file = null;
+    String record = null;
+    for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+      String m = String.valueOf(c.getMessage());
+      java.util.regex.Matcher f =
+          java.util.regex.Pattern.compile("while reading file (\\S+?)\\.?\\s").matcher(m);
+      if (file == null && f.find()) {
+        file = f.group(1);
+      }
+      int at = m.indexOf("detected in record parsing: ");
+      if (m.contains("MALFORMED_RECORD_IN_PARSING") && at >= 0) {
+        record = firstLine(m.substring(at + "detected in record parsing: ".length()));
+      }
+    }
+    if (record == null) {
+      return null;
+    }
+    return "a CSV record "
+        + (file == null ? "" : "in " + file + " ")
+        + "does not parse as the model's types: "
+        + firstLine(root.getMessage())
+        + "; the record as parsed: "
+        + record
+        + " (values that failed show as null)";
   }
 
   private static String firstLine(String s) {

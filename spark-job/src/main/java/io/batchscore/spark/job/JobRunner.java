@@ -24,6 +24,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +103,7 @@ public final class JobRunner {
     org.apache.hadoop.fs.Path reports = new org.apache.hadoop.fs.Path(root, "_reports");
     RunMonitor monitor = RunMonitor.open(fs, reports, spec, o.runDate());
     sc.setJobDescription(label + ": read input schema");
-    Dataset<Row> input = read(spark, o);
+    Dataset<Row> input = read(spark, o, spec);
     long planning = System.nanoTime();
     SparkScoring.Prepared prepared =
         SparkScoring.prepare(spark, input, spec, SparkScoring.Layout.JOB);
@@ -234,14 +235,23 @@ public final class JobRunner {
     }
   }
 
-  private static Dataset<Row> read(SparkSession spark, JobOptions o) {
+  private static Dataset<Row> read(SparkSession spark, JobOptions o, ScoringSpec spec)
+      throws ModelLoadException {
     Dataset<Row> df;
     if (o.table != null) {
       df = spark.table(o.table);
     } else {
+      String path = o.template(o.input);
       DataFrameReader r = spark.read().format(o.format);
       o.readOptions.forEach(r::option);
-      df = r.load(o.template(o.input));
+      StructType typed = CsvInput.typed(spark, o, path, spec);
+      if (typed != null) {
+        r.schema(typed);
+        if (!CsvInput.named(o, "mode")) {
+          r.option("mode", "FAILFAST");
+        }
+      }
+      df = r.load(path);
     }
     if (o.filter != null) {
       df = df.filter(o.template(o.filter));
