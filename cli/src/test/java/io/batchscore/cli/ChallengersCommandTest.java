@@ -147,6 +147,10 @@ class ChallengersCommandTest {
     assertEquals(
         mlp.at("/scores/p_benign/maxAbsDiff").asDouble(), Double.parseDouble(max.group(1)));
     assertTrue(dom.contains("id=\"challenger-mlp-drift\""), "the two distributions are drawn");
+    String drift = dom.substring(dom.indexOf("id=\"challenger-mlp-drift\""));
+    assertTrue(
+        drift.contains("<span class=\"ref\">champion</span><span class=\"cur\">mlp</span>"),
+        "the charts' legend names the two models");
   }
 
   @Test

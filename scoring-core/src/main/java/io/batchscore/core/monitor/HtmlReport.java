@@ -33,7 +33,17 @@ public final class HtmlReport {
 
   /** One comparison of a current profile with another. */
   private record Comparison(
-      String id, String heading, Profile reference, Profile current, DriftReport drift) {}
+      String id,
+      String heading,
+      Profile reference,
+      Profile current,
+      DriftReport drift,
+      String referenceLabel,
+      String currentLabel) {
+    Comparison(String id, String heading, Profile reference, Profile current, DriftReport drift) {
+      this(id, heading, reference, current, drift, "reference", "current");
+    }
+  }
 
   /** A column's metric on one run, for its trend. */
   public record TrendPoint(String run, double value, DriftStatus status) {}
@@ -215,7 +225,9 @@ public final class HtmlReport {
             "Predictions of " + c.name() + " against the champion's",
             c.championPredictions(),
             c.challengerPredictions(),
-            c.drift()));
+            c.drift(),
+            "champion",
+            c.name()));
   }
 
   /** A confusion matrix: the champion's labels down, the challenger's across. */
@@ -299,7 +311,7 @@ public final class HtmlReport {
       ColumnProfile r = c.reference.column(d.column());
       ColumnProfile now = c.current.column(d.column());
       if (r != null && now != null && r.valid() > 0 && now.valid() > 0) {
-        chart(h, d, r, now);
+        chart(h, d, r, now, c.referenceLabel(), c.currentLabel());
       }
     }
     h.append("</div></section>\n");
@@ -387,7 +399,13 @@ public final class HtmlReport {
   private static final int BINS = 24;
 
   /** The two distributions of a column overlaid: the reference filled, the current outlined. */
-  private static void chart(StringBuilder h, ColumnDrift d, ColumnProfile r, ColumnProfile now) {
+  private static void chart(
+      StringBuilder h,
+      ColumnDrift d,
+      ColumnProfile r,
+      ColumnProfile now,
+      String referenceLabel,
+      String currentLabel) {
     h.append("<figure data-column=\"")
         .append(esc(d.column()))
         .append("\"><figcaption>")
@@ -402,9 +420,11 @@ public final class HtmlReport {
     } else {
       labelChart(h, r, now);
     }
-    h.append(
-        "<div class=\"legend\"><span class=\"ref\">reference</span>"
-            + "<span class=\"cur\">current</span></div></figure>");
+    h.append("<div class=\"legend\"><span class=\"ref\">")
+        .append(esc(referenceLabel))
+        .append("</span><span class=\"cur\">")
+        .append(esc(currentLabel))
+        .append("</span></div></figure>");
   }
 
   private static void numberChart(StringBuilder h, ColumnProfile r, ColumnProfile now) {
