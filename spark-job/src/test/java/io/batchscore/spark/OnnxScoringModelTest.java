@@ -1,6 +1,7 @@
 package io.batchscore.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +54,45 @@ class OnnxScoringModelTest {
             List.of("alcohol", "target", "label", "probabilities", "top2", "top2_scores")));
     assertEquals(out.schema(), m.transformSchema(input().schema()), "schema known without data");
     assertEquals(178, out.filter("label = target").count() + out.filter("label != target").count());
+  }
+
+  @Test
+  void paramsOverrideTheSpecAreReadBackAndSurviveSaveAndLoad() throws Exception {
+    ScoringSpec spec = ScoringSpec.load(TestData.sample("specs/wine_forest.yaml"));
+    OnnxScoringModel m = new OnnxScoringModel().setSpec(spec);
+    assertEquals(spec.batchSize(), m.getBatchSize(), "unset: the spec's");
+    assertEquals("auto", m.getDevice());
+    assertEquals(0, m.getIntraOpThreads());
+    assertEquals(List.of("label", "probabilities", "top2"), List.of(m.getPredictionCols()));
+
+    m.setBatchSize(7).setDevice("cpu").setIntraOpThreads(1).setPredictionCols("cls", "p", "best");
+    assertEquals(7, m.getBatchSize());
+    assertEquals("cpu", m.getDevice());
+    assertEquals(1, m.getIntraOpThreads());
+    Dataset<Row> out = m.transform(input());
+    List<String> cols = List.of(out.columns());
+    assertTrue(cols.containsAll(List.of("cls", "p", "best", "top2_scores")), cols.toString());
+    assertFalse(cols.contains("label"), cols.toString());
+    assertEquals(out.schema(), m.transformSchema(input().schema()));
+    List<Row> before = out.select("id", "cls").orderBy("id").collectAsList();
+
+    String saved = tmp.resolve("tuned").toString();
+    m.write().overwrite().save(saved);
+    OnnxScoringModel loaded = OnnxScoringModel.load(saved);
+    assertEquals(7, loaded.getBatchSize());
+    assertEquals("cpu", loaded.getDevice());
+    assertEquals(List.of("cls", "p", "best"), List.of(loaded.getPredictionCols()));
+    assertEquals(
+        before, loaded.transform(input()).select("id", "cls").orderBy("id").collectAsList());
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> m.setPredictionCols("only_one").transformSchema(input().schema()));
+    assertTrue(
+        e.getMessage().contains("predictionCols has 1 names but the spec has 3"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> m.setBatchSize(0));
+    assertThrows(IllegalArgumentException.class, () -> m.setDevice("tpu"));
   }
 
   @Test

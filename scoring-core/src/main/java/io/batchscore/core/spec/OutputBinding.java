@@ -100,6 +100,21 @@ public record OutputBinding(
         keepShape);
   }
 
+  /** The same binding writing another column. */
+  public OutputBinding withColumn(String name) {
+    return new OutputBinding(
+        output,
+        name,
+        transform,
+        labels,
+        labelsFromMetadata,
+        k,
+        positiveClass,
+        scoresColumn,
+        normalize,
+        keepShape);
+  }
+
   public OutputBinding withKeepShape(boolean keep) {
     return new OutputBinding(
         output,

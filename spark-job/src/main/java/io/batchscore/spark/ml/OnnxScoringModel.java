@@ -9,6 +9,7 @@ import io.batchscore.core.model.ModelLoadException;
 import io.batchscore.core.model.ModelSource;
 import io.batchscore.core.monitor.Profile;
 import io.batchscore.core.spec.Challenger;
+import io.batchscore.core.spec.DeviceRequest;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SpecException;
 import io.batchscore.spark.ModelFiles;
@@ -23,8 +24,11 @@ import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -55,6 +59,10 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
 
   private final String uid;
   private final Param<String> spec;
+  private final IntParam batchSize;
+  private final Param<String> device;
+  private final IntParam intraOpThreads;
+  private final StringArrayParam predictionCols;
 
   public OnnxScoringModel() {
     this(Identifiable$.MODULE$.randomUID("onnxScoring"));
@@ -64,6 +72,40 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
     this.uid = uid;
     this.spec =
         new Param<>(this, "spec", "the scoring spec (JSON or YAML), with an absolute model path");
+    this.batchSize =
+        new IntParam(
+            this,
+            "batchSize",
+            "rows per model call; overrides the spec's batchSize",
+            ParamValidators.gtEq(1));
+    this.device =
+        new Param<>(
+            this,
+            "device",
+            "auto, cpu, cuda or cuda:N; overrides the spec's device",
+            (scala.Function1<String, Object>) OnnxScoringModel::validDevice);
+    this.intraOpThreads =
+        new IntParam(
+            this,
+            "intraOpThreads",
+            "ONNX Runtime intra-op threads per model call; overrides the spec's"
+                + " session.intraOpThreads",
+            ParamValidators.gtEq(1));
+    this.predictionCols =
+        new StringArrayParam(
+            this,
+            "predictionCols",
+            "names of the spec's prediction columns, one per output binding in the spec's order;"
+                + " overrides the spec's column names");
+  }
+
+  private static Object validDevice(String d) {
+    try {
+      DeviceRequest.parse(d);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   @Override
@@ -91,9 +133,118 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
     return $(spec);
   }
 
+  public IntParam batchSize() {
+    return batchSize;
+  }
+
+  /** Rows per model call (as SynapseML's {@code setMiniBatchSize}): overrides the spec's. */
+  public OnnxScoringModel setBatchSize(int rows) {
+    set(batchSize, rows);
+    return this;
+  }
+
+  /** The rows per model call the transformer scores with: the Param when set, else the spec's. */
+  public int getBatchSize() {
+    return isSet(batchSize) ? (Integer) $(batchSize) : parsedSpec().batchSize();
+  }
+
+  public Param<String> device() {
+    return device;
+  }
+
+  /** {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N}: overrides the spec's device. */
+  public OnnxScoringModel setDevice(String d) {
+    set(device, d);
+    return this;
+  }
+
+  /** The device the transformer asks for: the Param when set, else the spec's. */
+  public String getDevice() {
+    return isSet(device) ? $(device) : parsedSpec().device().toString();
+  }
+
+  public IntParam intraOpThreads() {
+    return intraOpThreads;
+  }
+
+  /** ONNX Runtime's intra-op threads per model call: overrides the spec's. */
+  public OnnxScoringModel setIntraOpThreads(int n) {
+    set(intraOpThreads, n);
+    return this;
+  }
+
+  /**
+   * The intra-op threads per model call: the Param when set, else the spec's, else 0 (each task
+   * uses its CPU share, {@code spark.task.cpus}).
+   */
+  public int getIntraOpThreads() {
+    if (isSet(intraOpThreads)) {
+      return (Integer) $(intraOpThreads);
+    }
+    Integer n = parsedSpec().session().intraOpThreads();
+    return n == null ? 0 : n;
+  }
+
+  public StringArrayParam predictionCols() {
+    return predictionCols;
+  }
+
+  /** Names of the prediction columns, one per output binding of the spec, in its order. */
+  public OnnxScoringModel setPredictionCols(String... names) {
+    set(predictionCols, names);
+    return this;
+  }
+
+  /** The prediction columns' names: the Param when set, else the spec's. */
+  public String[] getPredictionCols() {
+    return isSet(predictionCols)
+        ? $(predictionCols)
+        : parsedSpec().outputs().stream().map(o -> o.column()).toArray(String[]::new);
+  }
+
   private ScoringSpec parsedSpec() {
     try {
       return ScoringSpec.parse($(spec), "spec of " + uid, null);
+    } catch (SpecException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /** The spec with the Params that are set in place of its own values. */
+  ScoringSpec effectiveSpec() {
+    ScoringSpec s = parsedSpec();
+    if (!isSet(batchSize) && !isSet(device) && !isSet(intraOpThreads) && !isSet(predictionCols)) {
+      return s;
+    }
+    ScoringSpec.Builder b = s.toBuilder();
+    if (isSet(batchSize)) {
+      b.batchSize((Integer) $(batchSize));
+    }
+    if (isSet(device)) {
+      b.device(DeviceRequest.parse($(device)));
+    }
+    if (isSet(intraOpThreads)) {
+      b.session(s.session().withIntraOpThreads((Integer) $(intraOpThreads)));
+    }
+    if (isSet(predictionCols)) {
+      String[] names = $(predictionCols);
+      if (names.length != s.outputs().size()) {
+        throw new IllegalArgumentException(
+            "predictionCols has "
+                + names.length
+                + " names but the spec has "
+                + s.outputs().size()
+                + " output bindings ("
+                + s.outputs().stream().map(o -> o.column()).toList()
+                + ")");
+      }
+      b.clearOutputs();
+      for (int i = 0; i < names.length; i++) {
+        b.output(s.outputs().get(i).withColumn(names[i]));
+      }
+    }
+    try {
+      return b.build();
     } catch (SpecException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
@@ -105,7 +256,7 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
     Dataset<Row> df = (Dataset<Row>) dataset;
     try {
       return SparkScoring.prepare(
-              df.sparkSession(), df, parsedSpec(), SparkScoring.Layout.TRANSFORMER)
+              df.sparkSession(), df, effectiveSpec(), SparkScoring.Layout.TRANSFORMER)
           .scored();
     } catch (SpecException | ModelLoadException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
@@ -126,7 +277,7 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
           SparkScoring.prepare(
               df.sparkSession(),
               df,
-              parsedSpec(),
+              effectiveSpec(),
               SparkScoring.Layout.TRANSFORMER.withProfile(true));
       p.scored().count();
       return p.metrics().profile.value().copy();
@@ -140,7 +291,7 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
     try {
       ScoringPlan plan =
           SparkScoring.bind(
-              SparkSession.active(), schema, parsedSpec(), SparkScoring.Layout.TRANSFORMER);
+              SparkSession.active(), schema, effectiveSpec(), SparkScoring.Layout.TRANSFORMER);
       StructType out = schema;
       for (OutputColumn c : plan.outputColumns()) {
         out = out.add(c.name(), SparkTypes.sparkType(c.type()), false);
@@ -181,7 +332,8 @@ public final class OnnxScoringModel extends Transformer implements MLWritable {
     public void saveImpl(String path) {
       try {
         Configuration conf = sparkSession().sparkContext().hadoopConfiguration();
-        ScoringSpec s = ModelFiles.resolveVersion(instance.parsedSpec(), conf);
+        // saved with the Params applied: the loaded transformer scores as this one
+        ScoringSpec s = ModelFiles.resolveVersion(instance.effectiveSpec(), conf);
         Path local = ModelFiles.localPath(s.modelPath(), s.baseDir(), conf);
         org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(path);
         FileSystem fs = root.getFileSystem(conf);
