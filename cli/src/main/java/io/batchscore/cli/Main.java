@@ -15,6 +15,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       InspectCommand.class,
       ValidateCommand.class,
+      InitCommand.class,
       ScoreCommand.class,
       ProfileCommand.class,
       DriftCommand.class,

@@ -267,6 +267,18 @@ public final class CsvTableReader implements TableReader {
   }
 
   /** Splits a CSV line; quoted fields may hold commas and doubled quotes. */
+  /** A CSV file's header row: its column names. */
+  public static List<String> header(Path file) throws IOException {
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String head = r.readLine();
+      if (head == null) {
+        throw new BadInputException(
+            null, -1, null, file + ": empty CSV file, expected a header row");
+      }
+      return split(head.startsWith("\uFEFF") ? head.substring(1) : head);
+    }
+  }
+
   static List<String> split(String s) {
     List<String> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
