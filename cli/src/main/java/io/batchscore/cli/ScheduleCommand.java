@@ -119,6 +119,7 @@ final class ScheduleCommand implements Callable<Integer> {
     }
     ZoneId z = zone == null ? ZoneId.systemDefault() : ZoneId.of(zone);
     PrintWriter out = commandSpec.commandLine().getOut();
+    java.time.Instant processStart = java.time.Instant.now();
     try {
       Scheduler.checkFree(stateDir.resolve("schedule.lock"));
     } catch (Scheduler.LockedException e) {
@@ -173,6 +174,7 @@ final class ScheduleCommand implements Callable<Integer> {
             stateDir.resolve("schedule.lock"),
             policy,
             maxCatchUp);
+    scheduler.startedAt(processStart);
     CountDownLatch done = new CountDownLatch(1);
     Thread hook =
         new Thread(

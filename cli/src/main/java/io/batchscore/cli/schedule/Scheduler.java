@@ -95,6 +95,10 @@ public final class Scheduler {
   private final CatchUp catchUp;
   private final int maxCatchUp;
   private volatile boolean stopping;
+
+  /** When the process started, before its own start-up; null when not told. */
+  private volatile Instant startedAt;
+
   private volatile boolean running;
   private volatile Thread loop;
 
@@ -118,6 +122,16 @@ public final class Scheduler {
     this.inProgress = lockFile.resolveSibling("in-progress.json");
     this.catchUp = catchUp;
     this.maxCatchUp = maxCatchUp;
+  }
+
+  /**
+   * When the scheduler's process started, before its own start-up (a Spark session takes ~17 s):
+   * ticks after it that passed before the schedule began are due, and are run (or, under {@code
+   * --catch-up none}, recorded as skipped) instead of silently missed. Returns this.
+   */
+  public Scheduler startedAt(Instant t) {
+    this.startedAt = t;
+    return this;
   }
 
   /** Another scheduler holds the lock. */
@@ -177,6 +191,16 @@ public final class Scheduler {
         }
         failures += runTick(tick, "catch-up") ? 0 : 1;
       }
+      for (ZonedDateTime tick : startupTicks(now)) {
+        if (stopping) {
+          return failures;
+        }
+        if (catchUp == CatchUp.NONE) {
+          record(tick, "skipped", 0, "the scheduler was starting at this tick (--catch-up none)");
+        } else if (retry == null || !runDateOf.apply(tick).equals(runDateOf.apply(retry))) {
+          failures += runTick(tick, "tick during start-up") ? 0 : 1;
+        }
+      }
       int ticks = 0;
       ZonedDateTime next = cron.next(ZonedDateTime.now(clock).withZoneSameInstant(zone));
       while (!stopping && next != null && (maxTicks == 0 || ticks < maxTicks)) {
@@ -206,7 +230,43 @@ public final class Scheduler {
       return failures;
     } finally {
       loop = null;
+      if (stopping) {
+        history.append(
+            new RunHistory.Entry(
+                clock.instant(),
+                "",
+                "stopped",
+                0,
+                "the scheduler stopped (SIGTERM, Ctrl-C or stop())",
+                clock.instant()));
+      }
     }
+  }
+
+  /**
+   * Ticks between the process's start ({@link #startedAt}) and {@code now} that the catch-up above
+   * did not cover: all of them on a fresh state dir or under {@code --catch-up none} (else the
+   * catch-up from the history's last tick includes them); the latest per run date, the latest only
+   * under {@code latest}, at most {@code maxCatchUp}.
+   */
+  List<ZonedDateTime> startupTicks(ZonedDateTime now) throws IOException {
+    Instant from = startedAt;
+    if (from == null || (history.lastAttemptedTick() != null && catchUp != CatchUp.NONE)) {
+      return List.of();
+    }
+    Map<LocalDate, ZonedDateTime> byDate = new LinkedHashMap<>();
+    for (ZonedDateTime t = cron.next(from.atZone(zone));
+        t != null && !t.isAfter(now);
+        t = cron.next(t)) {
+      byDate.put(runDateOf.apply(t), t);
+    }
+    List<ZonedDateTime> ticks = new ArrayList<>(byDate.values());
+    if (catchUp == CatchUp.LATEST && ticks.size() > 1) {
+      ticks = List.of(ticks.get(ticks.size() - 1));
+    }
+    return ticks.size() > maxCatchUp
+        ? ticks.subList(ticks.size() - maxCatchUp, ticks.size())
+        : ticks;
   }
 
   private static FileLock tryLock(FileChannel ch) throws IOException {

@@ -78,6 +78,32 @@ class SchedulerTest {
   }
 
   @Test
+  void ticksThatPassedDuringStartUpAreRunOrRecordedNotLost() throws Exception {
+    // Started 3 s ago (a Spark session's start-up), on a fresh state dir.
+    java.time.Instant started = java.time.Instant.now().minusSeconds(3);
+    FakeJob job = new FakeJob(1);
+    RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
+    scheduler(job, Scheduler.CatchUp.ALL, h).startedAt(started).runUntilStopped(1);
+    List<String> outcomes = h.read().stream().map(RunHistory.Entry::outcome).toList();
+    assertTrue(job.dates.size() >= 4, "3 start-up ticks and one more: " + job.dates);
+    assertTrue(outcomes.stream().allMatch("ok"::equals), outcomes.toString());
+
+    RunHistory none = new RunHistory(dir.resolve("none.jsonl"));
+    FakeJob other = new FakeJob(1);
+    scheduler(other, Scheduler.CatchUp.NONE, none)
+        .startedAt(java.time.Instant.now().minusSeconds(3))
+        .runUntilStopped(1);
+    List<RunHistory.Entry> entries = none.read();
+    assertTrue(
+        entries.stream()
+                .filter(e -> e.outcome().equals("skipped"))
+                .filter(e -> e.message().contains("the scheduler was starting at this tick"))
+                .count()
+            >= 2,
+        entries.toString());
+  }
+
+  @Test
   void ticksRunOneAfterAnother() throws Exception {
     FakeJob job = new FakeJob(10);
     RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
@@ -242,15 +268,17 @@ class SchedulerTest {
     t.join(10_000);
     assertTrue(!t.isAlive(), "scheduler returned after stop");
     List<RunHistory.Entry> entries = h.read();
-    assertEquals(1, entries.size());
-    assertEquals("interrupted", entries.get(0).outcome());
+    assertEquals(
+        List.of("interrupted", "stopped"),
+        entries.stream().map(RunHistory.Entry::outcome).toList(),
+        "the stop is in the history too");
 
     // Started again, the scheduler runs the stopped date first.
     FakeJob next = new FakeJob(1);
     scheduler(next, Scheduler.CatchUp.NONE, h).runUntilStopped(1);
     assertEquals(job.dates.get(0), next.dates.get(0), "the stopped date runs first");
     assertEquals(
-        List.of("interrupted", "ok", "ok"),
+        List.of("interrupted", "stopped", "ok", "ok"),
         h.read().stream().map(RunHistory.Entry::outcome).toList(),
         "no second 'interrupted' entry for a stop that recorded its own");
   }
