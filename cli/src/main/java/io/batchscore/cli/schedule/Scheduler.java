@@ -201,8 +201,16 @@ public final class Scheduler {
           failures += runTick(tick, "tick during start-up") ? 0 : 1;
         }
       }
+      // Ticks that passed while a retry, catch-up or start-up run was in progress are skipped and
+      // recorded, as those during a tick's run are below.
+      ZonedDateTime resumed = ZonedDateTime.now(clock).withZoneSameInstant(zone);
+      for (ZonedDateTime t = cron.next(now);
+          t != null && !t.isAfter(resumed) && !stopping;
+          t = cron.next(t)) {
+        record(t, "skipped", 0, "a retry, catch-up or start-up run was in progress at this tick");
+      }
       int ticks = 0;
-      ZonedDateTime next = cron.next(ZonedDateTime.now(clock).withZoneSameInstant(zone));
+      ZonedDateTime next = cron.next(resumed);
       while (!stopping && next != null && (maxTicks == 0 || ticks < maxTicks)) {
         long waitMs = next.toInstant().toEpochMilli() - clock.millis();
         if (waitMs > 0) {
