@@ -105,10 +105,10 @@ class ReadmeCommandsTest {
         String a = args.get(i);
         String prev = i > 0 ? args.get(i - 1) : "";
         boolean output = Set.of("-o", "--output", "--report-dir").contains(prev);
-        if (a.startsWith("-") || i == 0 || !(a.contains("/") || a.contains("."))) {
+        if (output) {
+          mapped.add(tmp.resolve(a).toString()); // never into the repository
+        } else if (a.startsWith("-") || i == 0 || !(a.contains("/") || a.contains("."))) {
           mapped.add(a);
-        } else if (output) {
-          mapped.add(tmp.resolve(a).toString());
         } else if (Files.exists(root.resolve(a))) {
           mapped.add(root.resolve(a).toString());
         } else {
@@ -118,6 +118,11 @@ class ReadmeCommandsTest {
       }
       if (!runnable) {
         continue;
+      }
+      for (int i = 1; i < mapped.size(); i++) {
+        if (Set.of("-o", "--output", "--report-dir").contains(mapped.get(i - 1))) {
+          assertTrue(Path.of(mapped.get(i)).startsWith(tmp), "outputs go to the temporary folder");
+        }
       }
       CliRunner.Result r = CliRunner.run(mapped.toArray(new String[0]));
       assertEquals(0, r.code(), "the README's `" + shown + "`:\n" + r.err());
