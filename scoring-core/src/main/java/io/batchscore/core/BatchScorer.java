@@ -199,7 +199,7 @@ public final class BatchScorer implements AutoCloseable {
     }
     champion.challengers = opened;
     if (CanaryRouter.needed(champion.spec)) {
-      champion.router = new CanaryRouter(champion.spec);
+      champion.router = new CanaryRouter(champion.plan);
     }
     if (options.profile()) {
       champion.comparisons = new ModelComparison[opened.length];
@@ -409,12 +409,10 @@ public final class BatchScorer implements AutoCloseable {
       }
     }
     int[] route = router == null ? null : router.route(batch, mine);
-    Set<String> published = new java.util.HashSet<>();
-    plan.modelOutputs().forEach(o -> published.add(o.name()));
     ColumnBatch.Builder out = ColumnBatch.builder(n);
     for (Map.Entry<String, Column> e : mine.columns().columns().entrySet()) {
       Column c = e.getValue();
-      if (route != null && published.contains(e.getKey())) {
+      if (route != null && router.publishes(e.getKey())) {
         Column[] from = new Column[theirs.length];
         for (int i = 0; i < theirs.length; i++) {
           from[i] = theirs[i].columns().column(e.getKey());

@@ -24,12 +24,20 @@ final class CanaryRouter {
   private final String key;
   private final NullPolicy nulls;
 
+  /** The champion's prediction columns, which a canary's rows take from the canary. */
+  private final java.util.Set<String> published;
+
   /** Each challenger's share as [from, to); an empty range for a shadow. */
   private final double[] from;
 
   private final double[] to;
 
-  CanaryRouter(ScoringSpec spec) {
+  CanaryRouter(ScoringPlan plan) {
+    ScoringSpec spec = plan.spec();
+    this.published =
+        plan.modelOutputs().stream()
+            .map(OutputColumn::name)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     List<Challenger> cs = spec.challengers();
     this.from = new double[cs.size()];
     this.to = new double[cs.size()];
@@ -51,6 +59,11 @@ final class CanaryRouter {
   /** True when the spec has a canary. */
   static boolean needed(ScoringSpec spec) {
     return spec.challengers().stream().anyMatch(c -> c.mode() == Challenger.Mode.CANARY);
+  }
+
+  /** Whether a column is one of the champion's predictions, merged per row by {@link #merge}. */
+  boolean publishes(String column) {
+    return published.contains(column);
   }
 
   /** The point of [0, 1) a key value hashes to. */
