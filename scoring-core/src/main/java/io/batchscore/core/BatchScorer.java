@@ -86,6 +86,18 @@ public final class BatchScorer implements AutoCloseable {
   /** The challengers' scorers, in the plan's order; empty for a one-model plan. */
   private BatchScorer[] challengers = new BatchScorer[0];
 
+  /**
+   * Per challenger whose every input fills like one of this model's ({@link
+   * InputAssembler#fillsLike}: the same columns, shape and element type), the index of this model's
+   * assembler for each of its inputs; null for a challenger that assembles its own. Such a
+   * challenger runs inside this model's chunks, on the same lane, fed a copy of the tensors this
+   * model filled: the columns are transposed once for both (docs/performance.md).
+   */
+  private int[][] sharedInputs = new int[0][];
+
+  /** The last batch's results of the challengers run in this model's chunks; null for others. */
+  private ScoreResult[] sharedResults;
+
   /** Each challenger against the champion, when profiling; null otherwise. */
   private ModelComparison[] comparisons;
 
@@ -198,6 +210,10 @@ public final class BatchScorer implements AutoCloseable {
       throw e;
     }
     champion.challengers = opened;
+    champion.sharedInputs = new int[opened.length][];
+    for (int i = 0; i < opened.length; i++) {
+      champion.sharedInputs[i] = champion.inputsFor(opened[i]);
+    }
     if (CanaryRouter.needed(champion.spec)) {
       champion.router = new CanaryRouter(champion.plan);
     }
@@ -225,6 +241,39 @@ public final class BatchScorer implements AutoCloseable {
       }
     }
     return champion;
+  }
+
+  /** Whether challenger {@code i} (in the spec's order) is fed copies of this model's tensors. */
+  boolean feedsChallenger(int i) {
+    return sharedInputs[i] != null;
+  }
+
+  /**
+   * For each of {@code other}'s inputs, the index of this model's assembler that fills the same
+   * tensor; null unless every input has one and the two run alike (no text, the same batch size and
+   * number of lanes).
+   */
+  private int[] inputsFor(BatchScorer other) {
+    if (text != null
+        || other.text != null
+        || other.assemblers.isEmpty()
+        || other.lanes.length != lanes.length
+        || other.spec.batchSize() != spec.batchSize()) {
+      return null;
+    }
+    int[] out = new int[other.assemblers.size()];
+    for (int a = 0; a < out.length; a++) {
+      out[a] = -1;
+      for (int b = 0; b < assemblers.size() && out[a] < 0; b++) {
+        if (other.assemblers.get(a).fillsLike(assemblers.get(b))) {
+          out[a] = b;
+        }
+      }
+      if (out[a] < 0) {
+        return null;
+      }
+    }
+    return out;
   }
 
   /**
@@ -395,7 +444,7 @@ public final class BatchScorer implements AutoCloseable {
     int n = mine.rowsScored();
     ScoreResult[] theirs = new ScoreResult[challengers.length];
     for (int i = 0; i < challengers.length; i++) {
-      theirs[i] = challengers[i].score(batch);
+      theirs[i] = sharedInputs[i] != null ? sharedResults[i] : challengers[i].score(batch);
       if (theirs[i].rowsScored() != n
           || !java.util.Arrays.equals(theirs[i].keptRows(), mine.keptRows())) {
         throw new ScoringException(
@@ -491,9 +540,29 @@ public final class BatchScorer implements AutoCloseable {
     for (Map.Entry<OutputBinding, List<OutputColumn>> e : columnsByBinding.entrySet()) {
       writers.put(e.getKey(), OutputWriter.create(e.getValue(), n, model.source()));
     }
-    Chunks chunks = new Chunks(batch, order, n, scan, writers, nanLater);
+    List<Map<OutputBinding, OutputWriter>> theirWriters = new ArrayList<>(challengers.length);
+    for (int i = 0; i < challengers.length; i++) {
+      Map<OutputBinding, OutputWriter> w = null;
+      if (sharedInputs[i] != null) {
+        w = new LinkedHashMap<>();
+        for (Map.Entry<OutputBinding, List<OutputColumn>> e :
+            challengers[i].columnsByBinding.entrySet()) {
+          w.put(e.getKey(), OutputWriter.create(e.getValue(), n, challengers[i].model.source()));
+        }
+      }
+      theirWriters.add(w);
+    }
+    Chunks chunks = new Chunks(batch, order, n, scan, writers, theirWriters, nanLater);
     if (!chunks.run()) {
       return null;
+    }
+    sharedResults = new ScoreResult[challengers.length];
+    for (int i = 0; i < challengers.length; i++) {
+      if (theirWriters.get(i) != null) {
+        ColumnBatch.Builder theirs = ColumnBatch.builder(n);
+        addColumns(theirs, theirWriters.get(i), challengers[i].columnsByBinding, null, n);
+        sharedResults[i] = new ScoreResult(rowsIn, theirs.build(), kept, scan.rejections);
+      }
     }
     lastTokens = chunks.tokens;
     if (lastTokens != null && restore != null) {
@@ -515,15 +584,43 @@ public final class BatchScorer implements AutoCloseable {
       }
       out.add(p, kept == null ? c : c.select(kept, n));
     }
+    addColumns(out, writers, columnsByBinding, restore, n);
+    return new ScoreResult(rowsIn, out.build(), kept, scan.rejections);
+  }
+
+  /** Adds the written columns under their names, rows put back in order by {@code restore}. */
+  private static void addColumns(
+      ColumnBatch.Builder out,
+      Map<OutputBinding, OutputWriter> writers,
+      Map<OutputBinding, List<OutputColumn>> columns,
+      int[] restore,
+      int n) {
     for (Map.Entry<OutputBinding, OutputWriter> w : writers.entrySet()) {
       List<Column> cols = w.getValue().finish();
-      List<OutputColumn> names = columnsByBinding.get(w.getKey());
+      List<OutputColumn> names = columns.get(w.getKey());
       for (int i = 0; i < cols.size(); i++) {
         out.add(
             names.get(i).name(), restore == null ? cols.get(i) : cols.get(i).select(restore, n));
       }
     }
-    return new ScoreResult(rowsIn, out.build(), kept, scan.rejections);
+  }
+
+  /** Runs a runner's model; an engine failure is a {@link ScoringException}. */
+  private static Map<String, OutputValue> run(Runner runner, Set<String> outputs) {
+    try {
+      return runner.run(outputs);
+    } catch (EngineException e) {
+      throw new ScoringException(e.getMessage(), e.getCause() == null ? e : e.getCause());
+    }
+  }
+
+  /** Copies a filled tensor into another of the same type and shape. */
+  private static void copy(HostTensor from, HostTensor to) {
+    if (from.type() == io.batchscore.core.column.ElementType.STRING) {
+      System.arraycopy(from.strings(), 0, to.strings(), 0, from.elementCount());
+    } else {
+      to.bytes().put(0, from.bytes(), 0, from.bytes().limit());
+    }
   }
 
   /** The state one model call needs: its input assemblers and a runner (its own tensors). */
@@ -531,13 +628,43 @@ public final class BatchScorer implements AutoCloseable {
     final List<InputAssembler> assemblers = new ArrayList<>();
     Runner runner;
 
+    /** Runners of the challengers run in this lane's chunks, by challenger; made when needed. */
+    Runner[] shared;
+
     Lane(ScoringSpec spec, ModelSignature sig) {
       spec.inputs().forEach(b -> assemblers.add(new InputAssembler(b, sig.input(b.input()))));
     }
+
+    Runner sharedRunner(int challenger, int challengers, EngineSession session) {
+      if (shared == null) {
+        shared = new Runner[challengers];
+      }
+      if (shared[challenger] == null) {
+        shared[challenger] = session.newRunner();
+      }
+      return shared[challenger];
+    }
+
+    void close() {
+      if (runner != null) {
+        runner.close();
+      }
+      if (shared != null) {
+        for (Runner r : shared) {
+          if (r != null) {
+            r.close();
+          }
+        }
+      }
+    }
   }
 
-  /** A chunk's model outputs and, for text, its rows' token counts. */
-  private record Called(Map<String, OutputValue> values, int[] tokens) {}
+  /**
+   * A chunk's model outputs, for text its rows' token counts, and the outputs of the challengers
+   * run in its chunk (by challenger, null for others; null when none is).
+   */
+  private record Called(
+      Map<String, OutputValue> values, int[] tokens, List<Map<String, OutputValue>> theirs) {}
 
   /**
    * One batch's chunks of the spec's batch size, each assembled and run on a lane by {@link
@@ -551,6 +678,11 @@ public final class BatchScorer implements AutoCloseable {
     private final int rows;
     private final NullScan.Outcome scan;
     private final Map<OutputBinding, OutputWriter> writers;
+
+    /** The writers of the challengers run in these chunks, by challenger; null for others. */
+    private final List<Map<OutputBinding, OutputWriter>> theirWriters;
+
+    private final boolean shares;
     private final boolean nanLater;
     private final int size = spec.batchSize();
     private final int count;
@@ -567,18 +699,26 @@ public final class BatchScorer implements AutoCloseable {
         int rows,
         NullScan.Outcome scan,
         Map<OutputBinding, OutputWriter> writers,
+        List<Map<OutputBinding, OutputWriter>> theirWriters,
         boolean nanLater) {
       this.batch = batch;
       this.order = order;
       this.rows = rows;
       this.scan = scan;
       this.writers = writers;
+      this.theirWriters = theirWriters;
+      this.shares = theirWriters.stream().anyMatch(w -> w != null);
       this.nanLater = nanLater;
       this.tokens = profiler != null && text != null ? new int[rows] : null;
       this.count = (rows + size - 1) / size;
       // Measured on the logistic regression: writing in chunk order cost ~5% of two lanes'
       // throughput, so positional writers are written by each lane as its chunk has run.
-      this.inOrder = writers.values().stream().anyMatch(w -> !w.positional());
+      this.inOrder =
+          writers.values().stream().anyMatch(w -> !w.positional())
+              || theirWriters.stream()
+                  .filter(w -> w != null)
+                  .flatMap(w -> w.values().stream())
+                  .anyMatch(w -> !w.positional());
     }
 
     /** Scores every chunk; false when a NaN was seen (with {@code nanLater}). */
@@ -598,6 +738,7 @@ public final class BatchScorer implements AutoCloseable {
       if (lane.runner == null) {
         lane.runner = session.newRunner();
       }
+      HostTensor[] filled = new HostTensor[lane.assemblers.size()];
       for (int a = 0; a < lane.assemblers.size(); a++) {
         InputAssembler assembler = lane.assemblers.get(a);
         HostTensor t = assembler.fill(batch, order, from, to, lane.runner, nanLater);
@@ -607,13 +748,31 @@ public final class BatchScorer implements AutoCloseable {
         if (spec.nullPolicy() == NullPolicy.FILL) {
           applyFills(t, scan.fills.get(a), from, to);
         }
+        filled[a] = t;
       }
       int[] tokens = text == null ? null : text.fill(batch, order, from, to, lane.runner);
-      try {
-        return new Called(lane.runner.run(fetch), tokens);
-      } catch (EngineException e) {
-        throw new ScoringException(e.getMessage(), e.getCause() == null ? e : e.getCause());
+      Map<String, OutputValue> values = BatchScorer.run(lane.runner, fetch);
+      return new Called(values, tokens, shares ? runShared(lane, filled) : null);
+    }
+
+    /** Runs the challengers that share this chunk's tensors: each is fed a copy of them. */
+    private List<Map<String, OutputValue>> runShared(Lane lane, HostTensor[] filled) {
+      List<Map<String, OutputValue>> out = new ArrayList<>(challengers.length);
+      for (int i = 0; i < challengers.length; i++) {
+        int[] from = sharedInputs[i];
+        if (from == null) {
+          out.add(null);
+          continue;
+        }
+        BatchScorer other = challengers[i];
+        Runner r = lane.sharedRunner(i, challengers.length, other.session);
+        for (int a = 0; a < from.length; a++) {
+          HostTensor t = filled[from[a]];
+          copy(t, r.input(other.assemblers.get(a).input(), t.shape()));
+        }
+        out.add(BatchScorer.run(r, other.fetch));
       }
+      return out;
     }
 
     private void write(Called r, int c) {
@@ -624,6 +783,14 @@ public final class BatchScorer implements AutoCloseable {
       }
       for (Map.Entry<OutputBinding, OutputWriter> w : writers.entrySet()) {
         w.getValue().write(r.values().get(w.getKey().output()), from, n, r.tokens());
+      }
+      for (int i = 0; r.theirs() != null && i < r.theirs().size(); i++) {
+        Map<String, OutputValue> values = r.theirs().get(i);
+        if (values != null) {
+          for (Map.Entry<OutputBinding, OutputWriter> w : theirWriters.get(i).entrySet()) {
+            w.getValue().write(values.get(w.getKey().output()), from, n, null);
+          }
+        }
       }
     }
   }
@@ -678,18 +845,20 @@ public final class BatchScorer implements AutoCloseable {
       return;
     }
     closed = true;
-    for (BatchScorer c : challengers) {
-      c.close();
-    }
     try {
       chunks.close();
+      // The lanes' runners first: some run the challengers' sessions, released below.
       for (Lane lane : lanes) {
-        if (lane.runner != null) {
-          lane.runner.close();
-        }
+        lane.close();
       }
     } finally {
-      handle.close();
+      try {
+        for (BatchScorer c : challengers) {
+          c.close();
+        }
+      } finally {
+        handle.close();
+      }
     }
   }
 }

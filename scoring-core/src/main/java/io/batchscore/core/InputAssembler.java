@@ -75,6 +75,20 @@ final class InputAssembler {
     return info.name();
   }
 
+  /**
+   * Whether this assembler fills the tensor {@code other} fills from the same batch: the same
+   * columns in the same order and per-row shape, into the same element type and rank. A model whose
+   * every input fills like one of another model's can be fed a copy of that model's tensors.
+   */
+  boolean fillsLike(InputAssembler other) {
+    return binding.columns().equals(other.binding.columns())
+        && binding.fromColumnList() == other.binding.fromColumnList()
+        && java.util.Arrays.equals(binding.shape(), other.binding.shape())
+        && target == other.target
+        && info.rank() == other.info.rank()
+        && java.util.Arrays.equals(staticRowShape, other.staticRowShape);
+  }
+
   /** Whether a double column feeding this input is narrowed to float (and may overflow it). */
   boolean narrowsToFloat() {
     return target == ElementType.FLOAT;

@@ -132,6 +132,73 @@ class ChallengersTest {
   }
 
   @Test
+  void aChallengerReadingTheChampionsColumnsIsFedItsTensorsAndScoresAsAlone() throws Exception {
+    // The sample's features (a NaN filled in row 5), and the same values as one array column: a
+    // challenger bound to the champion's columns is fed copies of the champion's tensors; one bound
+    // to the array column assembles its own. Both must score exactly as the model does alone, on
+    // two lanes and in chunks of 64 rows.
+    ColumnBatch sample = sample();
+    List<String> features =
+        ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).featureColumns();
+    int n = sample.rowCount();
+    ColumnBatch.Builder b = ColumnBatch.builder(n);
+    float[] flat = new float[n * features.size()];
+    for (Map.Entry<String, Column> e : sample.columns().entrySet()) {
+      Column c = e.getValue();
+      int j = features.indexOf(e.getKey());
+      if (j >= 0) {
+        float[] v = c.floats().clone();
+        if (j == 3) {
+          v[5] = Float.NaN;
+        }
+        for (int i = 0; i < n; i++) {
+          flat[i * features.size() + j] = v[i];
+        }
+        c = Column.ofFloats(v);
+      }
+      b.add(e.getKey(), c);
+    }
+    b.add("features", Column.ofArrays(Column.ofFloats(flat), features.size(), n));
+    ColumnBatch batch = b.build();
+    String fill = "nulls: {policy: fill, fill: 0}\n";
+    ScoringSpec both =
+        ScoringSpec.parse(
+            CHAMPION
+                + fill
+                + "challengers:\n"
+                + "  - {name: same, mode: shadow, model: ../models/breast_cancer_mlp.onnx}\n"
+                + "  - {name: own, mode: shadow, model: ../models/breast_cancer_mlp.onnx,"
+                + " inputs: [{input: float_input, column: features}]}\n",
+            "challengers.yaml",
+            TestData.sample("specs"));
+    ScoringSpec mlpAlone =
+        ScoringSpec.parse(
+            CHAMPION.replace("breast_cancer_logreg", "breast_cancer_mlp") + fill,
+            "mlp.yaml",
+            TestData.sample("specs"));
+    ScorerOptions lanes = ScorerOptions.builder().cpuShare(2).concurrency(2).build();
+    ScoreResult r;
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(both, batch.schema()), lanes)) {
+      assertTrue(s.feedsChallenger(0), "'same' reads the champion's columns");
+      assertTrue(!s.feedsChallenger(1), "'own' reads an array column");
+      r = s.score(batch);
+    }
+    ScoreResult alone;
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(mlpAlone, batch.schema()), lanes)) {
+      alone = s.score(batch);
+    }
+    assertEquals(n, r.rowsScored());
+    for (int i = 0; i < n; i++) {
+      float p = alone.columns().column("p_benign").getFloat(i);
+      long label = alone.columns().column("label").getLong(i);
+      for (String shadow : List.of("same_", "own_")) {
+        assertEquals(p, r.columns().column(shadow + "p_benign").getFloat(i), shadow + i);
+        assertEquals(label, r.columns().column(shadow + "label").getLong(i), shadow + i);
+      }
+    }
+  }
+
+  @Test
   void aKeysBucketDoesNotDependOnHowWideItsIntegerIs() {
     assertEquals(CanaryRouter.point(42L), CanaryRouter.point(42));
     assertEquals(CanaryRouter.point(42L), CanaryRouter.point("42"));
