@@ -58,9 +58,13 @@ import org.apache.spark.sql.types.StructType;
  * CLI on the first count's files linked over to the last count (the same row groups). With {@code
  * cli} first: the tabular MLP's in-memory rows and its CLI rows only. With {@code stage} or {@code
  * job} first: the logistic regression's stage against its bound, or its job against its floors,
- * only. Data is generated with fixed seeds. Spark rows compared with each other are timed in
- * interleaved rounds (see {@link #sparkRounds}); the UDF and session-per-partition rows are one run
- * each, the CLI's the best of 2.
+ * only. With {@code monitoring} first: the stage and the CLI with monitoring off, the predictions
+ * profiled and the features too; with {@code monitoring-one ROWS off|predictions|features N}: one
+ * of those stage variants N times, for a profiler to attach to. With {@code challengers ROWS
+ * COMPUTE_ROWS}: two models in one pass (stage, job, their floors and bounds; 0 skips the
+ * compute-bound pair). Data is generated with fixed seeds. Spark rows compared with each other are
+ * timed in interleaved rounds (see {@link #sparkRounds}); the UDF and session-per-partition rows
+ * are one run each, the CLI's the best of 2.
  */
 public final class TabularBenchmark {
   static final int THREADS = 2;
@@ -122,6 +126,39 @@ public final class TabularBenchmark {
         monitoringCost(lines, spark, data, rows);
         spark.stop();
         cliMonitoringCost(lines, data, rows);
+      } finally {
+        spark.stop();
+      }
+      return;
+    }
+    if (a[0].equals("monitoring-one")) { // one variant of the monitoring run, for a profiler
+      long rows = Long.parseLong(a[1]);
+      int repeats = a.length > 3 ? Integer.parseInt(a[3]) : 5;
+      SparkSession spark = session();
+      try {
+        Path data = generateLr(spark, rows, "lr.parquet");
+        Path specFile = home.resolve("sample-data/specs/breast_cancer.yaml");
+        String text = Files.readString(specFile);
+        if (a[2].equals("predictions")) {
+          text += "\nmonitoring:\n  features: false\n";
+        }
+        ScoringSpec spec = ScoringSpec.parse(text, specFile.toString(), specFile.getParent());
+        SparkScoring.Layout layout =
+            a[2].equals("off")
+                ? SparkScoring.Layout.JOB.withProfile(false)
+                : SparkScoring.Layout.JOB;
+        for (int i = 0; i < repeats; i++) {
+          double rate =
+              sparkTimed(
+                  rows,
+                  () ->
+                      scored(spark, spec, data, layout)
+                          .write()
+                          .format("noop")
+                          .mode(SaveMode.Overwrite)
+                          .save());
+          System.out.printf("%s round %d: %,.0f rows/s%n", a[2], i, rate);
+        }
       } finally {
         spark.stop();
       }
@@ -1049,6 +1086,40 @@ public final class TabularBenchmark {
                           .format("noop")
                           .mode(SaveMode.Overwrite)
                           .save()));
+      // The whole job, as the budget reads: Parquet predictions, report and profile.
+      String models = home.resolve("sample-data/models").toString() + "/";
+      Path pairFile = work.resolve("lr_pair.yaml");
+      Files.writeString(
+          pairFile,
+          Files.readString(lrFile).replace("../models/", models)
+              + "\nchallengers:\n  - {name: lr2, mode: shadow, model: "
+              + models
+              + "breast_cancer_logreg.onnx}\n");
+      ScoringSpec pairJob = ScoringSpec.load(pairFile);
+      measures.add(() -> sparkTimed(rows, () -> runJob(spark, lr, data)));
+      measures.add(() -> sparkTimed(rows, () -> runJob(spark, pairJob, data)));
+      measures.add(
+          () ->
+              sparkTimed(
+                  rows,
+                  () -> {
+                    runJob(spark, lr, data);
+                    runJob(spark, lr, data);
+                  }));
+      // Each job's I/O floor (random values of the output's types, features read): what writing
+      // the shadow's two columns costs with no model at all.
+      String floorOut = work.resolve("floor").toString();
+      for (ScoringSpec s : List.of(lr, pairJob)) {
+        measures.add(
+            () ->
+                sparkTimed(
+                    rows,
+                    () ->
+                        ioFloor(spark, s, data, true, true)
+                            .write()
+                            .mode(SaveMode.Overwrite)
+                            .parquet(floorOut)));
+      }
     }
     double[][] r = sparkRounds(SPARK_ROUNDS, measures);
     String at = String.format(Locale.ROOT, " at %,d rows", rows);
@@ -1073,7 +1144,46 @@ public final class TabularBenchmark {
               "stage, the two in one pass, monitoring off (no profiles, no comparison)",
               median(r[4]),
               "wall time " + ratioRange(perRound(r[3], r[4])) + "x the one alone"));
-      secondModelBound(lines, lr, median(r[0]));
+      lines.add(
+          new Line(
+              "job (Parquet, report, profile), the logistic regression alone", median(r[5]), ""));
+      lines.add(
+          new Line(
+              "job, the logistic regression and a second one as a shadow",
+              median(r[6]),
+              "wall time "
+                  + ratioRange(perRound(r[5], r[6]))
+                  + "x the one alone (budget <= 1.15x)"));
+      lines.add(
+          new Line(
+              "job, the logistic regression alone twice (two jobs over the input)",
+              median(r[7]),
+              "one job is " + ratioRange(perRound(r[6], r[7])) + "x faster (budget >= 1.6x)"));
+      lines.add(
+          new Line(
+              "I/O floor of the one's job (its output, random values; features read)",
+              median(r[8]),
+              ""));
+      lines.add(
+          new Line(
+              "I/O floor of the pair's job (the same with the shadow's two columns)",
+              median(r[9]),
+              "wall time " + ratioRange(perRound(r[8], r[9])) + "x the one's floor"));
+      double raw = secondModelBound(lines, lr, median(r[0]));
+      // The pair's job can at best add to the one's job what writing the shadow's columns costs
+      // (the floors' difference) and the second model's bare call at raw ONNX Runtime's rate.
+      double[] q = new double[r[5].length];
+      for (int i = 0; i < q.length; i++) {
+        q[i] = 1 + ((1 / r[9][i] - 1 / r[8][i]) + 1 / raw) / (1 / r[5][i]);
+      }
+      java.util.Arrays.sort(q);
+      lines.add(
+          new Line(
+              "job, the pair's bound: the one's job + the floors' difference + a bare model call",
+              median(r[5]) / median(q),
+              "wall time >= "
+                  + ratioRange(new double[] {0, median(q), q[0], q[q.length - 1]})
+                  + "x the one alone"));
     } else {
       double[] q = new double[r[0].length];
       for (int i = 0; i < q.length; i++) {
@@ -1100,8 +1210,9 @@ public final class TabularBenchmark {
    * / limit} of one model's wall time.
    *
    * @param one the one-model stage's rate (monitoring on, as the job)
+   * @return raw ONNX Runtime's rate for the second model (rows/s)
    */
-  static void secondModelBound(List<Line> lines, ScoringSpec lr, double one) throws Exception {
+  static double secondModelBound(List<Line> lines, ScoringSpec lr, double one) throws Exception {
     int memRows = 1_000_000;
     float[] mem = memory(memRows, 30);
     ColumnBatch cols = columns(lr, mem, memRows, 30);
@@ -1134,6 +1245,7 @@ public final class TabularBenchmark {
                   Locale.ROOT,
                   "a second model at this rate: the pair ~ %.2fx one model's wall time",
                   1 + one / core)));
+      return limit;
     }
   }
 
