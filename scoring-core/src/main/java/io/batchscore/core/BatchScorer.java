@@ -87,13 +87,19 @@ public final class BatchScorer implements AutoCloseable {
   private BatchScorer[] challengers = new BatchScorer[0];
 
   /**
-   * Per challenger whose every input fills like one of this model's ({@link
-   * InputAssembler#fillsLike}: the same columns, shape and element type), the index of this model's
-   * assembler for each of its inputs; null for a challenger that assembles its own. Such a
-   * challenger runs inside this model's chunks, on the same lane, fed a copy of the tensors this
-   * model filled: the columns are transposed once for both (docs/performance.md).
+   * Per challenger run inside this model's chunks, the index in each lane's assemblers of the
+   * tensor each of its inputs is fed; null for a challenger that scores the batch itself. A lane's
+   * assemblers are this model's inputs, then one per distinct binding ({@link
+   * InputAssembler#fillsLike}) that only challengers read: each tensor is assembled once per chunk
+   * and copied to every other model that reads it (docs/performance.md).
    */
   private int[][] sharedInputs = new int[0][];
+
+  /**
+   * Per lane assembler, the challenger whose runner its tensor is filled in; -1 for this model's
+   * own inputs.
+   */
+  private int[] tensorOwner = new int[0];
 
   /** The last batch's results of the challengers run in this model's chunks; null for others. */
   private ScoreResult[] sharedResults;
@@ -210,10 +216,7 @@ public final class BatchScorer implements AutoCloseable {
       throw e;
     }
     champion.challengers = opened;
-    champion.sharedInputs = new int[opened.length][];
-    for (int i = 0; i < opened.length; i++) {
-      champion.sharedInputs[i] = champion.inputsFor(opened[i]);
-    }
+    champion.shareTensors();
     if (CanaryRouter.needed(champion.spec)) {
       champion.router = new CanaryRouter(champion.plan);
     }
@@ -243,37 +246,56 @@ public final class BatchScorer implements AutoCloseable {
     return champion;
   }
 
-  /** Whether challenger {@code i} (in the spec's order) is fed copies of this model's tensors. */
+  /** Whether challenger {@code i} (in the spec's order) runs inside this model's chunks. */
   boolean feedsChallenger(int i) {
     return sharedInputs[i] != null;
   }
 
+  /** The tensors each chunk assembles: one per distinct binding of the models run in it. */
+  int tensorsPerChunk() {
+    return assemblers.size();
+  }
+
   /**
-   * For each of {@code other}'s inputs, the index of this model's assembler that fills the same
-   * tensor; null unless every input has one and the two run alike (no text, the same batch size and
-   * number of lanes).
+   * Plans the chunks' tensors: every challenger that runs alike (no text on either side, the same
+   * batch size and number of lanes) is run inside this model's chunks, each distinct binding
+   * assembled once per chunk. Bindings only challengers read are added to every lane's assemblers,
+   * so the null scan and the fill policy cover them as they cover this model's.
    */
-  private int[] inputsFor(BatchScorer other) {
-    if (text != null
-        || other.text != null
-        || other.assemblers.isEmpty()
-        || other.lanes.length != lanes.length
-        || other.spec.batchSize() != spec.batchSize()) {
-      return null;
-    }
-    int[] out = new int[other.assemblers.size()];
-    for (int a = 0; a < out.length; a++) {
-      out[a] = -1;
-      for (int b = 0; b < assemblers.size() && out[a] < 0; b++) {
-        if (other.assemblers.get(a).fillsLike(assemblers.get(b))) {
-          out[a] = b;
+  private void shareTensors() {
+    int own = assemblers.size();
+    List<Integer> owners = new ArrayList<>();
+    sharedInputs = new int[challengers.length][];
+    for (int i = 0; i < challengers.length; i++) {
+      BatchScorer other = challengers[i];
+      if (text != null
+          || other.text != null
+          || other.assemblers.isEmpty()
+          || other.lanes.length != lanes.length
+          || other.spec.batchSize() != spec.batchSize()) {
+        continue;
+      }
+      int[] from = new int[other.assemblers.size()];
+      for (int a = 0; a < from.length; a++) {
+        InputAssembler wanted = other.assemblers.get(a);
+        int u = 0;
+        while (u < assemblers.size() && !wanted.fillsLike(assemblers.get(u))) {
+          u++;
         }
+        if (u == assemblers.size()) {
+          for (Lane lane : lanes) {
+            lane.assemblers.add(wanted.fresh());
+          }
+          owners.add(i);
+        }
+        from[a] = u;
       }
-      if (out[a] < 0) {
-        return null;
-      }
+      sharedInputs[i] = from;
     }
-    return out;
+    tensorOwner = new int[assemblers.size()];
+    for (int u = 0; u < tensorOwner.length; u++) {
+      tensorOwner[u] = u < own ? -1 : owners.get(u - own);
+    }
   }
 
   /**
@@ -741,7 +763,12 @@ public final class BatchScorer implements AutoCloseable {
       HostTensor[] filled = new HostTensor[lane.assemblers.size()];
       for (int a = 0; a < lane.assemblers.size(); a++) {
         InputAssembler assembler = lane.assemblers.get(a);
-        HostTensor t = assembler.fill(batch, order, from, to, lane.runner, nanLater);
+        int owner = tensorOwner.length == 0 ? -1 : tensorOwner[a];
+        Runner into =
+            owner < 0
+                ? lane.runner
+                : lane.sharedRunner(owner, challengers.length, challengers[owner].session);
+        HostTensor t = assembler.fill(batch, order, from, to, into, nanLater);
         if (nanLater && assembler.sawNaN()) {
           return null;
         }
@@ -755,7 +782,10 @@ public final class BatchScorer implements AutoCloseable {
       return new Called(values, tokens, shares ? runShared(lane, filled) : null);
     }
 
-    /** Runs the challengers that share this chunk's tensors: each is fed a copy of them. */
+    /**
+     * Runs the challengers inside this chunk: each is fed a copy of the tensors filled in another
+     * model's runner; those filled in its own are there already.
+     */
     private List<Map<String, OutputValue>> runShared(Lane lane, HostTensor[] filled) {
       List<Map<String, OutputValue>> out = new ArrayList<>(challengers.length);
       for (int i = 0; i < challengers.length; i++) {
@@ -767,8 +797,10 @@ public final class BatchScorer implements AutoCloseable {
         BatchScorer other = challengers[i];
         Runner r = lane.sharedRunner(i, challengers.length, other.session);
         for (int a = 0; a < from.length; a++) {
-          HostTensor t = filled[from[a]];
-          copy(t, r.input(other.assemblers.get(a).input(), t.shape()));
+          if (tensorOwner[from[a]] != i) {
+            HostTensor t = filled[from[a]];
+            copy(t, r.input(other.assemblers.get(a).input(), t.shape()));
+          }
         }
         out.add(BatchScorer.run(r, other.fetch));
       }

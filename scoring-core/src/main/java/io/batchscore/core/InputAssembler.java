@@ -89,6 +89,11 @@ final class InputAssembler {
         && java.util.Arrays.equals(staticRowShape, other.staticRowShape);
   }
 
+  /** A new assembler of the same binding and model input (its own scratch state). */
+  InputAssembler fresh() {
+    return new InputAssembler(binding, info);
+  }
+
   /** Whether a double column feeding this input is narrowed to float (and may overflow it). */
   boolean narrowsToFloat() {
     return target == ElementType.FLOAT;

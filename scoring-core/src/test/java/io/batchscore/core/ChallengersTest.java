@@ -132,11 +132,11 @@ class ChallengersTest {
   }
 
   @Test
-  void aChallengerReadingTheChampionsColumnsIsFedItsTensorsAndScoresAsAlone() throws Exception {
-    // The sample's features (a NaN filled in row 5), and the same values as one array column: a
-    // challenger bound to the champion's columns is fed copies of the champion's tensors; one bound
-    // to the array column assembles its own. Both must score exactly as the model does alone, on
-    // two lanes and in chunks of 64 rows.
+  void eachDistinctBindingIsAssembledOnceAndEveryModelScoresAsAlone() throws Exception {
+    // The sample's features (a NaN filled in row 5), and the same values as one array column. One
+    // challenger reads the champion's columns (fed copies of the champion's tensor); two read the
+    // array column (its tensor assembled once, for the first, and copied to the second). Each must
+    // score exactly as the model does alone, on two lanes and in chunks of 64 rows.
     ColumnBatch sample = sample();
     List<String> features =
         ScoringSpec.load(TestData.sample("specs/breast_cancer.yaml")).featureColumns();
@@ -168,6 +168,8 @@ class ChallengersTest {
                 + "challengers:\n"
                 + "  - {name: same, mode: shadow, model: ../models/breast_cancer_mlp.onnx}\n"
                 + "  - {name: own, mode: shadow, model: ../models/breast_cancer_mlp.onnx,"
+                + " inputs: [{input: float_input, column: features}]}\n"
+                + "  - {name: again, mode: shadow, model: ../models/breast_cancer_mlp.onnx,"
                 + " inputs: [{input: float_input, column: features}]}\n",
             "challengers.yaml",
             TestData.sample("specs"));
@@ -179,8 +181,10 @@ class ChallengersTest {
     ScorerOptions lanes = ScorerOptions.builder().cpuShare(2).concurrency(2).build();
     ScoreResult r;
     try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(both, batch.schema()), lanes)) {
-      assertTrue(s.feedsChallenger(0), "'same' reads the champion's columns");
-      assertTrue(!s.feedsChallenger(1), "'own' reads an array column");
+      for (int i = 0; i < 3; i++) {
+        assertTrue(s.feedsChallenger(i), "challenger " + i + " runs in the champion's chunks");
+      }
+      assertEquals(2, s.tensorsPerChunk(), "the 30 columns and the array column, once each");
       r = s.score(batch);
     }
     ScoreResult alone;
@@ -191,11 +195,55 @@ class ChallengersTest {
     for (int i = 0; i < n; i++) {
       float p = alone.columns().column("p_benign").getFloat(i);
       long label = alone.columns().column("label").getLong(i);
-      for (String shadow : List.of("same_", "own_")) {
+      for (String shadow : List.of("same_", "own_", "again_")) {
         assertEquals(p, r.columns().column(shadow + "p_benign").getFloat(i), shadow + i);
         assertEquals(label, r.columns().column(shadow + "label").getLong(i), shadow + i);
       }
     }
+  }
+
+  @Test
+  void aTextChallengerScoresTheBatchItselfAndMatchesTheModelAlone() throws Exception {
+    // Text models assemble their own token tensors: such a challenger is not run in the
+    // champion's chunks but scores the batch after it, and must give what the model gives alone.
+    Path dir = TextModels.extract(TextEmbeddingParityTest.MODEL, TextEmbeddingParityTest.TOKENIZER);
+    String alone =
+        TextModels.embeddingSpec(
+            dir, TextEmbeddingParityTest.MODEL, TextEmbeddingParityTest.TOKENIZER, "onnxruntime");
+    ScoringSpec pair =
+        ScoringSpec.parse(
+            alone
+                + "challengers:\n  - {name: again, mode: shadow, model: "
+                + dir.resolve(TextEmbeddingParityTest.MODEL)
+                + "}\n",
+            "pair",
+            null);
+    ColumnBatch batch =
+        TextEmbeddingParityTest.batch(TextEmbeddingParityTest.texts().subList(0, 40));
+    ScoreResult r;
+    try (BatchScorer s = BatchScorer.open(ScoringPlan.bind(pair, null), ScorerOptions.defaults())) {
+      assertTrue(!s.feedsChallenger(0), "a text challenger tokenizes for itself");
+      r = s.score(batch);
+    }
+    ScoreResult own;
+    try (BatchScorer s =
+        BatchScorer.open(
+            ScoringPlan.bind(ScoringSpec.parse(alone, "alone", null), null),
+            ScorerOptions.defaults())) {
+      own = s.score(batch);
+    }
+    float[] mine = values(own.columns().column("embedding"));
+    assertEquals(40, r.rowsScored());
+    assertEquals(40 * 384, mine.length);
+    assertTrue(
+        java.util.Arrays.equals(mine, values(r.columns().column("again_embedding"))),
+        "the shadow's embeddings are the model's own");
+    assertTrue(java.util.Arrays.equals(mine, values(r.columns().column("embedding"))));
+  }
+
+  private static float[] values(Column array) {
+    Column e = array.elements();
+    return java.util.Arrays.copyOf(e.floats(), e.size());
   }
 
   @Test
