@@ -125,7 +125,7 @@ final class PartitionScorer<T> implements FlatMapFunction<Iterator<T>, InternalR
           plan.columnar
               ? new ColumnarBatchReader(plan, rows, (Iterator<ColumnarBatch>) in)
               : new RowBatchReader(plan, rows, (Iterator<InternalRow>) in);
-      this.row = new ScoredRow(plan);
+      this.row = new LineScoredRow(plan);
     }
 
     @Override

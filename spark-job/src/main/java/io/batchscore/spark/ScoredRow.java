@@ -18,7 +18,6 @@ import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.CalendarInterval;
 import org.apache.spark.unsafe.types.UTF8String;
-import org.apache.spark.unsafe.types.VariantVal;
 
 /**
  * A scored row read in place: the passthrough values, the predictions and the model columns of row
@@ -30,8 +29,11 @@ import org.apache.spark.unsafe.types.VariantVal;
  *
  * <p>One instance per task, moved from row to row; Spark projects it before asking for the next, as
  * it did the mutable row before. {@link #copy} makes an independent row.
+ *
+ * <p>Abstract only for what differs between Spark lines: {@link LineScoredRow}, in each line's own
+ * sources, adds the getters of types one line has (Spark 4's variant).
  */
-final class ScoredRow extends InternalRow {
+abstract class ScoredRow extends InternalRow {
   private static final long serialVersionUID = 1L;
   private final TaskPlan plan;
   private final int predictionsStart;
@@ -136,7 +138,8 @@ final class ScoredRow extends InternalRow {
     return this;
   }
 
-  private Object passthrough(int ordinal) {
+  /** A passthrough column's value at this row, as the reader holds it. */
+  final Object passthrough(int ordinal) {
     return in.passthrough(ordinal, inputRow);
   }
 
@@ -247,11 +250,6 @@ final class ScoredRow extends InternalRow {
   @Override
   public CalendarInterval getInterval(int ordinal) {
     return (CalendarInterval) passthrough(ordinal);
-  }
-
-  @Override
-  public VariantVal getVariant(int ordinal) {
-    return (VariantVal) passthrough(ordinal);
   }
 
   @Override

@@ -12,14 +12,15 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * The only place that calls Spark internals: reading a DataFrame as {@code RDD<InternalRow>} and
  * making a DataFrame from one. These skip the conversion of every row to and from {@link Row}
  * (about 1.6x on the I/O-bound sample, see docs/performance.md). The classes differ between the
- * Spark 4 line ({@code sql.classic}) and Spark 3.5; a 3.5 build replaces this class only.
+ * Spark 4 line ({@code sql.classic}, Scala 2.13) and Spark 3.5 (Scala 2.12) in three places, which
+ * each line's {@link SparkLine} provides.
  */
 public final class SparkInternals {
   private SparkInternals() {}
 
   /** The DataFrame's rows in Spark's internal form; the rows may be reused by the iterator. */
   public static RDD<InternalRow> toInternalRdd(Dataset<Row> df) {
-    return ((org.apache.spark.sql.classic.Dataset<Row>) df).queryExecution().toRdd();
+    return SparkLine.execution(df).toRdd();
   }
 
   /** The file the current task's scan is reading, or null when not reading files. */
@@ -34,15 +35,14 @@ public final class SparkInternals {
    * not vectorized). Reading these skips the scan's conversion of every batch to rows.
    */
   public static ColumnarSource columnarSource(Dataset<Row> df) {
-    org.apache.spark.sql.execution.SparkPlan p =
-        ((org.apache.spark.sql.classic.Dataset<Row>) df).queryExecution().executedPlan();
+    org.apache.spark.sql.execution.SparkPlan p = SparkLine.execution(df).executedPlan();
     while (!(p instanceof org.apache.spark.sql.execution.ColumnarToRowExec)) {
       if (p instanceof org.apache.spark.sql.execution.WholeStageCodegenExec w) {
         p = w.child();
       } else if (p instanceof org.apache.spark.sql.execution.InputAdapter a) {
         p = a.child();
       } else if (p instanceof org.apache.spark.sql.execution.ProjectExec pr
-          && scala.jdk.javaapi.CollectionConverters.asJava(pr.projectList()).stream()
+          && SparkLine.list(pr.projectList()).stream()
               .allMatch(
                   e -> e instanceof org.apache.spark.sql.catalyst.expressions.AttributeReference)) {
         p = pr.child();
@@ -56,8 +56,7 @@ public final class SparkInternals {
       return null;
     }
     java.util.List<String> names = new java.util.ArrayList<>();
-    for (org.apache.spark.sql.catalyst.expressions.Attribute a :
-        scala.jdk.javaapi.CollectionConverters.asJava(scan.output())) {
+    for (org.apache.spark.sql.catalyst.expressions.Attribute a : SparkLine.list(scan.output())) {
       names.add(a.name());
     }
     return new ColumnarSource(scan.executeColumnar(), names);
@@ -69,7 +68,6 @@ public final class SparkInternals {
   /** A DataFrame over internal rows that match {@code schema}. */
   public static Dataset<Row> fromInternalRdd(
       SparkSession spark, RDD<InternalRow> rows, StructType schema) {
-    return ((org.apache.spark.sql.classic.SparkSession) spark)
-        .internalCreateDataFrame(rows, schema, false);
+    return SparkLine.dataFrame(spark, rows, schema);
   }
 }

@@ -88,6 +88,36 @@ class SparkSubmitIT {
   }
 
   @Test
+  void theReadmesClusterCommandFindsTheModelShippedWithFiles() throws Exception {
+    // As on YARN or Kubernetes: the spec names its model by a path that does not exist where the
+    // job runs; --files ships the model, and driver and executors find it by its file name.
+    Path specDir = Files.createDirectories(work.resolve("spec"));
+    Path spec = specDir.resolve("breast_cancer.yaml");
+    Files.copy(TestData.sample("specs/breast_cancer.yaml"), spec);
+    assertTrue(!Files.exists(specDir.resolve("../models/breast_cancer_logreg.onnx")));
+    Path out = work.resolve("predictions");
+    SparkSubmitter.Result r =
+        SparkSubmitter.submit(
+            work,
+            List.of(
+                "--master",
+                "local[2]",
+                "--files",
+                TestData.sample("models/breast_cancer_logreg.onnx").toString()),
+            List.of(
+                "--spec",
+                spec.toString(),
+                "--input",
+                TestData.sample("data/breast_cancer.parquet").toString(),
+                "--output",
+                out.toString(),
+                "--run-date",
+                "2026-11-24"));
+    assertEquals(0, r.code(), r.stderr());
+    assertEquals(569, parquetRows(out.resolve("run_date=2026-11-24")));
+  }
+
+  @Test
   void onAMultiProcessClusterEachExecutorLoadsTheModelOnceAndTheOutputIsComplete()
       throws Exception {
     Path out = work.resolve("predictions");

@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
  * Runs the job jar through Spark's own submit entry point ({@code
  * org.apache.spark.deploy.SparkSubmit}) in a child JVM, exactly as {@code spark-submit} would, with
  * a SPARK_HOME whose {@code jars/} links Spark's runtime jars (from this test's classpath, less our
- * code and what the job jar carries).
+ * code and what the job jar carries). Where the line's distribution ships other versions than the
+ * test classpath holds (Spark 3.5's older datasketches), the build puts them in the folder {@code
+ * batchscore.spark.distribution.jars} names, and they replace the classpath's.
  */
 final class SparkSubmitter {
   /** Jars the job jar carries itself, or test-only jars: not part of a Spark distribution. */
@@ -36,10 +38,26 @@ final class SparkSubmitter {
   static Path sparkHome(Path dir) throws IOException {
     Path jars = dir.resolve("jars");
     Files.createDirectories(jars);
+    List<Path> distribution = new ArrayList<>();
+    String own = System.getProperty("batchscore.spark.distribution.jars");
+    if (own != null) {
+      try (var s = Files.list(Path.of(own))) {
+        s.filter(p -> p.toString().endsWith(".jar")).forEach(distribution::add);
+      }
+    }
+    List<String> replaced =
+        distribution.stream()
+            .map(p -> p.getFileName().toString().replaceAll("-[0-9][^-]*\\.jar$", "-"))
+            .toList();
+    List<Path> entries = new ArrayList<>(distribution);
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      Path p = Path.of(entry);
+      entries.add(Path.of(entry));
+    }
+    for (Path p : entries) {
       String name = p.getFileName().toString();
-      if (!name.endsWith(".jar") || NOT_SPARK.stream().anyMatch(name::startsWith)) {
+      if (!name.endsWith(".jar")
+          || NOT_SPARK.stream().anyMatch(name::startsWith)
+          || (!distribution.contains(p) && replaced.stream().anyMatch(name::startsWith))) {
         continue;
       }
       Path link = jars.resolve(name);
@@ -83,7 +101,8 @@ final class SparkSubmitter {
     cmd.addAll(jobArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
     pb.environment().put("SPARK_HOME", home.toString());
-    pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+    pb.environment()
+        .put("SPARK_SCALA_VERSION", System.getProperty("batchscore.scala.binary.version", "2.13"));
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().put("OPT_OUT_TRACKING", "true");
     Path out = work.resolve("submit.out");
