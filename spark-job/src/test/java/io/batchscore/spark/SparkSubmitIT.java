@@ -88,6 +88,39 @@ class SparkSubmitIT {
   }
 
   @Test
+  void theJobJarCarriesNeitherSparkNorScalaAndOnlyLinuxNatives() throws Exception {
+    List<String> names;
+    try (java.util.jar.JarFile jar =
+        new java.util.jar.JarFile(System.getProperty("batchscore.job.jar"))) {
+      names = jar.stream().map(java.util.jar.JarEntry::getName).toList();
+    }
+    assertTrue(names.contains("io/batchscore/spark/job/ScoringJob.class"));
+    for (String cluster :
+        List.of(
+            "org/apache/spark/",
+            "scala/",
+            "org/apache/hadoop/",
+            "org/apache/parquet/",
+            "com/fasterxml/jackson/core/",
+            "com/fasterxml/jackson/databind/",
+            "org/slf4j/")) {
+      assertTrue(
+          names.stream().noneMatch(n -> n.startsWith(cluster)), "the cluster provides " + cluster);
+    }
+    for (String linux : List.of("linux-x64", "linux-aarch64")) {
+      assertTrue(names.contains("ai/onnxruntime/native/" + linux + "/libonnxruntime.so"), linux);
+    }
+    assertTrue(
+        names.stream()
+            .noneMatch(
+                n ->
+                    n.contains(".dSYM/")
+                        || n.matches("ai/onnxruntime/native/(osx|win)-.*")
+                        || n.matches("native/lib/(osx|win)-.*")),
+        "no macOS or Windows natives, no debug symbols");
+  }
+
+  @Test
   void theReadmesClusterCommandFindsTheModelShippedWithFiles() throws Exception {
     // As on YARN or Kubernetes: the spec names its model by a path that does not exist where the
     // job runs; --files ships the model, and driver and executors find it by its file name.
