@@ -148,15 +148,7 @@ public final class TabularBenchmark {
                 ? SparkScoring.Layout.JOB.withProfile(false)
                 : SparkScoring.Layout.JOB;
         for (int i = 0; i < repeats; i++) {
-          double rate =
-              sparkTimed(
-                  rows,
-                  () ->
-                      scored(spark, spec, data, layout)
-                          .write()
-                          .format("noop")
-                          .mode(SaveMode.Overwrite)
-                          .save());
+          double rate = sparkTimed(rows, () -> noopStage(spark, spec, data, layout));
           System.out.printf("%s round %d: %,.0f rows/s%n", a[2], i, rate);
         }
       } finally {
@@ -821,15 +813,7 @@ public final class TabularBenchmark {
                 // model
                 // columns: a library user's layout), to show what the job's model columns cost each
                 // side.
-                () ->
-                    sparkTimed(
-                        rows,
-                        () ->
-                            scored(spark, spec, data, PREDICTIONS_ONLY)
-                                .write()
-                                .format("noop")
-                                .mode(SaveMode.Overwrite)
-                                .save()),
+                () -> sparkTimed(rows, () -> noopStage(spark, spec, data, PREDICTIONS_ONLY)),
                 () ->
                     sparkTimed(
                         rows,
@@ -977,16 +961,7 @@ public final class TabularBenchmark {
         }) {
       ScoringSpec spec = (ScoringSpec) m[0];
       SparkScoring.Layout layout = (SparkScoring.Layout) m[1];
-      measures.add(
-          () ->
-              sparkTimed(
-                  rows,
-                  () ->
-                      scored(spark, spec, data, layout)
-                          .write()
-                          .format("noop")
-                          .mode(SaveMode.Overwrite)
-                          .save()));
+      measures.add(() -> sparkTimed(rows, () -> noopStage(spark, spec, data, layout)));
     }
     double[][] r = sparkRounds(SPARK_ROUNDS, measures);
     String rounds = " (median of " + SPARK_ROUNDS + " interleaved rounds)";
@@ -1029,32 +1004,12 @@ public final class TabularBenchmark {
             champion + " (+ a shadow logistic regression)",
             champion.getParent());
     SparkScoring.Layout layout = SparkScoring.Layout.JOB;
-    Runnable lrStage =
-        () ->
-            scored(spark, lr, data, layout).write().format("noop").mode(SaveMode.Overwrite).save();
+    Runnable lrStage = () -> noopStage(spark, lr, data, layout);
     List<Measure> measures = new ArrayList<>();
     measures.add(() -> sparkTimed(rows, lrStage));
-    measures.add(
-        () ->
-            sparkTimed(
-                rows,
-                () ->
-                    scored(spark, pair, data, layout)
-                        .write()
-                        .format("noop")
-                        .mode(SaveMode.Overwrite)
-                        .save()));
+    measures.add(() -> sparkTimed(rows, () -> noopStage(spark, pair, data, layout)));
     if (compute) {
-      measures.add(
-          () ->
-              sparkTimed(
-                  rows,
-                  () ->
-                      scored(spark, mlp, data, layout)
-                          .write()
-                          .format("noop")
-                          .mode(SaveMode.Overwrite)
-                          .save()));
+      measures.add(() -> sparkTimed(rows, () -> noopStage(spark, mlp, data, layout)));
     } else {
       measures.add(
           () ->
@@ -1066,26 +1021,8 @@ public final class TabularBenchmark {
                   }));
       // Monitoring off: the second model's scoring alone, without profiles and the comparison.
       SparkScoring.Layout off = layout.withProfile(false);
-      measures.add(
-          () ->
-              sparkTimed(
-                  rows,
-                  () ->
-                      scored(spark, lr, data, off)
-                          .write()
-                          .format("noop")
-                          .mode(SaveMode.Overwrite)
-                          .save()));
-      measures.add(
-          () ->
-              sparkTimed(
-                  rows,
-                  () ->
-                      scored(spark, pair, data, off)
-                          .write()
-                          .format("noop")
-                          .mode(SaveMode.Overwrite)
-                          .save()));
+      measures.add(() -> sparkTimed(rows, () -> noopStage(spark, lr, data, off)));
+      measures.add(() -> sparkTimed(rows, () -> noopStage(spark, pair, data, off)));
       // The whole job, as the budget reads: Parquet predictions, report and profile.
       String models = home.resolve("sample-data/models").toString() + "/";
       Path pairFile = work.resolve("lr_pair.yaml");
@@ -1817,6 +1754,12 @@ public final class TabularBenchmark {
       }
     }
     return in.select(cols.toArray(new org.apache.spark.sql.Column[0]));
+  }
+
+  /** The job's stage for this spec and layout into Spark's {@code noop} sink: no output written. */
+  static void noopStage(
+      SparkSession spark, ScoringSpec spec, Path data, SparkScoring.Layout layout) {
+    scored(spark, spec, data, layout).write().format("noop").mode(SaveMode.Overwrite).save();
   }
 
   static void runJob(SparkSession spark, ScoringSpec spec, Path data) {

@@ -20,18 +20,29 @@ import org.junit.jupiter.api.io.TempDir;
 class SparkSubmitIT {
   @TempDir Path work;
 
+  /** The fashion MLP on its 1,000 images, in 16 partitions. */
   private List<String> jobArgs(Path out, String date) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            jobArgs(
+                TestData.sample("specs/fashion_mlp_pixels.yaml"),
+                TestData.sample("data/fashion_mnist_1k.parquet"),
+                out,
+                date));
+    args.addAll(List.of("--partitions", "16"));
+    return args;
+  }
+
+  private static List<String> jobArgs(Path spec, Path input, Path out, String date) {
     return List.of(
         "--spec",
-        TestData.sample("specs/fashion_mlp_pixels.yaml").toString(),
+        spec.toString(),
         "--input",
-        TestData.sample("data/fashion_mnist_1k.parquet").toString(),
+        input.toString(),
         "--output",
         out.toString(),
         "--run-date",
-        date,
-        "--partitions",
-        "16");
+        date);
   }
 
   private static long parquetRows(Path dir) throws Exception {
@@ -137,15 +148,7 @@ class SparkSubmitIT {
                 "local[2]",
                 "--files",
                 TestData.sample("models/breast_cancer_logreg.onnx").toString()),
-            List.of(
-                "--spec",
-                spec.toString(),
-                "--input",
-                TestData.sample("data/breast_cancer.parquet").toString(),
-                "--output",
-                out.toString(),
-                "--run-date",
-                "2026-11-24"));
+            jobArgs(spec, TestData.sample("data/breast_cancer.parquet"), out, "2026-11-24"));
     assertEquals(0, r.code(), r.stderr());
     assertEquals(569, parquetRows(out.resolve("run_date=2026-11-24")));
   }
