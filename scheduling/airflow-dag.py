@@ -29,6 +29,8 @@ from airflow import DAG
 from airflow.models.param import Param
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
+# The job jar of the cluster's Spark line: batchscore-job.jar for Spark 4 (Scala 2.13),
+# batchscore-job-spark3.5.jar for Spark 3.5 (Scala 2.12). A jar of one line fails on the other.
 JOB_JAR = "/opt/batchscore/batchscore-job.jar"
 JOB_CLASS = "io.batchscore.spark.job.ScoringJob"
 
