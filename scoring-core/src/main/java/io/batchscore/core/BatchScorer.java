@@ -99,7 +99,7 @@ public final class BatchScorer implements AutoCloseable {
    * Per lane assembler, the challenger whose runner its tensor is filled in; -1 for this model's
    * own inputs.
    */
-  private int[] tensorOwner = new int[0];
+  private int[] tensorOwner;
 
   /** The last batch's results of the challengers run in this model's chunks; null for others. */
   private ScoreResult[] sharedResults;
@@ -129,6 +129,8 @@ public final class BatchScorer implements AutoCloseable {
       lanes[i] = new Lane(spec, model.signature());
     }
     this.assemblers = lanes[0].assemblers;
+    this.tensorOwner = new int[assemblers.size()];
+    java.util.Arrays.fill(tensorOwner, -1);
     this.chunks = new ChunkScheduler<>(List.of(lanes), "batchscore-lane");
     for (OutputColumn c : plan.modelOutputs()) {
       columnsByBinding.computeIfAbsent(c.binding(), k -> new ArrayList<>()).add(c);
@@ -265,6 +267,9 @@ public final class BatchScorer implements AutoCloseable {
   private void shareTensors() {
     int own = assemblers.size();
     List<Integer> owners = new ArrayList<>();
+    for (Lane lane : lanes) {
+      lane.shared = new Runner[challengers.length];
+    }
     sharedInputs = new int[challengers.length][];
     for (int i = 0; i < challengers.length; i++) {
       BatchScorer other = challengers[i];
@@ -558,21 +563,10 @@ public final class BatchScorer implements AutoCloseable {
         restore[pos[order[i]]] = i;
       }
     }
-    Map<OutputBinding, OutputWriter> writers = new LinkedHashMap<>();
-    for (Map.Entry<OutputBinding, List<OutputColumn>> e : columnsByBinding.entrySet()) {
-      writers.put(e.getKey(), OutputWriter.create(e.getValue(), n, model.source()));
-    }
+    Map<OutputBinding, OutputWriter> writers = writers(n);
     List<Map<OutputBinding, OutputWriter>> theirWriters = new ArrayList<>(challengers.length);
     for (int i = 0; i < challengers.length; i++) {
-      Map<OutputBinding, OutputWriter> w = null;
-      if (sharedInputs[i] != null) {
-        w = new LinkedHashMap<>();
-        for (Map.Entry<OutputBinding, List<OutputColumn>> e :
-            challengers[i].columnsByBinding.entrySet()) {
-          w.put(e.getKey(), OutputWriter.create(e.getValue(), n, challengers[i].model.source()));
-        }
-      }
-      theirWriters.add(w);
+      theirWriters.add(sharedInputs[i] == null ? null : challengers[i].writers(n));
     }
     Chunks chunks = new Chunks(batch, order, n, scan, writers, theirWriters, nanLater);
     if (!chunks.run()) {
@@ -608,6 +602,27 @@ public final class BatchScorer implements AutoCloseable {
     }
     addColumns(out, writers, columnsByBinding, restore, n);
     return new ScoreResult(rowsIn, out.build(), kept, scan.rejections);
+  }
+
+  /** A writer per output binding of this model, for {@code n} rows. */
+  private Map<OutputBinding, OutputWriter> writers(int n) {
+    Map<OutputBinding, OutputWriter> writers = new LinkedHashMap<>();
+    for (Map.Entry<OutputBinding, List<OutputColumn>> e : columnsByBinding.entrySet()) {
+      writers.put(e.getKey(), OutputWriter.create(e.getValue(), n, model.source()));
+    }
+    return writers;
+  }
+
+  /** Writes a chunk's model outputs, rows {@code from..from+n}, with their writers. */
+  private static void write(
+      Map<OutputBinding, OutputWriter> writers,
+      Map<String, OutputValue> values,
+      int from,
+      int n,
+      int[] tokens) {
+    for (Map.Entry<OutputBinding, OutputWriter> w : writers.entrySet()) {
+      w.getValue().write(values.get(w.getKey().output()), from, n, tokens);
+    }
   }
 
   /** Adds the written columns under their names, rows put back in order by {@code restore}. */
@@ -651,16 +666,13 @@ public final class BatchScorer implements AutoCloseable {
     Runner runner;
 
     /** Runners of the challengers run in this lane's chunks, by challenger; made when needed. */
-    Runner[] shared;
+    Runner[] shared = new Runner[0];
 
     Lane(ScoringSpec spec, ModelSignature sig) {
       spec.inputs().forEach(b -> assemblers.add(new InputAssembler(b, sig.input(b.input()))));
     }
 
-    Runner sharedRunner(int challenger, int challengers, EngineSession session) {
-      if (shared == null) {
-        shared = new Runner[challengers];
-      }
+    Runner sharedRunner(int challenger, EngineSession session) {
       if (shared[challenger] == null) {
         shared[challenger] = session.newRunner();
       }
@@ -671,11 +683,9 @@ public final class BatchScorer implements AutoCloseable {
       if (runner != null) {
         runner.close();
       }
-      if (shared != null) {
-        for (Runner r : shared) {
-          if (r != null) {
-            r.close();
-          }
+      for (Runner r : shared) {
+        if (r != null) {
+          r.close();
         }
       }
     }
@@ -763,11 +773,9 @@ public final class BatchScorer implements AutoCloseable {
       HostTensor[] filled = new HostTensor[lane.assemblers.size()];
       for (int a = 0; a < lane.assemblers.size(); a++) {
         InputAssembler assembler = lane.assemblers.get(a);
-        int owner = tensorOwner.length == 0 ? -1 : tensorOwner[a];
+        int owner = tensorOwner[a];
         Runner into =
-            owner < 0
-                ? lane.runner
-                : lane.sharedRunner(owner, challengers.length, challengers[owner].session);
+            owner < 0 ? lane.runner : lane.sharedRunner(owner, challengers[owner].session);
         HostTensor t = assembler.fill(batch, order, from, to, into, nanLater);
         if (nanLater && assembler.sawNaN()) {
           return null;
@@ -795,7 +803,7 @@ public final class BatchScorer implements AutoCloseable {
           continue;
         }
         BatchScorer other = challengers[i];
-        Runner r = lane.sharedRunner(i, challengers.length, other.session);
+        Runner r = lane.sharedRunner(i, other.session);
         for (int a = 0; a < from.length; a++) {
           if (tensorOwner[from[a]] != i) {
             HostTensor t = filled[from[a]];
@@ -813,15 +821,10 @@ public final class BatchScorer implements AutoCloseable {
       if (tokens != null && r.tokens() != null) {
         System.arraycopy(r.tokens(), 0, tokens, from, n);
       }
-      for (Map.Entry<OutputBinding, OutputWriter> w : writers.entrySet()) {
-        w.getValue().write(r.values().get(w.getKey().output()), from, n, r.tokens());
-      }
+      BatchScorer.write(writers, r.values(), from, n, r.tokens());
       for (int i = 0; r.theirs() != null && i < r.theirs().size(); i++) {
-        Map<String, OutputValue> values = r.theirs().get(i);
-        if (values != null) {
-          for (Map.Entry<OutputBinding, OutputWriter> w : theirWriters.get(i).entrySet()) {
-            w.getValue().write(values.get(w.getKey().output()), from, n, null);
-          }
+        if (r.theirs().get(i) != null) {
+          BatchScorer.write(theirWriters.get(i), r.theirs().get(i), from, n, null);
         }
       }
     }
