@@ -1,15 +1,22 @@
 """Nightly batch scoring with batchscore, one run per logical date.
 
 Each run submits the batchscore job jar with the run date taken from Airflow's logical date
-(``{{ ds }}``). The job writes ``OUTPUT/run_date=YYYY-MM-DD/`` and replaces exactly that
-partition, so a retry, a re-run from the UI, or a backfill (``catchup=True``) never duplicates
+(``{{ ds }}``). The job writes ``OUTPUT/run_date=YYYY-MM-DD/`` (or a table's run_date) and
+replaces exactly that partition, so a retry, a re-run from the UI, or a backfill (``catchup=True``) never duplicates
 rows. Runs of this DAG never overlap (``max_active_runs=1``).
 
 Set before use (Admin -> Variables is not needed; edit the params or trigger with config):
   * ``spark_default`` connection: the cluster master (yarn, k8s://..., spark://...);
   * ``params.spec``: the scoring spec, a path the Spark driver can read;
   * ``params.input``: input path, templated by the job itself with ``${run_date}``;
-  * ``params.output``: output root.
+  * ``params.output``: output root (with ``OUTPUT_TABLE`` set: where run reports and profiles go).
+
+Predictions into a lakehouse table instead of folders: set ``OUTPUT_TABLE`` (a catalog table,
+e.g. ``lake.ml.churn_predictions``), ``TABLE_FORMAT`` (``iceberg`` or ``delta``, used when the
+job creates the table), ``TABLE_PACKAGES`` (the format's Spark runtime, unless the cluster has it)
+and ``TABLE_CONF`` (the catalog's settings). A run then replaces its date in one atomic commit of
+the table's format, on any store; ``RUNS_TABLE`` also appends one row per run (counts, drift
+status, report) to a table of its own.
 
 Exit codes of the job (a failed task shows them in its log): 1 runtime failure, 2 usage,
 3 invalid spec, 4 bad input, 5 model cannot be loaded, 6 output conflict, 7 drift. Retries help
@@ -34,19 +41,41 @@ from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOpe
 JOB_JAR = "/opt/batchscore/batchscore-job.jar"
 JOB_CLASS = "io.batchscore.spark.job.ScoringJob"
 
+# Lakehouse output (see above); None keeps the dated Parquet folders under params.output.
+OUTPUT_TABLE = None  # e.g. "lake.ml.churn_predictions"
+TABLE_FORMAT = "iceberg"  # or "delta"
+RUNS_TABLE = None  # e.g. "lake.ml.churn_runs"
+# The format's runtime for the cluster's Spark line, e.g. for Spark 4.0:
+# "org.apache.iceberg:iceberg-spark-runtime-4.0_2.13:1.10.0" or "io.delta:delta-spark_2.13:4.0.0"
+TABLE_PACKAGES = None
+# The catalog, e.g. an Iceberg catalog "lake" (Delta: its extension and DeltaCatalog instead).
+TABLE_CONF = {
+    # "spark.sql.extensions": "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
+    # "spark.sql.catalog.lake": "org.apache.iceberg.spark.SparkCatalog",
+    # "spark.sql.catalog.lake.type": "hadoop",
+    # "spark.sql.catalog.lake.warehouse": "hdfs:///warehouse/iceberg",
+}
+
 # DJL and ONNX Runtime must never phone home from the cluster.
 OFFLINE = "-Dai.djl.offline=true"
 
 
-def job_args(spec, input_path, output, run_date, mode="overwrite", fail_on_drift=True):
-    """The job's command line, exactly as spark-submit passes it to the main class."""
-    args = [
-        "--spec", spec,
-        "--input", input_path,
-        "--output", output,
-        "--run-date", run_date,
-        "--mode", mode,
-    ]
+def job_args(spec, input_path, output, run_date, mode="overwrite", fail_on_drift=True,
+             output_table=None, table_format=None, runs_table=None):
+    """The job's command line, exactly as spark-submit passes it to the main class.
+
+    With ``output_table``, the predictions go to that table and ``output`` holds the run reports.
+    """
+    args = ["--spec", spec, "--input", input_path]
+    if output_table:
+        args += ["--output-table", output_table, "--reports-dir", output]
+    else:
+        args += ["--output", output]
+    if table_format and (output_table or runs_table):
+        args += ["--table-format", table_format]
+    if runs_table:
+        args += ["--runs-table", runs_table]
+    args += ["--run-date", run_date, "--mode", mode]
     if fail_on_drift:
         args.append("--fail-on-drift")
     return args
@@ -86,13 +115,18 @@ with DAG(
             input_path="{{ params.input }}",
             output="{{ params.output }}",
             run_date="{{ ds }}",
+            output_table=OUTPUT_TABLE,
+            table_format=TABLE_FORMAT,
+            runs_table=RUNS_TABLE,
         ),
+        packages=TABLE_PACKAGES,
         conf={
             "spark.driver.extraJavaOptions": OFFLINE,
             "spark.executor.extraJavaOptions": OFFLINE,
             "spark.executorEnv.OPT_OUT_TRACKING": "true",
             "spark.yarn.appMasterEnv.OPT_OUT_TRACKING": "true",
             "spark.task.cpus": "1",
+            **TABLE_CONF,
         },
         env_vars={"OPT_OUT_TRACKING": "true"},
         execution_timeout=timedelta(hours=4),

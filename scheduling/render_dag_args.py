@@ -7,6 +7,10 @@ for one logical date the way Airflow would for these simple templates ({{ ds }} 
 rendered application_args to the job's own argument parser.
 
     python3 scheduling/render_dag_args.py 2026-11-24
+    python3 scheduling/render_dag_args.py --job-args '{"output_table": "lake.ml.p", ...}'
+
+The second form prints the DAG's job_args(...) for the given keyword arguments (the table
+output's arguments, which the DAG's defaults leave off).
 """
 import importlib.util
 import json
@@ -50,7 +54,7 @@ def _module(name, **attrs):
     return m
 
 
-def load_dag(path):
+def load_module(path):
     _module("airflow", DAG=_DAG)
     _module("airflow.models")
     _module("airflow.models.param", Param=_Param)
@@ -62,7 +66,11 @@ def load_dag(path):
     spec = importlib.util.spec_from_file_location("batchscore_dag", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.dag
+    return module
+
+
+def load_dag(path):
+    return load_module(path).dag
 
 
 def render(value, ds, params):
@@ -85,8 +93,13 @@ def render(value, ds, params):
 
 
 def main():
-    ds = sys.argv[1] if len(sys.argv) > 1 else "2026-11-24"
     here = os.path.dirname(os.path.abspath(__file__))
+    if len(sys.argv) > 2 and sys.argv[1] == "--job-args":
+        module = load_module(os.path.join(here, "airflow-dag.py"))
+        json.dump(module.job_args(**json.loads(sys.argv[2])), sys.stdout)
+        print()
+        return
+    ds = sys.argv[1] if len(sys.argv) > 1 else "2026-11-24"
     dag = load_dag(os.path.join(here, "airflow-dag.py"))
     params = {k: v.value for k, v in dag.kwargs["params"].items()}
     out = {"dag_id": dag.dag_id, "schedule": dag.kwargs.get("schedule"),

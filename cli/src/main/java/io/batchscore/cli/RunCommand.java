@@ -35,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
       Path sample = home().resolve("sample-data");
       options.spec = sample.resolve("specs/breast_cancer.yaml").toString();
       options.input = sample.resolve("data/breast_cancer.parquet").toString();
-      if (options.output == null) {
+      if (options.output == null && options.outputTable == null) {
         options.output = Path.of("out/predictions").toAbsolutePath().toString();
       }
       commandSpec.commandLine().getOut().println("scoring the bundled sample: " + options.spec);

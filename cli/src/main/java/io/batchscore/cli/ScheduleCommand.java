@@ -125,12 +125,13 @@ final class ScheduleCommand implements Callable<Integer> {
     } catch (Scheduler.LockedException e) {
       throw new OutputConflictException(e.getMessage());
     }
-    SparkSession spark =
+    SparkSession.Builder builder =
         io.batchscore.spark.job.EmbeddedSpark.builder(
-                options.master != null ? options.master : "local[*]",
-                "batchscore schedule " + cron,
-                options.sparkUi)
-            .getOrCreate();
+            options.master != null ? options.master : "local[*]",
+            "batchscore schedule " + cron,
+            options.sparkUi);
+    options.conf.forEach(builder::config);
+    SparkSession spark = builder.getOrCreate();
     Scheduler.Job job =
         new Scheduler.Job() {
           /** Set once, when the scheduler stops; no run starts after that. */

@@ -86,4 +86,30 @@ class AirflowDagTest {
     assertEquals("hdfs:///warehouse/predictions/churn", job.options.output);
     assertTrue(job.options.failOnDrift, "a drifted run fails the task (exit 7) once committed");
   }
+
+  @Test
+  void theDagsTableOutputArgumentsAreAcceptedByTheJobsParser() throws Exception {
+    String py = python();
+    assumeTrue(py != null, "python3 is not installed: the DAG cannot be run here");
+    JsonNode rendered =
+        new ObjectMapper()
+            .readTree(
+                run(
+                    py,
+                    "scheduling/render_dag_args.py",
+                    "--job-args",
+                    "{\"spec\": \"s.yaml\", \"input_path\": \"in\", \"output\": \"reports\","
+                        + " \"run_date\": \"2026-11-24\", \"output_table\": \"lake.ml.p\","
+                        + " \"table_format\": \"delta\", \"runs_table\": \"lake.ml.runs\"}"));
+    List<String> args = new ArrayList<>();
+    rendered.forEach(a -> args.add(a.asText()));
+    ScoringJob job = new ScoringJob();
+    new CommandLine(job).parseArgs(args.toArray(new String[0]));
+    assertEquals(null, job.options.check(), "option combination accepted: " + args);
+    assertEquals("lake.ml.p", job.options.outputTable);
+    assertEquals(null, job.options.output);
+    assertEquals("reports", job.options.reportsRoot());
+    assertEquals("delta", job.options.tableFormat);
+    assertEquals("lake.ml.runs", job.options.runsTable);
+  }
 }

@@ -6,6 +6,10 @@ import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,15 +30,22 @@ import org.slf4j.LoggerFactory;
  * one, never part of one (during the instant between the two renames the date is absent). Object
  * stores without atomic rename (S3) do not give this guarantee.
  */
-public final class DatedOutput {
+public final class DatedOutput implements RunOutput {
   private static final Logger LOG = LoggerFactory.getLogger(DatedOutput.class);
 
   private final FileSystem fs;
   private final Path root;
   private final String partitionName;
   private final Path staging;
+  private final SparkSession spark;
 
   public DatedOutput(FileSystem fs, Path root, LocalDate date) {
+    this(null, fs, root, date);
+  }
+
+  /** An output whose {@link #write} and {@link #rowsWritten} run in {@code spark}. */
+  DatedOutput(SparkSession spark, FileSystem fs, Path root, LocalDate date) {
+    this.spark = spark;
     this.fs = fs;
     this.root = root;
     this.partitionName = "run_date=" + date;
@@ -49,7 +60,35 @@ public final class DatedOutput {
     return staging;
   }
 
+  @Override
+  public String location() {
+    return partition().toString();
+  }
+
+  @Override
+  public Dataset<Row> shape(Dataset<Row> scored) {
+    return scored;
+  }
+
+  @Override
+  public boolean commitsOnWrite() {
+    return false;
+  }
+
+  /** Writes the rows into the staging folder. */
+  @Override
+  public void write(Dataset<Row> rows, WriteMode mode) {
+    rows.write().mode(SaveMode.Overwrite).parquet(staging.toString());
+  }
+
+  /** Rows written, from the staged Parquet footers (no column is decoded). */
+  @Override
+  public long rowsWritten() throws IOException {
+    return WrittenRows.count(spark, fs, staging);
+  }
+
   /** Repairs an interrupted commit and applies error-if-exists; call before any work. */
+  @Override
   public void prepare(WriteMode mode) throws IOException {
     Path part = partition();
     Path trash = new Path(root, "_trash");
@@ -78,6 +117,7 @@ public final class DatedOutput {
   }
 
   /** Moves the staged partition into place. */
+  @Override
   public void commit(WriteMode mode) throws IOException {
     Path part = partition();
     if (mode == WriteMode.APPEND && fs.exists(part)) {
@@ -110,6 +150,7 @@ public final class DatedOutput {
   }
 
   /** Deletes the staging folder after a failure; the previous output is untouched. */
+  @Override
   public void abort() {
     try {
       fs.delete(staging, true);

@@ -32,6 +32,9 @@ public final class JobErrors {
       if (c instanceof OutputConflictException) {
         return ExitCodes.OUTPUT_CONFLICT;
       }
+      if (c instanceof UsageException) {
+        return ExitCodes.USAGE;
+      }
       if (isBadInput(c)) {
         return ExitCodes.BAD_INPUT;
       }
@@ -80,7 +83,8 @@ public final class JobErrors {
       if (c instanceof SpecException
           || c instanceof BadInputException
           || c instanceof ModelLoadException
-          || c instanceof OutputConflictException) {
+          || c instanceof OutputConflictException
+          || c instanceof UsageException) {
         return c.getMessage();
       }
       if (c.getCause() == c) {

@@ -56,8 +56,51 @@ public class JobOptions {
   @Option(
       names = "--output",
       paramLabel = "PATH",
-      description = "Output root; rows go to PATH/run_date=YYYY-MM-DD/ as Parquet.")
+      description =
+          "Output root; rows go to PATH/run_date=YYYY-MM-DD/ as Parquet. Give this or"
+              + " --output-table.")
   public String output;
+
+  @Option(
+      names = "--output-table",
+      paramLabel = "NAME",
+      description =
+          "Write to a catalog table (Iceberg or Delta) partitioned by run_date instead of"
+              + " folders: a run replaces (or appends to) its date in one atomic commit. Needs"
+              + " --reports-dir.")
+  public String outputTable;
+
+  @Option(
+      names = "--table-format",
+      paramLabel = "FORMAT",
+      description =
+          "iceberg or delta: the format of the tables the run creates (--output-table,"
+              + " --runs-table) when they do not exist yet.")
+  public String tableFormat;
+
+  @Option(
+      names = "--reports-dir",
+      paramLabel = "PATH",
+      description =
+          "Where run reports and profiles go, PATH/run_date=YYYY-MM-DD/ (templated); default"
+              + " OUTPUT/_reports. Required with --output-table.")
+  public String reportsDir;
+
+  @Option(
+      names = "--runs-table",
+      paramLabel = "NAME",
+      description =
+          "Also append one row per run (its counts, drift status and report) to this catalog"
+              + " table, created when missing.")
+  public String runsTable;
+
+  @Option(
+      names = "--conf",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Spark setting for a session the job starts itself (run, schedule, --master),"
+              + " repeatable: e.g. a catalog for --output-table.")
+  public Map<String, String> conf = new LinkedHashMap<>();
 
   @Option(
       names = "--shadow-output",
@@ -116,6 +159,13 @@ public class JobOptions {
               + " 127.0.0.1 only; the UI listens on SPARK_LOCAL_IP, which bin/batchscore sets to it).")
   public boolean sparkUi;
 
+  /** The root of the run reports and profiles: --reports-dir, else OUTPUT/_reports. */
+  public String reportsRoot() {
+    return reportsDir != null
+        ? template(reportsDir)
+        : template(output).replaceAll("/+$", "") + "/_reports";
+  }
+
   /** The run date, today (UTC) when not given. */
   public LocalDate runDate() {
     return runDate != null ? runDate : LocalDate.now(ZoneOffset.UTC);
@@ -136,8 +186,17 @@ public class JobOptions {
     if (spec == null) {
       return "--spec is required";
     }
-    if (output == null) {
-      return "--output is required";
+    if ((output == null) == (outputTable == null)) {
+      return "give exactly one of --output or --output-table";
+    }
+    if (outputTable != null && reportsDir == null) {
+      return "--output-table needs --reports-dir (where run reports and profiles go)";
+    }
+    if (outputTable != null && shadowOutput != null) {
+      return "--shadow-output writes folders; it cannot be combined with --output-table";
+    }
+    if (tableFormat != null && TableFormat.parse(tableFormat) == null) {
+      return "--table-format must be iceberg or delta, not '" + tableFormat + "'";
     }
     if ((input == null) == (table == null)) {
       return "give exactly one of --input or --table";

@@ -22,7 +22,6 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -74,11 +73,27 @@ public final class JobRunner {
           "--shadow-output needs a spec with a shadow challenger (challengers: - mode: shadow)");
     }
     SparkContext sc = spark.sparkContext();
-    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(o.template(o.output));
-    FileSystem fs = root.getFileSystem(sc.hadoopConfiguration());
-    root = fs.makeQualified(root);
-    try (DateLock lock = DateLock.acquire(fs, root, o.runDate())) {
-      return run(o, spark, cancelled, spec, fs, root, lock, start, started);
+    org.apache.hadoop.fs.Path reports = new org.apache.hadoop.fs.Path(o.reportsRoot());
+    FileSystem reportsFs = reports.getFileSystem(sc.hadoopConfiguration());
+    reports = reportsFs.makeQualified(reports);
+    RunOutput out;
+    DateLock lock;
+    if (o.outputTable != null) {
+      // The table's format commits the write; the lock (beside the reports) keeps one run of a
+      // date at a time, as for folders.
+      out =
+          new TableOutput(
+              spark, o.template(o.outputTable), TableFormat.parse(o.tableFormat), o.runDate());
+      lock = DateLock.acquire(reportsFs, reports, o.runDate());
+    } else {
+      org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(o.template(o.output));
+      FileSystem fs = root.getFileSystem(sc.hadoopConfiguration());
+      root = fs.makeQualified(root);
+      out = new DatedOutput(spark, fs, root, o.runDate());
+      lock = DateLock.acquire(fs, root, o.runDate());
+    }
+    try (lock) {
+      return run(o, spark, cancelled, spec, out, reportsFs, reports, lock, start, started);
     }
   }
 
@@ -87,20 +102,22 @@ public final class JobRunner {
       SparkSession spark,
       java.util.function.BooleanSupplier cancelled,
       ScoringSpec spec,
+      RunOutput out,
       FileSystem fs,
-      org.apache.hadoop.fs.Path root,
+      org.apache.hadoop.fs.Path reports,
       DateLock lock,
       long start,
       Instant started)
       throws SpecException, ModelLoadException, IOException {
     String date = o.runDate().toString();
     SparkContext sc = spark.sparkContext();
-    DatedOutput out = new DatedOutput(fs, root, o.runDate());
     out.prepare(o.mode);
+    if (o.runsTable != null) {
+      RunsTable.check(spark, o.template(o.runsTable), TableFormat.parse(o.tableFormat));
+    }
 
     String label = "batchscore " + spec.name() + " run_date=" + date;
     sc.setJobGroup("batchscore-" + spec.name() + "-" + date, label, false);
-    org.apache.hadoop.fs.Path reports = new org.apache.hadoop.fs.Path(root, "_reports");
     RunMonitor monitor = RunMonitor.open(fs, reports, spec, o.runDate());
     sc.setJobDescription(label + ": read input schema");
     Dataset<Row> input = read(spark, o, spec);
@@ -114,8 +131,12 @@ public final class JobRunner {
     try {
       sc.setJobDescription(what + ": score and write");
       long scoring = System.nanoTime();
-      Dataset<Row> rows = shadows == null ? prepared.scored() : shadows.published();
-      rows.write().mode(SaveMode.Overwrite).parquet(out.staging().toString());
+      Dataset<Row> rows = out.shape(shadows == null ? prepared.scored() : shadows.published());
+      if (out.commitsOnWrite()) {
+        checkNotCancelled(cancelled);
+        lock.check();
+      }
+      out.write(rows, o.mode);
       if (shadows != null) {
         sc.setJobDescription(what + ": write the shadows' columns");
         shadows.write();
@@ -123,8 +144,7 @@ public final class JobRunner {
       double scoreSeconds = (System.nanoTime() - scoring) / 1e9;
       checkNotCancelled(cancelled);
       sc.setJobDescription(what + ": run report");
-      // Rows written, from the Parquet footers (no column is decoded).
-      long scored = WrittenRows.count(spark, fs, out.staging());
+      long scored = out.rowsWritten();
       ObjectNode report = RunReport.JSON.createObjectNode();
       report.put("runDate", date);
       report.put("startedAt", started.toString());
@@ -146,7 +166,7 @@ public final class JobRunner {
       comparisons.forEach(c -> c.withRunProfile(prepared.metrics().profile.value()));
       RunReport.challengers(report, prepared.plan(), comparisons);
       report.put("input", o.table != null ? "table " + o.table : o.template(o.input));
-      report.put("output", out.partition().toString());
+      report.put("output", out.location());
       report.put("mode", o.mode.optionName());
       ObjectNode stats = RunReport.JSON.createObjectNode();
       Profile profile = prepared.metrics().profile.value();
@@ -179,7 +199,7 @@ public final class JobRunner {
       String reportPath =
           o.report != null
               ? o.template(o.report)
-              : new org.apache.hadoop.fs.Path(root, "_reports/run_date=" + date + "/report.json")
+              : new org.apache.hadoop.fs.Path(reports, "run_date=" + date + "/report.json")
                   .toString();
       org.apache.hadoop.fs.Path reportFile = new org.apache.hadoop.fs.Path(reportPath);
       writeText(fs, reportFile, json);
@@ -196,7 +216,7 @@ public final class JobRunner {
               + scored
               + " / "
               + report.get("rows").get("rejected").asLong());
-      summary.put("output", out.partition().toString());
+      summary.put("output", out.location());
       monitor.write(
           reportFile,
           label + " v" + prepared.plan().modelVersion(),
@@ -204,6 +224,24 @@ public final class JobRunner {
           summary,
           status,
           comparisons);
+      if (o.runsTable != null) {
+        sc.setJobDescription(what + ": append to the runs table");
+        String runs = o.template(o.runsTable);
+        try {
+          RunsTable.append(spark, runs, TableFormat.parse(o.tableFormat), report, json, reportPath);
+        } catch (RuntimeException e) {
+          throw new IOException(
+              "the run committed "
+                  + out.location()
+                  + " and its report "
+                  + reportPath
+                  + ", but its row could not be appended to the runs table "
+                  + runs
+                  + ": "
+                  + e.getMessage(),
+              e);
+        }
+      }
       long rejected = report.get("rows").get("rejected").asLong();
       LOG.info(
           "{}: {} rows scored, {} rejected, {} rows/s, batch p50 {} ms p99 {} ms; output {}; report {}",
@@ -213,13 +251,12 @@ public final class JobRunner {
           report.get("rowsPerSecond").asLong(),
           report.get("batchLatencyMs").get("p50").asDouble(),
           report.get("batchLatencyMs").get("p99").asDouble(),
-          out.partition(),
+          out.location(),
           reportPath);
       if (status != DriftStatus.OK) {
         LOG.warn("{}: drift status {} (report {})", label, status.label(), reportPath);
       }
-      return new JobResult(
-          out.partition().toString(), reportPath, json, scored, rejected, seconds, status);
+      return new JobResult(out.location(), reportPath, json, scored, rejected, seconds, status);
     } catch (Throwable e) {
       // Spark throws its checked SparkException from Scala code without declaring it: catch all.
       out.abort();

@@ -89,12 +89,13 @@ public final class ScoringJob implements Callable<Integer> {
       throws Exception {
     SparkSession spark = provided;
     if (spark == null) {
-      spark =
+      SparkSession.Builder b =
           EmbeddedSpark.builder(
-                  options.master,
-                  "batchscore " + options.runDate() + " " + options.spec,
-                  options.sparkUi)
-              .getOrCreate();
+              options.master,
+              "batchscore " + options.runDate() + " " + options.spec,
+              options.sparkUi);
+      options.conf.forEach(b::config);
+      spark = b.getOrCreate();
     }
     try {
       JobResult r = JobRunner.run(options, spark);
