@@ -115,6 +115,18 @@ public final class TabularBenchmark {
       }
       return;
     }
+    if (a[0].equals("tables")) { // the job into an Iceberg and a Delta table against a folder
+      long rows = a.length > 1 ? Long.parseLong(a[1]) : 1_000_000;
+      SparkSession spark = tableSession();
+      try {
+        System.out.println("| path | rows/s | ratio |");
+        System.out.println("|---|---:|---|");
+        tablesAgainstFolder(new Lines(), spark, generateLr(spark, rows, "lr.parquet"), rows);
+      } finally {
+        spark.stop();
+      }
+      return;
+    }
     if (a[0].equals("monitoring")) { // what profiling costs the logistic regression's stage
       long rows = a.length > 1 ? Long.parseLong(a[1]) : 10_000_000;
       SparkSession spark = session();
@@ -1760,6 +1772,78 @@ public final class TabularBenchmark {
   static void noopStage(
       SparkSession spark, ScoringSpec spec, Path data, SparkScoring.Layout layout) {
     scored(spark, spec, data, layout).write().format("noop").mode(SaveMode.Overwrite).save();
+  }
+
+  /**
+   * {@link #session} with the table formats as a cluster configures them: both SQL extensions,
+   * Delta's catalog as the session catalog (path tables), an Iceberg Hadoop catalog {@code lake}.
+   */
+  static SparkSession tableSession() {
+    return SparkSession.builder()
+        .master("local[" + THREADS + "]")
+        .appName("bench")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.files.minPartitionNum", Integer.toString(3 * THREADS))
+        .config(
+            "spark.sql.extensions",
+            "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions,"
+                + "io.delta.sql.DeltaSparkSessionExtension")
+        .config(
+            "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog")
+        .config("spark.sql.catalog.lake.type", "hadoop")
+        .config("spark.sql.catalog.lake.warehouse", work.resolve("iceberg").toUri().toString())
+        .getOrCreate();
+  }
+
+  /**
+   * The whole job (JobRunner: read, score, write, report) of the logistic regression's date into a
+   * folder, an Iceberg table and a Delta table, in {@link #SPARK_ROUNDS} interleaved rounds after a
+   * warm-up; every run after the first of each replaces the same date.
+   */
+  static void tablesAgainstFolder(List<Line> lines, SparkSession spark, Path data, long rows)
+      throws Exception {
+    Path specFile = home.resolve("sample-data/specs/breast_cancer.yaml");
+    String delta = "delta.`" + work.resolve("delta-preds") + "`";
+    List<Measure> measures = new ArrayList<>();
+    measures.add(() -> sparkTimed(rows, () -> runJob(spark, specFile, data, null, null)));
+    measures.add(
+        () -> sparkTimed(rows, () -> runJob(spark, specFile, data, "lake.bench.preds", "iceberg")));
+    measures.add(() -> sparkTimed(rows, () -> runJob(spark, specFile, data, delta, "delta")));
+    double[][] r = sparkRounds(SPARK_ROUNDS, measures);
+    String rounds = " (median of " + SPARK_ROUNDS + " interleaved rounds)";
+    lines.add(new Line("job into a Parquet folder (run_date=D/)" + rounds, median(r[0]), ""));
+    lines.add(
+        new Line(
+            "job into an Iceberg table (overwrite of run_date = D)",
+            median(r[1]),
+            ratioRange(perRound(r[1], r[0])) + " of the folder's"));
+    lines.add(
+        new Line(
+            "job into a Delta table (overwrite of run_date = D)",
+            median(r[2]),
+            ratioRange(perRound(r[2], r[0])) + " of the folder's"));
+  }
+
+  /** The job into a folder ({@code table} null) or a table of {@code format}. */
+  static void runJob(SparkSession spark, Path spec, Path data, String table, String format) {
+    JobOptions o = new JobOptions();
+    o.spec = spec.toString();
+    o.input = data.toString();
+    if (table == null) {
+      o.output = work.resolve("job").toString();
+    } else {
+      o.outputTable = table;
+      o.tableFormat = format;
+      o.reportsDir = work.resolve("reports-" + format).toString();
+    }
+    o.runDate = LocalDate.of(2026, 11, 24);
+    try {
+      JobRunner.run(o, spark);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static void runJob(SparkSession spark, ScoringSpec spec, Path data) {

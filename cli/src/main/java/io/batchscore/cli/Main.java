@@ -28,7 +28,7 @@ import picocli.CommandLine.ScopeType;
       "0:ok",
       "1:runtime failure",
       "2:usage error",
-      "3:invalid spec, or spec does not fit model or input",
+      "3:invalid spec, or spec does not fit model, input or output table",
       "4:bad input data (unreadable file, bad value, null/NaN under the fail policy)",
       "5:model cannot be loaded / device unavailable",
       "6:output exists (score without --overwrite, run with --mode error-if-exists),"

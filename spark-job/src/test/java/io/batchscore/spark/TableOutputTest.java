@@ -163,6 +163,13 @@ class TableOutputTest {
         f.provider(), TableSessions.provider(spark, t), "the table has the format asked for");
     List<String> partitioning = TableSessions.partitionColumns(spark, t);
     assertEquals(List.of("run_date"), partitioning);
+    if (f == TableFormat.DELTA) {
+      Row last = spark.sql("DESCRIBE HISTORY " + t + " LIMIT 1").collectAsList().get(0);
+      Object meta = last.get(last.fieldIndex("userMetadata"));
+      assertTrue(
+          String.valueOf(meta).startsWith("batchscore run "),
+          "each commit names its run, which counts its rows from it: " + last);
+    }
   }
 
   @ParameterizedTest

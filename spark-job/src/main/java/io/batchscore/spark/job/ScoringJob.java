@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
       "0:ok",
       "1:runtime failure",
       "2:usage error",
-      "3:invalid spec, or spec does not fit model or input",
+      "3:invalid spec, or spec does not fit model, input or output table",
       "4:bad input data",
       "5:model cannot be loaded / device unavailable",
       "6:output partition exists (error-if-exists), or another run of the date holds its lock",

@@ -41,6 +41,17 @@ final class TableOutput implements RunOutput {
   /** Lets an Iceberg table take new columns from a write that asks for it (mergeSchema). */
   static final String ICEBERG_ACCEPT_ANY_SCHEMA = "write.spark.accept-any-schema";
 
+  /**
+   * Iceberg asks Spark to shuffle a partitioned table's rows by partition before writing (its
+   * default distribution mode, hash); every row of a run has the same run_date, so that would send
+   * them all to one task. Each task writes its own files of the date instead.
+   */
+  static final String ICEBERG_DISTRIBUTION_MODE = "distribution-mode";
+
+  /** Tags a Delta commit with the run, so the run finds its own commit in the history. */
+  static final String DELTA_USER_METADATA = "userMetadata";
+
+  private final String commitTag = "batchscore run " + java.util.UUID.randomUUID();
   private final SparkSession spark;
   private final String name;
   private final TableFormat requested;
@@ -92,6 +103,9 @@ final class TableOutput implements RunOutput {
               new io.batchscore.core.spec.Problem(
                   "--table-format",
                   "says " + requested.provider() + " and the table is a " + provider + " table")));
+    }
+    if (mode == WriteMode.OVERWRITE) {
+      return; // the date's rows before do not matter, and counting them is a query
     }
     long rows = dateRows();
     if (mode == WriteMode.ERROR_IF_EXISTS && rows > 0) {
@@ -180,11 +194,20 @@ final class TableOutput implements RunOutput {
             rows.writeTo(name).partitionedBy(functions.col(RUN_DATE)).using(requested.provider());
         if (requested == TableFormat.ICEBERG) {
           w = w.tableProperty(ICEBERG_ACCEPT_ANY_SCHEMA, "true");
+          w = w.option(ICEBERG_DISTRIBUTION_MODE, "none");
+        } else {
+          w = w.option(DELTA_USER_METADATA, commitTag);
         }
         w.create();
+        provider = requested.provider();
         return;
       }
       DataFrameWriterV2<Row> w = rows.writeTo(name);
+      if (TableFormat.ICEBERG.provider().equals(provider)) {
+        w = w.option(ICEBERG_DISTRIBUTION_MODE, "none");
+      } else if (TableFormat.DELTA.provider().equals(provider)) {
+        w = w.option(DELTA_USER_METADATA, commitTag);
+      }
       if (evolve) {
         if (TableFormat.ICEBERG.provider().equals(provider)) {
           spark.sql(
@@ -213,7 +236,30 @@ final class TableOutput implements RunOutput {
   /** The rows the run added to its date, read back from the committed table. */
   @Override
   public long rowsWritten() {
+    if (TableFormat.DELTA.provider().equals(provider)) {
+      Long n = deltaCommitRows();
+      if (n != null) {
+        return n;
+      }
+    }
     return dateRows() - before;
+  }
+
+  /**
+   * The rows of this run's Delta commit (its {@code numOutputRows}, found by the commit's user
+   * metadata in the table's history), or null. Delta answers a count of the date by reading its
+   * files' footers: 1.6-2.3 s of a 1M-row run, against a few milliseconds here.
+   */
+  private Long deltaCommitRows() {
+    for (Row r : spark.sql("DESCRIBE HISTORY " + name + " LIMIT 50").collectAsList()) {
+      int meta = r.fieldIndex("userMetadata");
+      if (!r.isNullAt(meta) && commitTag.equals(r.getString(meta))) {
+        java.util.Map<String, String> metrics = r.getJavaMap(r.fieldIndex("operationMetrics"));
+        String rows = metrics == null ? null : metrics.get("numOutputRows");
+        return rows == null ? null : Long.valueOf(rows);
+      }
+    }
+    return null;
   }
 
   @Override
