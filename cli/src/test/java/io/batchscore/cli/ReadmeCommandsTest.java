@@ -25,18 +25,37 @@ class ReadmeCommandsTest {
 
   private static final Set<String> PARSE_ONLY = Set.of("run", "schedule");
 
-  /** The README's {@code bin/batchscore} lines, as shell words (comments dropped). */
+  /**
+   * The README's {@code bin/batchscore} commands, as shell words (comments dropped): lines ending
+   * in a backslash continue on the next, and leading {@code NAME=value} environment settings are
+   * dropped.
+   */
   static List<List<String>> commands() throws Exception {
     List<List<String>> out = new ArrayList<>();
     boolean inBlock = false;
+    StringBuilder pending = null;
     for (String line : Files.readAllLines(TestData.repoRoot().resolve("README.md"))) {
       if (line.startsWith("```")) {
         inBlock = !inBlock && line.startsWith("```bash");
+        pending = null;
+        continue;
+      }
+      if (!inBlock) {
         continue;
       }
       String t = line.trim();
-      if (inBlock && t.startsWith("bin/batchscore ")) {
-        out.add(words(t));
+      pending = pending == null ? new StringBuilder(t) : pending.append(' ').append(t);
+      if (t.endsWith("\\")) {
+        pending.setLength(pending.length() - 1);
+        continue;
+      }
+      List<String> w = new ArrayList<>(words(pending.toString()));
+      pending = null;
+      while (!w.isEmpty() && w.get(0).matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
+        w.remove(0);
+      }
+      if (w.size() > 1 && w.get(0).equals("bin/batchscore")) {
+        out.add(w);
       }
     }
     return out;
