@@ -34,12 +34,118 @@ final class PageCodecs implements CompressionCodecFactory {
   @Override
   public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
     BytesInputDecompressor own = codecs.getDecompressor(codec);
-    return codec == CompressionCodecName.SNAPPY ? new SnappyPages(own) : own;
+    if (codec == CompressionCodecName.SNAPPY) {
+      own = new SnappyPages(own);
+    } else if (codec == CompressionCodecName.LZ4) {
+      own = new Lz4Pages(own, codecs.getDecompressor(CompressionCodecName.LZ4_RAW));
+    }
+    return new EmptyPages(own);
   }
 
   @Override
   public void release() {
     codecs.release();
+  }
+
+  /**
+   * A page with no bytes, compressed or not (a v2 page of nulls only: its values section is empty,
+   * and some writers store it without compressing it), decompresses to nothing whatever the codec;
+   * a codec asked to decompress zero bytes may fail (Snappy does).
+   */
+  private static final class EmptyPages implements BytesInputDecompressor {
+    private final BytesInputDecompressor own;
+
+    EmptyPages(BytesInputDecompressor own) {
+      this.own = own;
+    }
+
+    @Override
+    public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+      if (bytes.size() == 0 && uncompressedSize == 0) {
+        return BytesInput.empty();
+      }
+      return own.decompress(bytes, uncompressedSize);
+    }
+
+    @Override
+    public void decompress(
+        ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
+        throws IOException {
+      if (compressedSize == 0 && uncompressedSize == 0) {
+        return;
+      }
+      own.decompress(input, compressedSize, output, uncompressedSize);
+    }
+
+    @Override
+    public void release() {
+      own.release();
+    }
+  }
+
+  /**
+   * LZ4 pages: Hadoop's framing (what parquet-java writes for LZ4), else a bare LZ4 block, which
+   * other writers store under the same codec (Arrow's readers try both the same way). A page that
+   * is neither fails with the first error.
+   */
+  private static final class Lz4Pages implements BytesInputDecompressor {
+    private final BytesInputDecompressor hadoop;
+    private final BytesInputDecompressor raw;
+
+    Lz4Pages(BytesInputDecompressor hadoop, BytesInputDecompressor raw) {
+      this.hadoop = hadoop;
+      this.raw = raw;
+    }
+
+    @Override
+    public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+      byte[] in = bytes.toByteArray();
+      try {
+        // Hadoop's stream decompresses lazily: read it here, where a failure can be caught
+        return BytesInput.from(
+            hadoop.decompress(BytesInput.from(in), uncompressedSize).toByteArray());
+      } catch (RuntimeException | IOException hadoopFraming) {
+        try {
+          return BytesInput.from(
+              raw.decompress(BytesInput.from(in), uncompressedSize).toByteArray());
+        } catch (RuntimeException | IOException notRaw) {
+          throw failed(hadoopFraming);
+        }
+      }
+    }
+
+    @Override
+    public void decompress(
+        ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
+        throws IOException {
+      int in = input.position();
+      int out = output.position();
+      try {
+        hadoop.decompress(input, compressedSize, output, uncompressedSize);
+      } catch (RuntimeException | IOException hadoopFraming) {
+        input.position(in);
+        output.position(out);
+        try {
+          raw.decompress(input, compressedSize, output, uncompressedSize);
+        } catch (RuntimeException | IOException notRaw) {
+          throw failed(hadoopFraming);
+        }
+      }
+    }
+
+    private static IOException failed(Exception e) {
+      return new IOException(
+          "an LZ4 page is neither in Hadoop's framing nor a raw LZ4 block ("
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+              + ")",
+          e);
+    }
+
+    @Override
+    public void release() {
+      hadoop.release();
+      raw.release();
+    }
   }
 
   /** Snappy, direct buffer to direct buffer; anything else as parquet-java does it. */

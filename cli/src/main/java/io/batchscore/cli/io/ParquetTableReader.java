@@ -49,6 +49,9 @@ public final class ParquetTableReader implements TableReader {
   private final PageCodecs codecs = new PageCodecs();
   private long rowsLeftInGroup;
 
+  /** The current row group's index in its file, for messages. */
+  private int rowGroup = -1;
+
   /** A column to read: its descriptor, reader and how its levels map to values. */
   private static final class Field {
     final String name;
@@ -100,6 +103,7 @@ public final class ParquetTableReader implements TableReader {
           throw new BadInputException(null, -1, null, f + ": schema differs from " + files.get(0));
         }
         total += r.getRecordCount();
+        encrypted(f, r, columns);
       }
     }
     this.schema = first;
@@ -117,6 +121,36 @@ public final class ParquetTableReader implements TableReader {
       }
     }
     this.fullSchema = all.build();
+  }
+
+  /**
+   * Refuses a selected column stored encrypted (Parquet modular encryption; with a plaintext footer
+   * the file opens and its plain columns read, but this reader holds no keys).
+   */
+  private static void encrypted(Path f, ParquetFileReader r, List<String> columns) {
+    for (org.apache.parquet.hadoop.metadata.BlockMetaData b : r.getFooter().getBlocks()) {
+      for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : b.getColumns()) {
+        String top = c.getPath().toArray()[0];
+        if (c.isEncrypted() && (columns == null || columns.contains(top))) {
+          throw new BadInputException(
+              null,
+              -1,
+              null,
+              f
+                  + ": column '"
+                  + top
+                  + "' is encrypted (Parquet modular encryption) and batchscore reads no keys:"
+                  + " decrypt the file first, or leave the column out of the spec");
+        }
+      }
+    }
+  }
+
+  /** An exception's message, or its type where it has none. */
+  static String why(Throwable e) {
+    return e.getMessage() == null || e.getMessage().isBlank()
+        ? e.getClass().getSimpleName()
+        : e.getMessage();
   }
 
   private static List<Path> listFiles(Path path) throws IOException {
@@ -144,7 +178,7 @@ public final class ParquetTableReader implements TableReader {
               .build());
     } catch (RuntimeException | IOException e) {
       throw new BadInputException(
-          null, -1, null, f + ": not a readable Parquet file (" + e.getMessage() + ")");
+          null, -1, null, f + ": not a readable Parquet file (" + why(e) + ")");
     }
   }
 
@@ -258,7 +292,23 @@ public final class ParquetTableReader implements TableReader {
         current = null;
         buffers.endRowGroup();
       }
-      PageReadStore pages = reader == null ? null : reader.readNextRowGroup();
+      PageReadStore pages;
+      try {
+        pages = reader == null ? null : reader.readNextRowGroup();
+      } catch (RuntimeException | IOException e) {
+        throw new BadInputException(
+            null,
+            -1,
+            null,
+            files.get(fileIndex)
+                + ": row group "
+                + (rowGroup + 1)
+                + (fields.size() == 1 ? ", column " : ", columns ")
+                + String.join(", ", fields.keySet())
+                + ": cannot read its pages ("
+                + why(e)
+                + ")");
+      }
       current = pages;
       if (pages == null) {
         if (reader != null) {
@@ -270,8 +320,10 @@ public final class ParquetTableReader implements TableReader {
         }
         reader = open(files.get(fileIndex));
         reader.setRequestedSchema(projection());
+        rowGroup = -1;
         continue;
       }
+      rowGroup++;
       rowsLeftInGroup = pages.getRowCount();
       MessageType requested = projection();
       PageReadStore owned = buffers.owning(pages); // each column's page buffers reused page to page
@@ -279,12 +331,16 @@ public final class ParquetTableReader implements TableReader {
           new ColumnReadStoreImpl(
               owned, noopConverter(requested), requested, reader.getFileMetaData().getCreatedBy());
       for (Field f : fields.values()) {
-        if (!f.list && PageColumnReader.handles(f.desc, f.type)) {
-          f.pages = new PageColumnReader(f.desc, owned.getPageReader(f.desc), f.type);
-          f.reader = null;
-        } else {
-          f.pages = null;
-          f.reader = store.getColumnReader(f.desc);
+        try {
+          if (!f.list && PageColumnReader.handles(f.desc, f.type)) {
+            f.pages = new PageColumnReader(f.desc, owned.getPageReader(f.desc), f.type);
+            f.reader = null;
+          } else {
+            f.pages = null;
+            f.reader = store.getColumnReader(f.desc);
+          }
+        } catch (RuntimeException | IOException e) {
+          throw undecodable(f, e);
         }
         f.consumed = 0;
       }
@@ -326,16 +382,14 @@ public final class ParquetTableReader implements TableReader {
     int rows = 0;
     while (rows < maxRows && advance()) {
       int take = (int) Math.min(maxRows - rows, rowsLeftInGroup);
-      try {
-        for (Field f : fields.values()) {
+      for (Field f : fields.values()) {
+        try {
           builders.get(f.name).read(take);
+        } catch (BadInputException e) {
+          throw e;
+        } catch (RuntimeException | IOException e) {
+          throw undecodable(f, e);
         }
-      } catch (RuntimeException | IOException e) {
-        throw new BadInputException(
-            null,
-            -1,
-            null,
-            files.get(fileIndex) + ": cannot decode Parquet data (" + e.getMessage() + ")");
       }
       rowsLeftInGroup -= take;
       rows += take;
@@ -348,6 +402,21 @@ public final class ParquetTableReader implements TableReader {
       b.add(bl.f.name, bl.finish(rows));
     }
     return b.build();
+  }
+
+  private BadInputException undecodable(Field f, Exception e) {
+    return new BadInputException(
+        null,
+        -1,
+        null,
+        files.get(fileIndex)
+            + ": row group "
+            + rowGroup
+            + ", column "
+            + f.name
+            + ": cannot decode Parquet data ("
+            + why(e)
+            + ")");
   }
 
   /** Collects one column's values for a batch. */

@@ -232,7 +232,9 @@ class ParquetTableReaderTest {
       io.batchscore.core.BadInputException e =
           org.junit.jupiter.api.Assertions.assertThrows(
               io.batchscore.core.BadInputException.class, () -> r.next(1000));
-      assertTrue(e.getMessage().contains(file + ": cannot decode Parquet data"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains(file + ": row group 0, column d: cannot decode Parquet data"),
+          e.getMessage());
       assertTrue(e.getMessage().contains("decompress"), e.getMessage());
     }
   }
