@@ -340,4 +340,31 @@ class ParquetEdgeFilesTest {
     List<Double> b = parquetJava(file);
     assertArrayEquals(b.toArray(), a.toArray());
   }
+
+  /**
+   * A file with a column of a logical type newer than this reader (GEOMETRY, Parquet format 2.11),
+   * made by rewriting a STRING column's logical type in the footer: the other columns read.
+   */
+  @Test
+  void aColumnOfANewerLogicalTypeDoesNotStopTheOthersFromBeingRead() throws Exception {
+    MessageType schema =
+        MessageTypeParser.parseMessageType(
+            "message t { required double x; optional binary g (STRING); }");
+    Path plain = tmp.resolve("string.parquet");
+    SimpleGroupFactory f = new SimpleGroupFactory(schema);
+    try (ParquetWriter<Group> w =
+        ExampleParquetWriter.builder(new org.apache.hadoop.fs.Path(plain.toUri()))
+            .withConf(new Configuration())
+            .withType(schema)
+            .build()) {
+      for (int i = 0; i < 10; i++) {
+        w.write(f.newGroup().append("x", i * 2.0).append("g", "POINT(" + i + " 0)"));
+      }
+    }
+    Path file = tmp.resolve("geometry.parquet");
+    Files.write(file, NewerLogicalType.geometryForString(Files.readAllBytes(plain), "g"));
+    List<Double> x = readAll(file);
+    assertEquals(10, x.size());
+    assertEquals(18.0, x.get(9));
+  }
 }
