@@ -1,32 +1,44 @@
 package io.batchscore.cli.io;
 
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
 import io.batchscore.core.BadInputException;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.column.ElementType;
 import io.batchscore.core.column.InputSchema;
-import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads a CSV file with a header row, streaming, a batch at a time. Columns that feed the model are
- * parsed into the model input's type (an empty field is null); a value that does not parse is
- * reported with the file, line and column. Other selected columns are read as text. Fields may be
- * quoted ("a,b"; "" for a quote), as RFC 4180 describes.
+ * Reads a CSV file with a header row, streaming, a batch at a time, parsed by FastCSV (RFC 4180:
+ * quoted fields with separators, quotes and line breaks, CRLF or LF, a byte-order mark, a last line
+ * without a line break, blank lines skipped). Columns that feed the model are parsed into the model
+ * input's type (an empty field is null); a value that does not parse is reported with the file,
+ * line and column. Other selected columns are read as text. The separator is a comma, or a tab for
+ * {@code .tsv} and {@code .tab} files, unless given.
  */
 public final class CsvTableReader implements TableReader {
   private final Path file;
-  private final BufferedReader in;
+  private final CsvReader<CsvRecord> csv;
+  private final Iterator<CsvRecord> records;
+
+  /** Records read ahead to infer types, handed out first. */
+  private final Deque<CsvRecord> ahead = new ArrayDeque<>();
 
   /** Rows handed out so far (read by the read-ahead thread; progress reads it from another). */
   private volatile long rowsRead;
@@ -37,6 +49,8 @@ public final class CsvTableReader implements TableReader {
   private final int[] indices;
   private final String[] names;
   private final ElementType[] types;
+
+  /** The line the current record starts on, for messages. */
   private long line = 1;
 
   /** Rows read ahead to infer the types of columns the caller left to us. */
@@ -47,21 +61,26 @@ public final class CsvTableReader implements TableReader {
    *     inferred from the first 1,000 rows (int64, else double, else bool, else string)
    */
   public CsvTableReader(Path file, Map<String, ElementType> types) throws IOException {
+    this(file, types, separatorFor(file));
+  }
+
+  /** A reader with its own field separator ({@code ';'}, {@code '\t'}, ...). */
+  public CsvTableReader(Path file, Map<String, ElementType> types, char separator)
+      throws IOException {
     this.file = file;
     if (!Files.isRegularFile(file)) {
       throw new BadInputException(null, -1, null, file + ": input file not found");
     }
     this.size = Files.size(file);
     this.counter = new CountingStream(Files.newInputStream(file));
-    this.in = new BufferedReader(new InputStreamReader(counter, StandardCharsets.UTF_8), 1 << 16);
-    String head = in.readLine();
+    this.csv = open(counter, separator);
+    this.records = csv.iterator();
+    CsvRecord head = nextRecord();
     if (head == null) {
+      csv.close();
       throw new BadInputException(null, -1, null, file + ": empty CSV file, expected a header row");
     }
-    if (head.startsWith("\uFEFF")) {
-      head = head.substring(1);
-    }
-    this.header = split(head);
+    this.header = List.copyOf(head.getFields());
     List<String> wanted = new ArrayList<>();
     for (String c : header) {
       if (types.containsKey(c)) {
@@ -78,6 +97,43 @@ public final class CsvTableReader implements TableReader {
     inferTypes();
   }
 
+  /** A tab for {@code .tsv} and {@code .tab} files, else a comma. */
+  static char separatorFor(Path file) {
+    String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return n.endsWith(".tsv") || n.endsWith(".tab") ? '\t' : ',';
+  }
+
+  private static CsvReader<CsvRecord> open(InputStream in, char separator) {
+    return CsvReader.builder()
+        .fieldSeparator(separator)
+        .quoteCharacter('"')
+        .skipEmptyLines(true)
+        .detectBomHeader(true)
+        // a row with another number of fields is refused here, with the file and line
+        .allowExtraFields(true)
+        .allowMissingFields(true)
+        .ofCsvRecord(in, StandardCharsets.UTF_8);
+  }
+
+  /** The next record, or null at the end; a malformed one is bad input naming the line. */
+  private CsvRecord nextRecord() {
+    try {
+      return records.hasNext() ? records.next() : null;
+    } catch (CsvParseException e) {
+      throw new BadInputException(
+          null,
+          -1,
+          null,
+          file
+              + ": not valid CSV ("
+              + ParquetTableReader.why(e.getCause() != null ? e.getCause() : e)
+              + ")");
+    } catch (UncheckedIOException e) {
+      throw new BadInputException(
+          null, -1, null, file + ": cannot read (" + ParquetTableReader.why(e.getCause()) + ")");
+    }
+  }
+
   private void inferTypes() throws IOException {
     boolean any = false;
     for (ElementType t : types) {
@@ -86,15 +142,12 @@ public final class CsvTableReader implements TableReader {
     if (!any) {
       return;
     }
-    in.mark(64 << 20);
     List<List<String>> sample = new ArrayList<>();
-    String s;
-    while (sample.size() < INFER_ROWS && (s = in.readLine()) != null) {
-      if (!s.isEmpty()) {
-        sample.add(split(s));
-      }
+    CsvRecord r;
+    while (sample.size() < INFER_ROWS && (r = nextRecord()) != null) {
+      ahead.add(r);
+      sample.add(r.getFields());
     }
-    in.reset();
     for (int c = 0; c < types.length; c++) {
       if (types[c] != null) {
         continue;
@@ -170,17 +223,14 @@ public final class CsvTableReader implements TableReader {
       values[i] = ParquetTableReader.alloc(types[i], maxRows);
     }
     int rows = 0;
-    String s;
-    while (rows < maxRows && (s = in.readLine()) != null) {
-      line++;
-      if (s.isEmpty()) {
-        continue;
-      }
-      List<String> fields = split(s);
+    CsvRecord rec;
+    while (rows < maxRows && (rec = ahead.isEmpty() ? nextRecord() : ahead.poll()) != null) {
+      line = rec.getStartingLineNumber();
+      List<String> fields = rec.getFields();
       if (fields.size() != header.size()) {
         throw new BadInputException(
             null,
-            line - 2,
+            rowsRead + rows,
             null,
             file
                 + " line "
@@ -242,7 +292,7 @@ public final class CsvTableReader implements TableReader {
     } catch (NumberFormatException e) {
       throw new BadInputException(
           names[c],
-          line - 2,
+          rowsRead + row,
           null,
           file
               + " line "
@@ -266,47 +316,19 @@ public final class CsvTableReader implements TableReader {
     return inferredColumns.contains(c);
   }
 
-  /** Splits a CSV line; quoted fields may hold commas and doubled quotes. */
   /** A CSV file's header row: its column names. */
   public static List<String> header(Path file) throws IOException {
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String head = r.readLine();
-      if (head == null) {
+    try (CsvReader<CsvRecord> r = open(Files.newInputStream(file), separatorFor(file))) {
+      Iterator<CsvRecord> it = r.iterator();
+      if (!it.hasNext()) {
         throw new BadInputException(
             null, -1, null, file + ": empty CSV file, expected a header row");
       }
-      return split(head.startsWith("\uFEFF") ? head.substring(1) : head);
+      return List.copyOf(it.next().getFields());
+    } catch (CsvParseException e) {
+      throw new BadInputException(
+          null, -1, null, file + ": not valid CSV (" + e.getMessage() + ")");
     }
-  }
-
-  static List<String> split(String s) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      if (quoted) {
-        if (ch == '"') {
-          if (i + 1 < s.length() && s.charAt(i + 1) == '"') {
-            cur.append('"');
-            i++;
-          } else {
-            quoted = false;
-          }
-        } else {
-          cur.append(ch);
-        }
-      } else if (ch == '"') {
-        quoted = true;
-      } else if (ch == ',') {
-        out.add(cur.toString());
-        cur.setLength(0);
-      } else {
-        cur.append(ch);
-      }
-    }
-    out.add(cur.toString());
-    return out;
   }
 
   /** Header columns, for validation messages (a map so lookups are cheap). */
@@ -320,7 +342,7 @@ public final class CsvTableReader implements TableReader {
 
   @Override
   public void close() throws IOException {
-    in.close();
+    csv.close();
   }
 
   private static final class CountingStream extends FilterInputStream {
