@@ -56,10 +56,25 @@ class CronExpressionTest {
   void badExpressionsAreNamed() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> new CronExpression("0 25 * * *"));
-    assertTrue(e.getMessage().contains("hour 25 is outside 0-23"), e.getMessage());
+    assertTrue(e.getMessage().contains("cron '0 25 * * *'"), e.getMessage());
+    assertTrue(e.getMessage().contains("25") && e.getMessage().contains("23"), e.getMessage());
     assertTrue(
         assertThrows(IllegalArgumentException.class, () -> new CronExpression("* * *"))
             .getMessage()
             .contains("expected 5"));
+  }
+
+  @Test
+  void theAutumnChangeRunsTheNightOnceAndTheSpringChangeSkipsTheTimeItRemoves() {
+    java.time.ZoneId berlin = java.time.ZoneId.of("Europe/Berlin");
+    CronExpression c = new CronExpression("30 2 * * *");
+    // autumn: 02:30 happens twice on 2026-10-25; the night runs once
+    ZonedDateTime first = c.next(ZonedDateTime.of(2026, 10, 25, 0, 0, 0, 0, berlin));
+    assertEquals(java.time.LocalDateTime.of(2026, 10, 25, 2, 30), first.toLocalDateTime());
+    assertEquals(java.time.LocalDate.of(2026, 10, 26), c.next(first).toLocalDate());
+    // spring: 02:30 does not exist on 2026-03-29
+    ZonedDateTime spring = c.next(ZonedDateTime.of(2026, 3, 28, 3, 0, 0, 0, berlin));
+    // as crontab's own parsers do: a time that does not exist that day does not fire that day
+    assertEquals(java.time.LocalDateTime.of(2026, 3, 30, 2, 30), spring.toLocalDateTime());
   }
 }
