@@ -1,9 +1,5 @@
 package io.batchscore.cli;
 
-import io.batchscore.cli.io.CsvTableReader;
-import io.batchscore.cli.io.Formats;
-import io.batchscore.cli.io.ParquetTableReader;
-import io.batchscore.cli.io.TableReader;
 import io.batchscore.core.Models;
 import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.column.ColumnType;
@@ -13,6 +9,10 @@ import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.model.ValueInfo;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SpecException;
+import io.batchscore.io.CsvTableReader;
+import io.batchscore.io.Formats;
+import io.batchscore.io.ParquetTableReader;
+import io.batchscore.io.TableReader;
 import io.batchscore.spark.job.ExitCodes;
 import io.batchscore.spark.job.OutputConflictException;
 import java.io.PrintWriter;

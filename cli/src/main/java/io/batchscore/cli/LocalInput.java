@@ -1,14 +1,14 @@
 package io.batchscore.cli;
 
-import io.batchscore.cli.io.CsvTableReader;
-import io.batchscore.cli.io.Formats;
-import io.batchscore.cli.io.ParquetTableReader;
-import io.batchscore.cli.io.TableReader;
 import io.batchscore.core.column.ElementType;
 import io.batchscore.core.model.ModelSignature;
 import io.batchscore.core.spec.Challenger;
 import io.batchscore.core.spec.InputBinding;
 import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.io.CsvTableReader;
+import io.batchscore.io.Formats;
+import io.batchscore.io.ParquetTableReader;
+import io.batchscore.io.TableReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

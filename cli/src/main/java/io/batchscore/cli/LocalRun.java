@@ -1,13 +1,13 @@
 package io.batchscore.cli;
 
-import io.batchscore.cli.io.ReadAhead;
-import io.batchscore.cli.io.TableReader;
-import io.batchscore.cli.io.WriteBehind;
 import io.batchscore.core.BadInputException;
 import io.batchscore.core.BatchScorer;
 import io.batchscore.core.RowRejection;
 import io.batchscore.core.ScoreResult;
 import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.io.ReadAhead;
+import io.batchscore.io.TableReader;
+import io.batchscore.io.WriteBehind;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,7 +23,7 @@ final class LocalRun {
   /** A writer that keeps nothing: for a run that only profiles. */
   static final WriteBehind.Opener DISCARD =
       () ->
-          new io.batchscore.cli.io.TableWriter() {
+          new io.batchscore.io.TableWriter() {
             @Override
             public void write(io.batchscore.core.column.ColumnBatch batch) {}
 

@@ -1,7 +1,5 @@
 package io.batchscore.cli;
 
-import io.batchscore.cli.io.TableReader;
-import io.batchscore.cli.io.WriteBehind;
 import io.batchscore.core.BatchScorer;
 import io.batchscore.core.Models;
 import io.batchscore.core.ScorerOptions;
@@ -10,6 +8,8 @@ import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.monitor.Profile;
 import io.batchscore.core.monitor.Profiles;
 import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.io.TableReader;
+import io.batchscore.io.WriteBehind;
 import io.batchscore.spark.job.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.file.Path;

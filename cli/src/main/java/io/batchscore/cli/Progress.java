@@ -1,6 +1,6 @@
 package io.batchscore.cli;
 
-import io.batchscore.cli.io.TableReader;
+import io.batchscore.io.TableReader;
 import java.io.PrintWriter;
 
 /**

@@ -1,13 +1,6 @@
 package io.batchscore.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.batchscore.cli.io.CsvTableWriter;
-import io.batchscore.cli.io.Formats;
-import io.batchscore.cli.io.OpenAhead;
-import io.batchscore.cli.io.ParquetTableReader;
-import io.batchscore.cli.io.ParquetTableWriter;
-import io.batchscore.cli.io.TableReader;
-import io.batchscore.cli.io.WriteBehind;
 import io.batchscore.core.BatchScorer;
 import io.batchscore.core.Models;
 import io.batchscore.core.OutputColumn;
@@ -24,6 +17,13 @@ import io.batchscore.core.spec.NullPolicy;
 import io.batchscore.core.spec.OutputBinding;
 import io.batchscore.core.spec.ScoringSpec;
 import io.batchscore.core.spec.SpecException;
+import io.batchscore.io.CsvTableWriter;
+import io.batchscore.io.Formats;
+import io.batchscore.io.OpenAhead;
+import io.batchscore.io.ParquetTableReader;
+import io.batchscore.io.ParquetTableWriter;
+import io.batchscore.io.TableReader;
+import io.batchscore.io.WriteBehind;
 import io.batchscore.spark.job.ExitCodes;
 import io.batchscore.spark.job.OutputConflictException;
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package io.batchscore.cli;
 
-import io.batchscore.cli.io.TableReader;
 import io.batchscore.core.Models;
 import io.batchscore.core.ScoringPlan;
 import io.batchscore.core.model.ModelInfo;
 import io.batchscore.core.spec.Challenger;
 import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.io.TableReader;
 import io.batchscore.spark.job.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.batchscore.cli.io.ParquetTableReader;
 import io.batchscore.core.TestData;
 import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.io.ParquetTableReader;
 import io.batchscore.spark.job.ExitCodes;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,13 +2,13 @@ package io.batchscore.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.cli.io.ParquetTableReader;
-import io.batchscore.cli.io.ParquetTableWriter;
 import io.batchscore.core.TestData;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.column.ElementType;
+import io.batchscore.io.ParquetTableReader;
+import io.batchscore.io.ParquetTableWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

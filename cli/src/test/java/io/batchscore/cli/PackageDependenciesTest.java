@@ -10,9 +10,9 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The packages of all three modules (this module's classpath has them all): no package cycles, and
- * each layer depends only on the layers below it. Run alone with {@code mvn -B -q install
- * -DskipTests && mvn -B -q -pl cli test -Dtest=PackageDependenciesTest}.
+ * The packages of every module (this module's classpath has them all): no package cycles, and each
+ * layer depends only on the layers below it. Run alone with {@code mvn -B -q install -DskipTests &&
+ * mvn -B -q -pl cli test -Dtest=PackageDependenciesTest}.
  */
 @AnalyzeClasses(
     packages = "io.batchscore",
@@ -43,6 +43,7 @@ class PackageDependenciesTest {
           .resideInAnyPackage(
               "io.batchscore.spark..",
               "io.batchscore.cli..",
+              "io.batchscore.io..",
               "org.apache.spark..",
               "scala..",
               "picocli..");
@@ -66,11 +67,16 @@ class PackageDependenciesTest {
           .resideInAPackage("io.batchscore.core.engine..");
 
   @ArchTest
-  static final ArchRule localFileIoKnowsNothingOfSpark =
+  static final ArchRule localFileIoKnowsNothingOfSparkOrTheCli =
       noClasses()
           .that()
-          .resideInAPackage("io.batchscore.cli.io..")
+          .resideInAPackage("io.batchscore.io..")
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage("io.batchscore.spark..", "org.apache.spark..", "scala..");
+          .resideInAnyPackage(
+              "io.batchscore.spark..",
+              "io.batchscore.cli..",
+              "org.apache.spark..",
+              "scala..",
+              "picocli..");
 }

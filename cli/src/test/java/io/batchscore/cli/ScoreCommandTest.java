@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.cli.io.ParquetTableReader;
 import io.batchscore.core.TestData;
 import io.batchscore.core.column.Column;
 import io.batchscore.core.column.ColumnBatch;
+import io.batchscore.io.ParquetTableReader;
 import io.batchscore.spark.job.ExitCodes;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,8 +3,6 @@ package io.batchscore.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.batchscore.cli.io.ParquetTableReader;
-import io.batchscore.cli.io.ParquetTableWriter;
 import io.batchscore.core.BatchScorer;
 import io.batchscore.core.ScoreResult;
 import io.batchscore.core.ScorerOptions;
@@ -15,6 +13,8 @@ import io.batchscore.core.column.ColumnBatch;
 import io.batchscore.core.column.ColumnType;
 import io.batchscore.core.column.ElementType;
 import io.batchscore.core.spec.ScoringSpec;
+import io.batchscore.io.ParquetTableReader;
+import io.batchscore.io.ParquetTableWriter;
 import io.batchscore.spark.SparkTestSession;
 import io.batchscore.spark.job.JobOptions;
 import io.batchscore.spark.job.JobRunner;
