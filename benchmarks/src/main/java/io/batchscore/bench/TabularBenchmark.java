@@ -1804,7 +1804,7 @@ public final class TabularBenchmark {
    */
   static void tablesAgainstFolder(List<Line> lines, SparkSession spark, Path data, long rows)
       throws Exception {
-    Path specFile = home.resolve("sample-data/specs/breast_cancer.yaml");
+    String specFile = home.resolve("sample-data/specs/breast_cancer.yaml").toString();
     String delta = "delta.`" + work.resolve("delta-preds") + "`";
     List<Measure> measures = new ArrayList<>();
     measures.add(() -> sparkTimed(rows, () -> runJob(spark, specFile, data, null, null)));
@@ -1827,9 +1827,9 @@ public final class TabularBenchmark {
   }
 
   /** The job into a folder ({@code table} null) or a table of {@code format}. */
-  static void runJob(SparkSession spark, Path spec, Path data, String table, String format) {
+  static void runJob(SparkSession spark, String spec, Path data, String table, String format) {
     JobOptions o = new JobOptions();
-    o.spec = spec.toString();
+    o.spec = spec;
     o.input = data.toString();
     if (table == null) {
       o.output = work.resolve("job").toString();
@@ -1847,16 +1847,7 @@ public final class TabularBenchmark {
   }
 
   static void runJob(SparkSession spark, ScoringSpec spec, Path data) {
-    JobOptions o = new JobOptions();
-    o.spec = spec.origin();
-    o.input = data.toString();
-    o.output = work.resolve("job").toString();
-    o.runDate = LocalDate.of(2026, 11, 24);
-    try {
-      JobRunner.run(o, spark);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    runJob(spark, spec.origin(), data, null, null);
   }
 
   /**

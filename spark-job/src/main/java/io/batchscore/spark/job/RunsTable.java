@@ -54,12 +54,7 @@ final class RunsTable {
 
   /** Refuses a missing runs table without a format to create it; before the run reads data. */
   static void check(SparkSession spark, String name, TableFormat format) {
-    if (format == null && !TableOutput.exists(spark, name)) {
-      throw new UsageException(
-          "runs table "
-              + name
-              + " does not exist; give --table-format iceberg or delta to create it");
-    }
+    TableOutput.existsOrCreatable(spark, name, format, "runs table");
   }
 
   /** Appends the run's row (creating the table when missing). */

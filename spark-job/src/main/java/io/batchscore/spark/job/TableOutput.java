@@ -78,11 +78,7 @@ final class TableOutput implements RunOutput {
    */
   @Override
   public void prepare(WriteMode mode) throws SpecException {
-    if (!exists(spark, name)) {
-      if (requested == null) {
-        throw new UsageException(
-            "table " + name + " does not exist; give --table-format iceberg or delta to create it");
-      }
+    if (!existsOrCreatable(spark, name, requested, "table")) {
       return;
     }
     existing = spark.read().table(name).schema();
@@ -278,6 +274,22 @@ final class TableOutput implements RunOutput {
 
   private long dateRows() {
     return spark.read().table(name).where(dateIs()).count();
+  }
+
+  /**
+   * Whether the table exists; a missing one without a format to create it in is a usage error
+   * ({@code what} names it: "table", "runs table").
+   */
+  static boolean existsOrCreatable(
+      SparkSession spark, String name, TableFormat format, String what) {
+    if (exists(spark, name)) {
+      return true;
+    }
+    if (format == null) {
+      throw new UsageException(
+          what + " " + name + " does not exist; give --table-format iceberg or delta to create it");
+    }
+    return false;
   }
 
   /** Whether a table of that name exists (in a catalog, or a path table such as delta.`/p`). */
